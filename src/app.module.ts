@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { GroupsGuard } from './auth/guards/groups.guard.js';
+import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { CognitoModule } from './cognito/cognito.module.js';
+import { ApiExceptionFilter } from './common/filters/api-exception.filter.js';
+import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { configOptions } from './config/config.options.js';
+import { DevModule } from './dev/dev.module.js';
+import { HealthModule } from './health/health.module.js';
+import { PokemonModule } from './pokemon/pokemon.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(configOptions),
+    CognitoModule,
+    AuthModule,
+    PokemonModule,
+    HealthModule,
+    DevModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    { provide: APP_GUARD, useExisting: JwtAuthGuard },
+    { provide: APP_GUARD, useExisting: GroupsGuard },
+  ],
+})
+export class AppModule {}

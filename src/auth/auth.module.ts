@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { GroupsGuard } from './guards/groups.guard.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { JwksKeyStore } from './strategies/jwks-key-store.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+
+@Module({
+  imports: [
+    PassportModule.register({ defaultStrategy: 'jwt', session: false }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    JwksKeyStore,
+    JwtStrategy,
+    JwtAuthGuard,
+    GroupsGuard,
+  ],
+  exports: [JwtAuthGuard, GroupsGuard, JwksKeyStore],
+})
+export class AuthModule {}

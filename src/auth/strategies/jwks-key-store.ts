@@ -1,0 +1,107 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwksClient } from 'jwks-rsa';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { CognitoConnection } from '../../cognito/cognito-connection.js';
+import { authConfig } from '../../config/auth.config.js';
+import { TokenRejectedError } from './token-claims.js';
+
+/** The pool's keys cannot be had: the caller gets 503, not 401. */
+export class JwksUnavailableError extends Error {
+  override name = 'JwksUnavailableError';
+}
+
+/**
+ * The pool's signing keys, as ready-made KeyObjects by `kid`. The JWKS is
+ * fetched at boot and again only when a token names an unknown `kid`, at
+ * most once per cooldown (a single request shared by all callers), so a
+ * flood of junk kids costs one fetch per cooldown and never delays a real
+ * rotation beyond it. Keys once fetched are kept: an unreachable endpoint
+ * does not stop tokens signed with known keys.
+ */
+@Injectable()
+export class JwksKeyStore implements OnApplicationBootstrap {
+  private readonly logger = new Logger(JwksKeyStore.name);
+  private readonly keys = new Map<string, KeyObject>();
+  private readonly client: JwksClient;
+  private inFlight?: Promise<void>;
+  private lastAttempt = 0;
+  private lastFailed = false;
+  /** How many times the JWKS endpoint was asked (for /health and the benchmark). */
+  fetches = 0;
+
+  constructor(
+    connection: CognitoConnection,
+    @Inject(authConfig.KEY)
+    private readonly config: ConfigType<typeof authConfig>,
+  ) {
+    this.client = new JwksClient({
+      jwksUri: connection.jwksUri,
+      timeout: config.jwksTimeoutMs,
+      cache: false,
+      rateLimit: false,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.refresh();
+      this.logger.log(`Loaded ${this.keys.size} signing key(s) from the JWKS`);
+    } catch (error) {
+      this.logger.warn(
+        `JWKS not reachable at boot; will retry on demand (${String(error)})`,
+      );
+    }
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  async getKey(kid: string): Promise<KeyObject> {
+    const known = this.keys.get(kid);
+    if (known) return known;
+    const due =
+      Date.now() - this.lastAttempt >= this.config.jwksRefetchCooldownMs;
+    if (due || this.inFlight) {
+      await this.refresh().catch(() => undefined);
+    }
+    const fetched = this.keys.get(kid);
+    if (fetched) return fetched;
+    if (this.lastFailed)
+      throw new JwksUnavailableError('the JWKS endpoint cannot be reached');
+    throw new TokenRejectedError('unknown kid');
+  }
+
+  /** Fetches the whole JWKS once; concurrent callers share the request. */
+  refresh(): Promise<void> {
+    this.inFlight ??= this.fetchKeys().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.lastAttempt = Date.now();
+    this.fetches += 1;
+    try {
+      const signingKeys = await this.client.getSigningKeys();
+      for (const key of signingKeys) {
+        if (key.kid && !this.keys.has(key.kid)) {
+          this.keys.set(key.kid, createPublicKey(key.getPublicKey()));
+        }
+      }
+      this.lastFailed = false;
+    } catch (error) {
+      this.lastFailed = true;
+      throw new JwksUnavailableError(
+        `JWKS fetch failed: ${(error as Error).message}`,
+      );
+    }
+  }
+}

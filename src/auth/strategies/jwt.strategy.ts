@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { CognitoConnection } from '../../cognito/cognito-connection.js';
+import { authConfig } from '../../config/auth.config.js';
+import type { AuthUser } from '../auth-user.js';
+import { JwksKeyStore } from './jwks-key-store.js';
+import { checkClaims, checkHeader } from './token-claims.js';
+
+/**
+ * passport-jwt verification of Cognito access and ID tokens: RS256 only,
+ * a `kid` found in the pool's JWKS (as a cached KeyObject), the pool's
+ * issuer exactly, `exp`/`nbf` with a small clock skew, then the Cognito
+ * claims (`token_use`, `client_id`/`aud`) in checkClaims.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly clientId: string;
+
+  constructor(
+    connection: CognitoConnection,
+    keys: JwksKeyStore,
+    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKeyProvider: (
+        _request: unknown,
+        token: string,
+        done: (error: unknown, key?: string | Buffer) => void,
+      ) => {
+        let kid: string;
+        try {
+          kid = checkHeader(token);
+        } catch (error) {
+          done(error);
+          return;
+        }
+        keys.getKey(kid).then(
+          // jsonwebtoken 9 takes a KeyObject; the typings only name PEM forms.
+          (key) => done(null, key as unknown as Buffer),
+          (error: unknown) => done(error),
+        );
+      },
+      algorithms: ['RS256'],
+      issuer: connection.issuer,
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: config.clockSkewSeconds },
+    });
+    this.clientId = connection.clientId;
+  }
+
+  validate(payload: Record<string, unknown>): AuthUser {
+    return checkClaims(payload, this.clientId);
+  }
+}

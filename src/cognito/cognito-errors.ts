@@ -1,0 +1,173 @@
+import { HttpStatus } from '@nestjs/common';
+import {
+  ApiException,
+  type ErrorCode,
+} from '../common/errors/api-exception.js';
+
+/** The app's flows; each maps Cognito's error names in its own way. */
+export type CognitoFlow =
+  | 'register'
+  | 'confirmRegistration'
+  | 'login'
+  | 'changePassword'
+  | 'forgotPassword'
+  | 'confirmPassword';
+
+type Answer = readonly [HttpStatus, ErrorCode, string];
+
+const INVALID_CREDENTIALS: Answer = [
+  HttpStatus.UNAUTHORIZED,
+  'INVALID_CREDENTIALS',
+  'Incorrect email or password.',
+];
+const CODE_MISMATCH: Answer = [
+  HttpStatus.BAD_REQUEST,
+  'CODE_MISMATCH',
+  'The code is not valid for this email.',
+];
+const CODE_EXPIRED: Answer = [
+  HttpStatus.BAD_REQUEST,
+  'CODE_EXPIRED',
+  'The code has expired; ask for a new one.',
+];
+const PASSWORD_POLICY: Answer = [
+  HttpStatus.BAD_REQUEST,
+  'PASSWORD_POLICY',
+  'The new password does not meet the password policy.',
+];
+const USER_NOT_CONFIRMED: Answer = [
+  HttpStatus.FORBIDDEN,
+  'USER_NOT_CONFIRMED',
+  'The account is not confirmed yet; confirm it with the code sent by email.',
+];
+const PASSWORD_RESET_REQUIRED: Answer = [
+  HttpStatus.FORBIDDEN,
+  'PASSWORD_RESET_REQUIRED',
+  'A password reset is required; use forgot-password to set a new password.',
+];
+const TOO_MANY: Answer = [
+  HttpStatus.TOO_MANY_REQUESTS,
+  'TOO_MANY_REQUESTS',
+  'Too many attempts; try again later.',
+];
+const UNAVAILABLE: Answer = [
+  HttpStatus.SERVICE_UNAVAILABLE,
+  'IDP_UNAVAILABLE',
+  'The identity provider cannot be reached; try again later.',
+];
+const BAD_INPUT: Answer = [
+  HttpStatus.BAD_REQUEST,
+  'VALIDATION_FAILED',
+  'The identity provider refused the request as invalid.',
+];
+
+/** Answers that mean the same in every flow. */
+const COMMON: Record<string, Answer> = {
+  TooManyRequestsException: TOO_MANY,
+  LimitExceededException: TOO_MANY,
+  TooManyFailedAttemptsException: TOO_MANY,
+  InternalErrorException: UNAVAILABLE,
+  NetworkError: UNAVAILABLE,
+  TimeoutError: UNAVAILABLE,
+  ServiceUnavailableException: UNAVAILABLE,
+};
+
+/**
+ * Cognito error name -> answer, per flow. Both columns of COGNITO-LOCAL.md
+ * are here: the emulator says InvalidPasswordException for a wrong password
+ * where real Cognito says NotAuthorizedException.
+ */
+const BY_FLOW: Record<CognitoFlow, Record<string, Answer>> = {
+  register: {
+    UsernameExistsException: [
+      HttpStatus.CONFLICT,
+      'USER_EXISTS',
+      'An account with this email already exists.',
+    ],
+    AliasExistsException: [
+      HttpStatus.CONFLICT,
+      'USER_EXISTS',
+      'An account with this email already exists.',
+    ],
+    InvalidPasswordException: PASSWORD_POLICY,
+    InvalidParameterException: BAD_INPUT,
+    CodeDeliveryFailureException: UNAVAILABLE,
+  },
+  confirmRegistration: {
+    CodeMismatchException: CODE_MISMATCH,
+    ExpiredCodeException: CODE_EXPIRED,
+    // An unknown or already confirmed user gets the same answer as a wrong
+    // code, so that the route does not reveal which accounts exist.
+    UserNotFoundException: CODE_MISMATCH,
+    NotAuthorizedException: CODE_MISMATCH,
+    AliasExistsException: [
+      HttpStatus.CONFLICT,
+      'USER_EXISTS',
+      'An account with this email already exists.',
+    ],
+    InvalidParameterException: BAD_INPUT,
+  },
+  login: {
+    NotAuthorizedException: INVALID_CREDENTIALS,
+    UserNotFoundException: INVALID_CREDENTIALS,
+    InvalidPasswordException: INVALID_CREDENTIALS,
+    InvalidParameterException: INVALID_CREDENTIALS,
+    UserNotConfirmedException: USER_NOT_CONFIRMED,
+    PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+  },
+  changePassword: {
+    // Identity is proven first by a login with the current password, so a
+    // refusal at that step is wrong credentials; a refusal of the new
+    // password is the policy.
+    NotAuthorizedException: INVALID_CREDENTIALS,
+    UserNotFoundException: INVALID_CREDENTIALS,
+    UserNotConfirmedException: USER_NOT_CONFIRMED,
+    PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+    InvalidPasswordException: PASSWORD_POLICY,
+    InvalidParameterException: BAD_INPUT,
+  },
+  forgotPassword: {
+    // UserNotFound and the like are answered 202 by AuthService, unmapped.
+    CodeDeliveryFailureException: UNAVAILABLE,
+  },
+  confirmPassword: {
+    CodeMismatchException: CODE_MISMATCH,
+    ExpiredCodeException: CODE_EXPIRED,
+    UserNotFoundException: CODE_MISMATCH,
+    NotAuthorizedException: CODE_MISMATCH,
+    InvalidPasswordException: PASSWORD_POLICY,
+    InvalidParameterException: BAD_INPUT,
+  },
+};
+
+/** The error name Cognito (or the emulator, or fetch) gave, if any. */
+export function cognitoErrorName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string' && code !== '') return code;
+  return typeof name === 'string' && name !== 'Error' ? name : undefined;
+}
+
+/**
+ * Turns anything a Cognito call threw into the API's answer. Unknown errors
+ * become 500 INTERNAL with the original kept as `cause` (logged by the
+ * filter, never sent).
+ */
+export function mapCognitoError(
+  flow: CognitoFlow,
+  error: unknown,
+): ApiException {
+  if (error instanceof ApiException) return error;
+  const name = cognitoErrorName(error);
+  const answer = name ? (BY_FLOW[flow][name] ?? COMMON[name]) : undefined;
+  if (answer) {
+    const [status, code, message] = answer;
+    return new ApiException(status, code, message, { cause: error });
+  }
+  return new ApiException(
+    HttpStatus.INTERNAL_SERVER_ERROR,
+    'INTERNAL',
+    'Something went wrong; the error was logged.',
+    { cause: error },
+  );
+}

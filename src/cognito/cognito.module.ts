@@ -1,0 +1,50 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { cognitoConfig } from '../config/cognito.config.js';
+import { CognitoConnection, resolveConnection } from './cognito-connection.js';
+import { CognitoClient } from './cognito.client.js';
+import { EmbeddedCognito } from './emulator/embedded-cognito.js';
+import { Outbox } from './emulator/outbox.js';
+
+const EMBEDDED_COGNITO = Symbol('EMBEDDED_COGNITO');
+
+@Global()
+@Module({
+  providers: [
+    Outbox,
+    {
+      provide: EMBEDDED_COGNITO,
+      inject: [cognitoConfig.KEY, Outbox],
+      useFactory: (config: ConfigType<typeof cognitoConfig>, outbox: Outbox) =>
+        config.userPoolId
+          ? null
+          : new EmbeddedCognito(config.localDir, (m) => outbox.add(m)),
+    },
+    {
+      provide: CognitoConnection,
+      inject: [cognitoConfig.KEY, EMBEDDED_COGNITO],
+      useFactory: resolveConnection,
+    },
+    CognitoClient,
+  ],
+  exports: [CognitoConnection, CognitoClient, Outbox],
+})
+export class CognitoModule implements OnApplicationShutdown {
+  private readonly logger = new Logger(CognitoModule.name);
+
+  constructor(
+    @Inject(EMBEDDED_COGNITO) private readonly embedded: EmbeddedCognito | null,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.embedded) return;
+    await this.embedded.stop();
+    this.logger.log('Embedded Cognito emulator stopped');
+  }
+}

@@ -1,0 +1,43 @@
+'use strict';
+// Runs cognito-local in its own process (its pino 7 and aws-sdk v2 stay out
+// of the API process). Started by embedded-cognito.ts with cwd = the data
+// folder and PORT/HOST in the environment; every code the emulator "sends"
+// is reported to the parent over IPC instead of being printed.
+const { createRequire } = require('node:module');
+
+// Resolve everything from cognito-local's own folder, so that its pino 7 is
+// used even when another pino version is hoisted for the API.
+const local = createRequire(require.resolve('cognito-local/package.json'));
+const { MessagesService } = local('./lib/services/messages.js');
+const { createDefaultServer } = local('./lib/server/defaults.js');
+const pino = local('pino');
+
+MessagesService.prototype.deliver = async function deliver(ctx, source, clientId, poolId, user, code) {
+  const email = (user.Attributes || []).find((a) => a.Name === 'email');
+  if (process.send) {
+    process.send({
+      type: 'code',
+      kind: source,
+      email: email ? email.Value : user.Username,
+      code,
+      at: new Date().toISOString(),
+    });
+  }
+};
+
+const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn' });
+
+createDefaultServer(logger)
+  .then((server) => server.start())
+  .then((server) => {
+    const address = server.address();
+    if (process.send) process.send({ type: 'ready', port: address.port });
+  })
+  .catch((error) => {
+    logger.error(error);
+    process.exit(1);
+  });
+
+// The emulator lives exactly as long as the API that started it.
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,204 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OutboxMessage } from './outbox.js';
+
+const CHILD = fileURLToPath(
+  new URL('./cognito-local.child.cjs', import.meta.url),
+);
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 15_000;
+
+/** What a provisioned emulator gives the rest of the app. */
+export interface EmbeddedPool {
+  endpoint: string;
+  userPoolId: string;
+  clientId: string;
+  dataDir: string;
+}
+
+interface State {
+  userPoolId: string;
+  clientId: string;
+  port?: number;
+}
+
+/**
+ * Runs cognito-local (an npm dependency) in a child process on a loopback
+ * port, with a pool and an app client provisioned once in `dataDir` and
+ * reused on every later start. Codes it delivers go to `onCode`.
+ */
+export class EmbeddedCognito {
+  private child?: ChildProcess;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly onCode: (message: OutboxMessage) => void,
+  ) {}
+
+  async start(): Promise<EmbeddedPool> {
+    const dataDir = resolve(this.dataDir);
+    const state = await provision(dataDir);
+    const port = await freePort(state.port);
+    await writeFile(
+      join(dataDir, 'embedded.json'),
+      JSON.stringify({ ...state, port }, null, 2),
+    );
+    await this.spawn(dataDir, port);
+    return {
+      endpoint: `http://${HOST}:${port}`,
+      userPoolId: state.userPoolId,
+      clientId: state.clientId,
+      dataDir,
+    };
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((done) =>
+      child.once('exit', () => done()),
+    );
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private spawn(dataDir: string, port: number): Promise<void> {
+    const child = fork(CHILD, [], {
+      cwd: dataDir,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        HOST,
+        AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+        // cognito-local's aws-sdk v2 wants some credentials, even unused ones.
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_REGION: 'local',
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
+    this.child = child;
+    return new Promise<void>((ready, fail) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        fail(
+          new Error(
+            `The embedded Cognito emulator did not start within ${START_TIMEOUT_MS} ms.`,
+          ),
+        );
+      }, START_TIMEOUT_MS);
+      child.on('message', (message: { type: string } & OutboxMessage) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          ready();
+        } else if (message.type === 'code') {
+          this.onCode({
+            email: message.email,
+            kind: message.kind,
+            code: message.code,
+            at: message.at,
+          });
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        fail(
+          new Error(`The embedded Cognito emulator exited with code ${code}.`),
+        );
+      });
+    });
+  }
+}
+
+/** Creates the pool and the app client on first use; reads them back after. */
+async function provision(dataDir: string): Promise<State> {
+  const db = join(dataDir, '.cognito', 'db');
+  await mkdir(db, { recursive: true });
+  const stateFile = join(dataDir, 'embedded.json');
+  const state: State = existsSync(stateFile)
+    ? (JSON.parse(await readFile(stateFile, 'utf8')) as State)
+    : {
+        userPoolId: `local_${randomId(8)}`,
+        clientId: randomId(26).toLowerCase(),
+      };
+
+  const poolFile = join(db, `${state.userPoolId}.json`);
+  if (!existsSync(poolFile)) {
+    await writeFile(
+      poolFile,
+      JSON.stringify({
+        Users: {},
+        Options: {
+          Id: state.userPoolId,
+          Name: 'nest-cognito-auth',
+          UsernameAttributes: ['email'],
+          AutoVerifiedAttributes: ['email'],
+          MfaConfiguration: 'OPTIONAL',
+        },
+      }),
+    );
+  }
+  const clientsFile = join(db, 'clients.json');
+  const clients = existsSync(clientsFile)
+    ? (JSON.parse(await readFile(clientsFile, 'utf8')) as {
+        Clients: Record<string, unknown>;
+      })
+    : { Clients: {} };
+  if (!clients.Clients[state.clientId]) {
+    clients.Clients[state.clientId] = {
+      ClientId: state.clientId,
+      ClientName: 'nest-cognito-auth',
+      UserPoolId: state.userPoolId,
+      ExplicitAuthFlows: [
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
+    };
+    await writeFile(clientsFile, JSON.stringify(clients));
+  }
+  return {
+    userPoolId: state.userPoolId,
+    clientId: state.clientId,
+    port: state.port,
+  };
+}
+
+function randomId(length: number): string {
+  const alphabet =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(
+    randomBytes(length),
+    (b) => alphabet[b % alphabet.length],
+  ).join('');
+}
+
+/** The preferred port when it is free (tokens keep their issuer across restarts), else any. */
+async function freePort(preferred?: number): Promise<number> {
+  if (preferred) {
+    const port = await listenOnce(preferred).catch(() => undefined);
+    if (port) return port;
+  }
+  return listenOnce(0);
+}
+
+function listenOnce(port: number): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(port, HOST, () => {
+      const address = server.address();
+      server.close(() =>
+        done(typeof address === 'object' && address ? address.port : port),
+      );
+    });
+  });
+}

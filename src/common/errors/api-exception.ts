@@ -1,0 +1,40 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** The stable machine codes of the error contract (see README, "Errors"). */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'PASSWORD_POLICY'
+  | 'CODE_MISMATCH'
+  | 'CODE_EXPIRED'
+  | 'INVALID_CREDENTIALS'
+  | 'UNAUTHORIZED'
+  | 'USER_NOT_CONFIRMED'
+  | 'PASSWORD_RESET_REQUIRED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'USER_EXISTS'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
+  | 'IDP_UNAVAILABLE'
+  | 'INTERNAL';
+
+/**
+ * An HTTP error that carries its machine code. Throw this (or any Nest
+ * HttpException, which gets a code from its status) and the global filter
+ * renders `{statusCode, error, message, requestId}`.
+ */
+export class ApiException extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly code: ErrorCode,
+    message: string | string[],
+    options?: { cause?: unknown },
+  ) {
+    super({ code, message }, status, options);
+  }
+
+  get messages(): string | string[] {
+    return (this.getResponse() as { message: string | string[] }).message;
+  }
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, HttpCode, HttpStatus, Query } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { Public } from '../auth/decorators/public.decorator.js';
+import { CognitoConnection } from '../cognito/cognito-connection.js';
+import { Outbox } from '../cognito/emulator/outbox.js';
+import { ApiException } from '../common/errors/api-exception.js';
+import { IsNormalizedEmail } from '../common/validation/email.decorator.js';
+
+class OutboxQuery {
+  @IsOptional()
+  @IsNormalizedEmail()
+  email?: string;
+}
+
+class OutboxMessageDto {
+  @ApiProperty({ example: 'ash@example.com' })
+  email: string;
+
+  @ApiProperty({
+    example: 'SignUp',
+    description: 'SignUp, ForgotPassword, ResendCode, ...',
+  })
+  kind: string;
+
+  @ApiProperty({ example: '043810' })
+  code: string;
+
+  @ApiProperty({ example: '2026-11-23T20:17:29.504Z' })
+  at: string;
+}
+
+/** Codes the embedded emulator "sent". Exists only while the emulator runs. */
+@ApiTags('dev')
+@Public()
+@Controller('dev')
+export class DevController {
+  constructor(
+    private readonly connection: CognitoConnection,
+    private readonly outbox: Outbox,
+  ) {}
+
+  @Get('outbox')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: [OutboxMessageDto], description: 'Oldest first' })
+  @ApiNotFoundResponse({ description: 'Not running on the embedded emulator' })
+  list(@Query() query: OutboxQuery): OutboxMessageDto[] {
+    if (this.connection.mode !== 'embedded') {
+      throw new ApiException(
+        HttpStatus.NOT_FOUND,
+        'NOT_FOUND',
+        'Cannot GET /api/v1/dev/outbox',
+      );
+    }
+    return this.outbox.list(query.email);
+  }
+}

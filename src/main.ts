@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createApp } from './app.factory.js';
+import { CognitoConnection } from './cognito/cognito-connection.js';
+import type { AppConfig } from './config/app.config.js';
+import { ConfigValidationError } from './config/env.validation.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await createApp();
+  app.enableShutdownHooks();
+  const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  const connection = app.get(CognitoConnection);
+  await app.listen({
+    port,
+    host: host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
+  });
+
+  const url = (await app.getUrl())
+    .replace('[::1]', 'localhost')
+    .replace('127.0.0.1', 'localhost');
+  const logger = new Logger('Bootstrap');
+  if (connection.mode === 'embedded') {
+    logger.log(
+      `Mode: embedded Cognito emulator (cognito-local) at ${connection.endpoint}, data in ${connection.dataDir}`,
+    );
+    logger.log(
+      `Confirmation codes go to the dev outbox: GET ${url}/api/v1/dev/outbox?email=<email>`,
+    );
+  } else {
+    logger.log(
+      `Mode: AWS Cognito${connection.endpoint ? ` at ${connection.endpoint}` : ''} (region ${connection.region})`,
+    );
+    logger.log('Confirmation codes are sent by Cognito (email)');
+  }
+  logger.log(
+    `User pool ${connection.userPoolId}, app client ${connection.clientId}`,
+  );
+  logger.log(`API: ${url}/api/v1  Docs: ${url}/docs`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

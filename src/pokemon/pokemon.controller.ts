@@ -1,0 +1,74 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiException } from '../common/errors/api-exception.js';
+import { ListPokemonQuery } from './dto/list-pokemon.query.js';
+import { PokemonParams } from './dto/pokemon-params.js';
+import { Pokemon } from './pokemon.model.js';
+import { PokemonService } from './pokemon.service.js';
+
+/** The Pokemon list. Protected by the global auth guard. */
+@ApiTags('pokemon')
+@ApiBearerAuth()
+@Controller('pokemons')
+export class PokemonController {
+  constructor(private readonly pokemon: PokemonService) {}
+
+  @Get()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'List Pokemon species, ordered by national dex number',
+  })
+  @ApiOkResponse({
+    type: Pokemon,
+    isArray: true,
+    headers: {
+      'X-Total-Count': {
+        description: 'Number of matches before paging',
+        schema: { type: 'integer', example: 1025 },
+      },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown query parameter' })
+  list(
+    @Query() query: ListPokemonQuery,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Pokemon[] {
+    const { items, total } = this.pokemon.list(query);
+    res.header('X-Total-Count', String(total));
+    return items;
+  }
+
+  @Get(':idOrName')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'One Pokemon by national dex number or name' })
+  @ApiOkResponse({ type: Pokemon })
+  @ApiBadRequestResponse({ description: 'idOrName longer than 50 characters' })
+  @ApiNotFoundResponse({ description: 'No Pokemon with this number or name' })
+  findOne(@Param() params: PokemonParams): Pokemon {
+    const found = this.pokemon.findOne(params.idOrName);
+    if (!found) {
+      throw new ApiException(
+        HttpStatus.NOT_FOUND,
+        'NOT_FOUND',
+        `No Pokemon with id or name "${params.idOrName}".`,
+      );
+    }
+    return found;
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { loadPokemon } from './pokemon-data.loader.js';
+import type { Pokemon } from './pokemon.model.js';
+
+/** Filters and paging of `list`; all filters are optional and combine (AND). */
+export interface PokemonListQuery {
+  limit: number;
+  offset: number;
+  /** Type name, case-insensitive; matches any of a species' types. */
+  type?: string;
+  /** Case-insensitive substring of the name. */
+  name?: string;
+  generation?: number;
+}
+
+export interface PokemonPage {
+  items: Pokemon[];
+  /** Number of matches before paging. */
+  total: number;
+}
+
+/**
+ * The @pkmn id form: lower-cased, accents and everything but letters and
+ * digits dropped ("Mr. Mime" -> "mrmime", "Flabébé" -> "flabebe").
+ */
+function toId(text: string): string {
+  return text
+    .normalize('NFD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+/** Lower-cased in NFC (the data set spells "Flabébé" in NFD). */
+function toSearchKey(text: string): string {
+  return text.normalize('NFC').toLowerCase();
+}
+
+/** The in-memory Pokemon list, loaded once from @pkmn/dex via a worker. */
+@Injectable()
+export class PokemonService implements OnModuleInit {
+  private all: Pokemon[] = [];
+  private readonly byNumber = new Map<number, Pokemon>();
+  private readonly byName = new Map<string, Pokemon>();
+  private readonly byType = new Map<string, Pokemon[]>();
+  private readonly searchKeys = new Map<Pokemon, string>();
+
+  async onModuleInit(): Promise<void> {
+    this.setData(await loadPokemon());
+  }
+
+  /** Replaces the data and rebuilds the indexes. */
+  setData(items: readonly Pokemon[]): void {
+    this.all = [...items].sort((a, b) => a.id - b.id);
+    this.byNumber.clear();
+    this.byName.clear();
+    this.byType.clear();
+    this.searchKeys.clear();
+    for (const pokemon of this.all) {
+      this.byNumber.set(pokemon.id, pokemon);
+      this.byName.set(toSearchKey(pokemon.name), pokemon);
+      this.byName.set(toId(pokemon.name), pokemon);
+      this.searchKeys.set(pokemon, toSearchKey(pokemon.name));
+      for (const type of pokemon.types) {
+        const key = type.toLowerCase();
+        const list = this.byType.get(key);
+        if (list) {
+          list.push(pokemon);
+        } else {
+          this.byType.set(key, [pokemon]);
+        }
+      }
+    }
+  }
+
+  list(query: PokemonListQuery): PokemonPage {
+    let matches: Pokemon[] =
+      query.type === undefined
+        ? this.all
+        : (this.byType.get(query.type.toLowerCase()) ?? []);
+    const name = query.name === undefined ? undefined : toSearchKey(query.name);
+    const generation = query.generation;
+    if (name !== undefined || generation !== undefined) {
+      matches = matches.filter(
+        (p) =>
+          (name === undefined ||
+            (this.searchKeys.get(p) ?? '').includes(name)) &&
+          (generation === undefined || p.generation === generation),
+      );
+    }
+    return {
+      items: matches.slice(query.offset, query.offset + query.limit),
+      total: matches.length,
+    };
+  }
+
+  /**
+   * By national dex number ("25") or by name, case-insensitively, also in the
+   * @pkmn id form ("Mr. Mime", "mr-mime", "mrmime").
+   */
+  findOne(idOrName: string): Pokemon | undefined {
+    const text = idOrName.trim();
+    if (/^\d+$/.test(text)) {
+      return this.byNumber.get(Number(text));
+    }
+    return this.byName.get(toSearchKey(text)) ?? this.byName.get(toId(text));
+  }
+}

@@ -1,0 +1,56 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** The emulator's data folder (embedded mode). */
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+const COGNITO_VARIABLES = [
+  'AWS_COGNITO_USER_POOL_ID',
+  'AWS_COGNITO_CLIENT_ID',
+  'AWS_COGNITO_CLIENT_SECRET',
+  'AWS_COGNITO_AUTHORITY',
+  'AWS_COGNITO_ENDPOINT',
+  'AWS_COGNITO_AUTH_FLOW',
+];
+
+/**
+ * Boots the real app (the production pipeline, from createApp) on a free
+ * port. With no `env`, it runs on the embedded emulator with a fresh data
+ * folder. Each call gets a fresh module graph, so each app reads its own env.
+ */
+export async function startApp(
+  env: Record<string, string | undefined> = {},
+  options: { dataDir?: string } = {},
+): Promise<TestApp> {
+  const dataDir =
+    options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
+  for (const name of COGNITO_VARIABLES) delete process.env[name];
+  process.env.COGNITO_LOCAL_DIR = dataDir;
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  vi.resetModules();
+  const { createApp } = await import('../../src/app.factory.js');
+  const app = await createApp({ logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    close: async () => {
+      await app.close();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

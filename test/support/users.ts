@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Http } from './http.js';
+
+export const PASSWORD = 'Passw0rd!';
+
+export function newEmail(tag = 'user'): string {
+  return `${tag}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+/** The latest code the embedded emulator "sent" to this address. */
+export async function lastCode(
+  http: Http,
+  email: string,
+  kind?: string,
+): Promise<string> {
+  const { status, body } = await http.get<{ kind: string; code: string }[]>(
+    `/api/v1/dev/outbox?email=${encodeURIComponent(email)}`,
+  );
+  expect(status).toBe(200);
+  const messages = kind ? body.filter((m) => m.kind === kind) : body;
+  expect(messages.length).toBeGreaterThan(0);
+  return messages[messages.length - 1].code;
+}
+
+/** Register + confirm through the API; returns the email. */
+export async function confirmedUser(
+  http: Http,
+  email = newEmail(),
+  password = PASSWORD,
+): Promise<string> {
+  const registered = await http.post('/api/v1/auth/register', {
+    name: 'Ash',
+    email,
+    password,
+  });
+  expect(registered.status).toBe(201);
+  const code = await lastCode(http, email, 'SignUp');
+  const confirmed = await http.post('/api/v1/auth/confirm-registration', {
+    email,
+    code,
+  });
+  expect(confirmed.status).toBe(200);
+  return email;
+}
+
+export interface Tokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+}
+
+export async function login(
+  http: Http,
+  email: string,
+  password = PASSWORD,
+): Promise<Tokens> {
+  const answer = await http.post<Tokens>('/api/v1/auth/login', {
+    email,
+    password,
+  });
+  expect(answer.status).toBe(200);
+  return answer.body;
+}
