@@ -1,4 +1,4 @@
-import { RequestMethod, type LogLevel } from '@nestjs/common';
+import { RequestMethod, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -23,6 +23,8 @@ function requestId(request: IncomingMessage): string {
 
 export interface CreateAppOptions {
   logger?: LogLevel[] | false;
+  /** A module that imports AppModule and adds to it (the benchmark's twin route). */
+  module?: Type<unknown>;
 }
 
 /**
@@ -39,22 +41,25 @@ export async function createApp(
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
+    options.module ?? AppModule,
     adapter,
     {
       logger: options.logger,
       abortOnError: false,
+      // JSON only: Fastify's own JSON parser stays; Nest's form-encoded parser
+      // is not added (a cross-site HTML form could post to the API without a
+      // CORS preflight), and the text/plain one is removed below.
+      bodyParser: false,
     },
   );
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [{ path: 'health', method: RequestMethod.GET }],
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   setupSwagger(app);
   await app.init();
   return app;

@@ -4,6 +4,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { VerifiedTokenCache } from './guards/verified-token.cache.js';
 import { JwksKeyStore } from './strategies/jwks-key-store.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 
@@ -16,6 +17,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     AuthService,
     JwksKeyStore,
     JwtStrategy,
+    VerifiedTokenCache,
     JwtAuthGuard,
     GroupsGuard,
   ],

@@ -83,7 +83,7 @@ export class AuthService {
     email,
     password,
   }: LoginDto): Promise<TokensResponse | ChallengeResponse> {
-    const result = await this.passwordAuth('login', email, password);
+    const result = await this.passwordAuth(email, password);
     return toLoginAnswer(result);
   }
 
@@ -93,11 +93,8 @@ export class AuthService {
    * refresh token of that internal login is revoked right away.
    */
   async changePassword(dto: ChangePasswordDto): Promise<StatusResponse> {
-    const result = await this.passwordAuth(
-      'changePassword',
-      dto.email,
-      dto.currentPassword,
-    );
+    // A refusal here is about the current password: mapped as a login.
+    const result = await this.passwordAuth(dto.email, dto.currentPassword);
     const tokens = result.AuthenticationResult;
     if (!tokens) {
       throw new ApiException(
@@ -142,12 +139,11 @@ export class AuthService {
   }
 
   private passwordAuth(
-    flow: 'login' | 'changePassword',
     email: string,
     password: string,
   ): Promise<InitiateAuthResponse> {
     const secretHash = this.cognito.secretHash(email);
-    return this.cognito.send<InitiateAuthResponse>(flow, 'InitiateAuth', {
+    return this.cognito.send<InitiateAuthResponse>('login', 'InitiateAuth', {
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId: this.cognito.clientId,
       AuthParameters: {

@@ -159,7 +159,9 @@ export function mapCognitoError(
 ): ApiException {
   if (error instanceof ApiException) return error;
   const name = cognitoErrorName(error);
-  const answer = name ? (BY_FLOW[flow][name] ?? COMMON[name]) : undefined;
+  const answer = name
+    ? (lookup(BY_FLOW[flow], name) ?? lookup(COMMON, name))
+    : undefined;
   if (answer) {
     const [status, code, message] = answer;
     return new ApiException(status, code, message, { cause: error });
@@ -170,4 +172,12 @@ export function mapCognitoError(
     'Something went wrong; the error was logged.',
     { cause: error },
   );
+}
+
+/** Own entries only: an error named `constructor` must not find Object's. */
+function lookup(
+  table: Record<string, Answer>,
+  name: string,
+): Answer | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
 }

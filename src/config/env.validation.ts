@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
@@ -20,6 +21,23 @@ export class ConfigValidationError extends Error {
   override name = 'ConfigValidationError';
 }
 
+/** An optional whole number in [min, max], with one sentence for any fault. */
+function IsWholeNumber(
+  min: number,
+  max: number,
+  unit?: string,
+): PropertyDecorator {
+  const what = unit ? `a whole number of ${unit}` : 'a whole number';
+  const message = ({ property }: { property: string }): string =>
+    `${property} must be ${what} from ${min} to ${max}.`;
+  return applyDecorators(
+    IsOptional(),
+    IsInt({ message }),
+    Min(min, { message }),
+    Max(max, { message }),
+  );
+}
+
 const URL_OPTIONS = {
   require_tld: false,
   require_protocol: true,
@@ -35,11 +53,14 @@ export class EnvironmentVariables {
   @IsString()
   NODE_ENV?: string;
 
-  @IsOptional()
-  @IsInt({ message: 'PORT must be a whole number between 0 and 65535.' })
-  @Min(0, { message: 'PORT must be a whole number between 0 and 65535.' })
-  @Max(65535, { message: 'PORT must be a whole number between 0 and 65535.' })
+  @IsWholeNumber(0, 65535)
   PORT?: number;
+
+  @IsOptional()
+  @Matches(/^[\w.:-]{1,255}$/, {
+    message: 'HOST must be a host name or IP address, e.g. 0.0.0.0.',
+  })
+  HOST?: string;
 
   @IsOptional()
   @Matches(/^[\w-]+_[0-9a-zA-Z]+$/, {
@@ -82,20 +103,14 @@ export class EnvironmentVariables {
   })
   AWS_COGNITO_AUTH_FLOW?: AuthFlow;
 
-  @IsOptional()
-  @IsInt({
-    message:
-      'JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds from 0 to 300.',
-  })
-  @Min(0, {
-    message:
-      'JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds from 0 to 300.',
-  })
-  @Max(300, {
-    message:
-      'JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds from 0 to 300.',
-  })
+  @IsWholeNumber(0, 300, 'seconds')
   JWT_CLOCK_SKEW_SECONDS?: number;
+
+  @IsWholeNumber(100, 60_000, 'milliseconds')
+  JWKS_TIMEOUT_MS?: number;
+
+  @IsWholeNumber(0, 3_600_000, 'milliseconds')
+  JWKS_REFETCH_COOLDOWN_MS?: number;
 
   @IsOptional()
   @IsString()
@@ -105,6 +120,8 @@ export class EnvironmentVariables {
 const NUMERIC: (keyof EnvironmentVariables)[] = [
   'PORT',
   'JWT_CLOCK_SKEW_SECONDS',
+  'JWKS_TIMEOUT_MS',
+  'JWKS_REFETCH_COOLDOWN_MS',
 ];
 
 /**
@@ -114,18 +131,15 @@ const NUMERIC: (keyof EnvironmentVariables)[] = [
 export function validateEnv(
   raw: Record<string, unknown>,
 ): Record<string, unknown> {
-  const typed: Record<string, unknown> = { ...raw };
+  // An empty value counts as unset (a blank line in .env, `FOO= npm start`).
+  const typed: Record<string, unknown> = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== ''),
+  );
   for (const key of NUMERIC) {
-    const value = raw[key];
-    if (typeof value === 'string' && value.trim() !== '') {
-      typed[key] = /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-    } else if (value === '') {
-      typed[key] = undefined;
+    const value = typed[key];
+    if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) {
+      typed[key] = Number(value);
     }
-  }
-  for (const key of Object.keys(typed)) {
-    if (key.startsWith('AWS_COGNITO_') && typed[key] === '')
-      typed[key] = undefined;
   }
   const env = plainToInstance(EnvironmentVariables, typed);
   const sentences = validateSync(env, { skipMissingProperties: false }).flatMap(

@@ -22,7 +22,13 @@ import { PokemonParams } from './dto/pokemon-params.js';
 import { Pokemon } from './pokemon.model.js';
 import { PokemonService } from './pokemon.service.js';
 
-/** The Pokemon list. Protected by the global auth guard. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The Pokemon list. Protected by the global auth guard. The list answers
+ * pre-serialized JSON (see PokemonService.toJson); the OpenAPI document
+ * describes it as the Pokemon[] it is.
+ */
 @ApiTags('pokemon')
 @ApiBearerAuth()
 @Controller('pokemons')
@@ -48,10 +54,11 @@ export class PokemonController {
   list(
     @Query() query: ListPokemonQuery,
     @Res({ passthrough: true }) res: FastifyReply,
-  ): Pokemon[] {
+  ): string {
     const { items, total } = this.pokemon.list(query);
     res.header('X-Total-Count', String(total));
-    return items;
+    res.type(JSON_TYPE);
+    return this.pokemon.toJson(items);
   }
 
   @Get(':idOrName')

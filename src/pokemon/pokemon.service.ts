@@ -43,6 +43,8 @@ export class PokemonService implements OnModuleInit {
   private readonly byName = new Map<string, Pokemon>();
   private readonly byType = new Map<string, Pokemon[]>();
   private readonly searchKeys = new Map<Pokemon, string>();
+  /** Each item's JSON, made once: the data never changes, so neither do its bytes. */
+  private readonly json = new Map<Pokemon, string>();
 
   async onModuleInit(): Promise<void> {
     this.setData(await loadPokemon());
@@ -55,7 +57,9 @@ export class PokemonService implements OnModuleInit {
     this.byName.clear();
     this.byType.clear();
     this.searchKeys.clear();
+    this.json.clear();
     for (const pokemon of this.all) {
+      this.json.set(pokemon, JSON.stringify(pokemon));
       this.byNumber.set(pokemon.id, pokemon);
       this.byName.set(toSearchKey(pokemon.name), pokemon);
       this.byName.set(toId(pokemon.name), pokemon);
@@ -91,6 +95,15 @@ export class PokemonService implements OnModuleInit {
       items: matches.slice(query.offset, query.offset + query.limit),
       total: matches.length,
     };
+  }
+
+  /**
+   * The JSON of items of this list, from their pre-serialized forms: the
+   * same bytes as JSON.stringify(items), without the per-request cost
+   * (~0.2 ms for 151 items, most of a request's CPU).
+   */
+  toJson(items: readonly Pokemon[]): string {
+    return `[${items.map((p) => this.json.get(p) ?? JSON.stringify(p)).join(',')}]`;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { CognitoConnection } from '../../src/cognito/cognito-connection.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The pool the app resolved at boot. */
+  connection: CognitoConnection;
   /** The emulator's data folder (embedded mode). */
   dataDir: string;
   close(): Promise<void>;
@@ -40,6 +43,9 @@ export async function startApp(
   }
   vi.resetModules();
   const { createApp } = await import('../../src/app.factory.js');
+  // Same fresh module graph as the app, so the DI token is the app's own.
+  const { CognitoConnection: token } =
+    await import('../../src/cognito/cognito-connection.js');
   const app = await createApp({ logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
@@ -47,6 +53,7 @@ export async function startApp(
   return {
     app,
     url: `http://127.0.0.1:${port}`,
+    connection: app.get(token),
     dataDir,
     close: async () => {
       await app.close();

@@ -5,14 +5,27 @@ import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../strategies/jwks-key-store.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+interface GuardedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  user?: AuthUser;
+}
 
 /**
  * The global default-deny guard: every route needs a valid Cognito access or
- * ID token unless it is marked @Public().
+ * ID token unless it is marked @Public(). A token seen before is answered
+ * from the verified-token cache; a new one goes through passport-jwt
+ * (JwtStrategy) and, once verified, into the cache.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cache: VerifiedTokenCache,
+  ) {
     super();
   }
 
@@ -22,7 +35,24 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context) as Promise<boolean>;
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const token = bearerToken(request);
+    const cached = token ? this.cache.get(token) : undefined;
+    if (cached) {
+      request.user = cached;
+      return true;
+    }
+    return this.verify(context, request, token);
+  }
+
+  private async verify(
+    context: ExecutionContext,
+    request: GuardedRequest,
+    token: string | undefined,
+  ): Promise<boolean> {
+    const allowed = (await super.canActivate(context)) as boolean;
+    if (allowed && token && request.user) this.cache.set(token, request.user);
+    return allowed;
   }
 
   override handleRequest<T = AuthUser>(
@@ -49,4 +79,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
     return user;
   }
+}
+
+function bearerToken(request: GuardedRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  return BEARER.exec(header)?.[1];
 }

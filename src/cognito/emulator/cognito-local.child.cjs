@@ -12,7 +12,14 @@ const { MessagesService } = local('./lib/services/messages.js');
 const { createDefaultServer } = local('./lib/server/defaults.js');
 const pino = local('pino');
 
-MessagesService.prototype.deliver = async function deliver(ctx, source, clientId, poolId, user, code) {
+MessagesService.prototype.deliver = async function deliver(
+  ctx,
+  source,
+  clientId,
+  poolId,
+  user,
+  code,
+) {
   const email = (user.Attributes || []).find((a) => a.Name === 'email');
   if (process.send) {
     process.send({

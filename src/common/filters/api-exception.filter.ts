@@ -38,6 +38,7 @@ const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE:
     'The request body must be JSON (Content-Type: application/json).',
   TOO_MANY_REQUESTS: 'Too many requests; try again later.',
+  IDP_UNAVAILABLE: 'The identity provider cannot be reached; try again later.',
   INTERNAL: 'Something went wrong; the error was logged.',
 };
 
@@ -88,14 +89,12 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
       requestId,
     };
   }
-  if (exception instanceof HttpException) {
-    const statusCode = exception.getStatus();
-    const error = codeFor(statusCode);
-    const message =
-      statusCode < 500 ? exception.message : SENTENCE_BY_CODE[error]!;
-    return { statusCode, error, message, requestId };
-  }
-  const fastify = fastifyClientError(exception);
+  // Fastify's own client errors (body parsing) arrive wrapped by the adapter.
+  const fastify =
+    fastifyClientError(exception) ??
+    (exception instanceof HttpException
+      ? fastifyClientError(exception.cause)
+      : undefined);
   if (fastify) {
     const error = codeFor(fastify.statusCode);
     const message =
@@ -103,6 +102,13 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
       SENTENCE_BY_CODE[error] ??
       'Bad request.';
     return { statusCode: fastify.statusCode, error, message, requestId };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const error = codeFor(statusCode);
+    const message =
+      statusCode < 500 ? exception.message : SENTENCE_BY_CODE[error]!;
+    return { statusCode, error, message, requestId };
   }
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -128,5 +134,6 @@ function fastifyClientError(
   };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500)
     return undefined;
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
   return { statusCode, code: typeof code === 'string' ? code : '' };
 }

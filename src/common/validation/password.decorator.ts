@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength, ValidateBy } from 'class-validator';
 
 export const PASSWORD_POLICY_CONTEXT = 'passwordPolicy';
 const policy = { context: { [PASSWORD_POLICY_CONTEXT]: true } };
@@ -28,19 +28,10 @@ export function IsCognitoPassword(): PropertyDecorator {
     MaxLength(256, {
       message: '$property must be at most 256 characters long',
     }),
-    Matches(/[A-Z]/, {
-      message: '$property must contain an upper-case letter',
-      ...policy,
-    }),
-    Matches(/[a-z]/, {
-      message: '$property must contain a lower-case letter',
-      ...policy,
-    }),
-    Matches(/[0-9]/, { message: '$property must contain a digit', ...policy }),
-    Matches(/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/, {
-      message: '$property must contain a symbol',
-      ...policy,
-    }),
+    Contains('upperCase', /[A-Z]/, 'an upper-case letter'),
+    Contains('lowerCase', /[a-z]/, 'a lower-case letter'),
+    Contains('digit', /[0-9]/, 'a digit'),
+    Contains('symbol', /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/, 'a symbol'),
   );
 }
 
@@ -53,5 +44,27 @@ export function IsExistingPassword(): PropertyDecorator {
     MaxLength(256, {
       message: '$property must be at most 256 characters long',
     }),
+  );
+}
+
+/**
+ * One rule of the policy under its own constraint name (`Matches` used four
+ * times would share one name, and class-validator would report only the last).
+ */
+function Contains(
+  rule: string,
+  pattern: RegExp,
+  what: string,
+): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: `passwordContains:${rule}`,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && pattern.test(value),
+        defaultMessage: () => `$property must contain ${what}`,
+      },
+    },
+    policy,
   );
 }

@@ -1,0 +1,290 @@
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CognitoConnection } from '../../cognito/cognito-connection.js';
+import { JwksKeyStore, JwksUnavailableError } from './jwks-key-store.js';
+import { TokenRejectedError } from './token-claims.js';
+
+const TIMEOUT_MS = 300;
+const COOLDOWN_MS = 200;
+/** A little more than the cooldown, so that the next fetch is due. */
+const PAST_COOLDOWN_MS = COOLDOWN_MS + 60;
+
+interface Jwk {
+  kid: string;
+  alg: string;
+  use: string;
+  [key: string]: unknown;
+}
+
+function jwkOf(kid: string, publicKey: KeyObject): Jwk {
+  return {
+    ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>),
+    kid,
+    alg: 'RS256',
+    use: 'sig',
+  };
+}
+
+/** A JWKS endpoint the test controls. */
+class JwksServer {
+  requests = 0;
+  keys: Jwk[];
+  /** Wait this long before answering. */
+  delayMs = 0;
+  /** Accept requests and never answer. */
+  hang = false;
+  private readonly server: Server;
+  /** Kept after stop(), so that a new server can take the same port. */
+  port = 0;
+
+  private constructor(keys: Jwk[]) {
+    this.keys = keys;
+    this.server = createServer((_request, response) => {
+      this.requests += 1;
+      if (this.hang) return;
+      const body = JSON.stringify({ keys: this.keys });
+      const answer = (): void => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(body);
+      };
+      if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+      else answer();
+    });
+  }
+
+  static async start(keys: Jwk[], port = 0): Promise<JwksServer> {
+    const jwks = new JwksServer(keys);
+    await new Promise<void>((resolve, reject) => {
+      jwks.server.once('error', reject);
+      jwks.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    jwks.port = (jwks.server.address() as AddressInfo).port;
+    return jwks;
+  }
+
+  get uri(): string {
+    return `http://127.0.0.1:${this.port}/us-east-1_Test/.well-known/jwks.json`;
+  }
+
+  /** Stops listening and drops every open connection (keep-alive included). */
+  async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) =>
+      this.server.close(() => resolve()),
+    );
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
+
+function storeFor(jwksUri: string): JwksKeyStore {
+  return new JwksKeyStore({ jwksUri } as CognitoConnection, {
+    clockSkewSeconds: 5,
+    jwksTimeoutMs: TIMEOUT_MS,
+    jwksRefetchCooldownMs: COOLDOWN_MS,
+  });
+}
+
+/** How a getKey call ended: the key, or the error class name. */
+async function outcome(promise: Promise<KeyObject>): Promise<string> {
+  try {
+    await promise;
+    return 'key';
+  } catch (error) {
+    return (error as Error).constructor.name;
+  }
+}
+
+describe('JwksKeyStore', () => {
+  let keyA: KeyObject;
+  let keyB: KeyObject;
+  let keyC: KeyObject;
+  const servers: JwksServer[] = [];
+
+  async function serve(keys: Jwk[], port?: number): Promise<JwksServer> {
+    const server = await JwksServer.start(keys, port);
+    servers.push(server);
+    return server;
+  }
+
+  beforeAll(() => {
+    const pair = (): KeyObject =>
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    keyA = pair();
+    keyB = pair();
+    keyC = pair();
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+  });
+
+  it('fetches the JWKS once at boot and serves known kids without asking again', async () => {
+    const server = await serve([jwkOf('key-a', keyA), jwkOf('key-b', keyB)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+    expect(server.requests).toBe(1);
+    expect(store.size).toBe(2);
+
+    const first = await store.getKey('key-a');
+    const many = await Promise.all(
+      Array.from({ length: 100 }, () => store.getKey('key-a')),
+    );
+    await sleep(PAST_COOLDOWN_MS);
+    const later = await store.getKey('key-b');
+
+    expect(server.requests).toBe(1);
+    expect(store.fetches).toBe(1);
+    expect(first.type).toBe('public');
+    expect(first.asymmetricKeyType).toBe('rsa');
+    expect(first.equals(keyA)).toBe(true);
+    expect(later.equals(keyB)).toBe(true);
+    for (const key of many) expect(key).toBe(first);
+  });
+
+  it('finds a rotated-in kid after one refetch, once the cooldown has passed', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+
+    server.keys = [jwkOf('key-a', keyA), jwkOf('key-b', keyB)];
+    await sleep(PAST_COOLDOWN_MS);
+    const key = await store.getKey('key-b');
+
+    expect(key.equals(keyB)).toBe(true);
+    expect(server.requests).toBe(2);
+    expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
+    expect(await store.getKey('key-b')).toBe(key);
+    expect(server.requests).toBe(2);
+  });
+
+  it('shares one request among concurrent callers of a new kid', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+    server.keys = [jwkOf('key-a', keyA), jwkOf('key-b', keyB)];
+    server.delayMs = 100;
+    await sleep(PAST_COOLDOWN_MS);
+
+    const keys = await Promise.all(
+      Array.from({ length: 200 }, () => store.getKey('key-b')),
+    );
+
+    expect(server.requests).toBe(2);
+    for (const key of keys) expect(key.equals(keyB)).toBe(true);
+  });
+
+  it('answers a flood of junk kids with TokenRejectedError at one request per cooldown, and still picks up a real rotation', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+    expect(server.requests).toBe(1);
+
+    // Right after boot: within the cooldown, junk costs no request at all.
+    const burst = await Promise.all(
+      Array.from({ length: 200 }, () => outcome(store.getKey(randomUUID()))),
+    );
+    expect(new Set(burst)).toEqual(new Set(['TokenRejectedError']));
+    expect(server.requests).toBe(1);
+
+    // A sustained flood of 200 concurrent junk kids per wave; the key rotates midway.
+    const floodStart = Date.now();
+    const results: string[] = [];
+    let wave = 0;
+    while (Date.now() - floodStart < 5 * COOLDOWN_MS) {
+      if (wave === 4)
+        server.keys = [jwkOf('key-a', keyA), jwkOf('key-c', keyC)];
+      results.push(
+        ...(await Promise.all(
+          Array.from({ length: 200 }, () =>
+            outcome(store.getKey(`junk-${randomUUID()}`)),
+          ),
+        )),
+      );
+      wave += 1;
+      await sleep(20);
+    }
+    const floodMs = Date.now() - floodStart;
+    const floodRequests = server.requests - 1;
+
+    expect(new Set(results)).toEqual(new Set(['TokenRejectedError']));
+    expect(floodRequests).toBeGreaterThanOrEqual(1);
+    expect(floodRequests).toBeLessThanOrEqual(
+      Math.floor(floodMs / COOLDOWN_MS) + 1,
+    );
+
+    // Right after the cooldown, the real new kid is found.
+    await sleep(PAST_COOLDOWN_MS);
+    const rotated = await store.getKey('key-c');
+    expect(rotated.equals(keyC)).toBe(true);
+  });
+
+  it('gives up on an endpoint that never answers with JwksUnavailableError, within about the timeout', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    server.hang = true;
+    const store = storeFor(server.uri);
+
+    const started = Date.now();
+    const error = await store.getKey('key-a').catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+
+    expect(error).toBeInstanceOf(JwksUnavailableError);
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(elapsed).toBeLessThan(2000);
+    expect(server.requests).toBe(1);
+  });
+
+  it('boots without throwing when the endpoint never answers, within about the timeout', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    server.hang = true;
+    const store = storeFor(server.uri);
+
+    const started = Date.now();
+    await expect(store.onApplicationBootstrap()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps serving known kids after the endpoint goes down, and answers an unknown kid with JwksUnavailableError', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+    const known = await store.getKey('key-a');
+
+    await server.stop();
+
+    expect(await store.getKey('key-a')).toBe(known);
+    await sleep(PAST_COOLDOWN_MS);
+    await expect(store.getKey('key-b')).rejects.toBeInstanceOf(
+      JwksUnavailableError,
+    );
+    // Within the cooldown after that failure: still 503, not 401.
+    await expect(store.getKey('key-b')).rejects.toBeInstanceOf(
+      JwksUnavailableError,
+    );
+    expect(await store.getKey('key-a')).toBe(known);
+  });
+
+  it('boots without throwing when the endpoint is down, answers 503-class errors, and recovers when it is back', async () => {
+    const first = await serve([jwkOf('key-a', keyA)]);
+    const port = first.port;
+    await first.stop();
+    const store = storeFor(first.uri);
+
+    await expect(store.onApplicationBootstrap()).resolves.toBeUndefined();
+    expect(store.size).toBe(0);
+    await expect(store.getKey('key-a')).rejects.toBeInstanceOf(
+      JwksUnavailableError,
+    );
+
+    const back = await serve([jwkOf('key-a', keyA)], port);
+    await sleep(PAST_COOLDOWN_MS);
+    expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
+    expect(back.requests).toBe(1);
+    await expect(store.getKey('never-seen')).rejects.toBeInstanceOf(
+      TokenRejectedError,
+    );
+  });
+});

@@ -1,0 +1,258 @@
+import { ConfigValidationError, validateEnv } from './env.validation.js';
+
+const POOL = 'us-east-1_AbCdEf123';
+const CLIENT = '1h2j3k4l5m6n7o8p9q0r1s2t3u';
+const HTTPS_AUTHORITY = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
+
+const AWS = {
+  AWS_COGNITO_USER_POOL_ID: POOL,
+  AWS_COGNITO_CLIENT_ID: CLIENT,
+};
+
+const FULL_AWS = {
+  NODE_ENV: 'production',
+  PORT: '8080',
+  AWS_COGNITO_USER_POOL_ID: POOL,
+  AWS_COGNITO_CLIENT_ID: CLIENT,
+  AWS_COGNITO_CLIENT_SECRET: 's3cr3t-value-from-the-console',
+  AWS_COGNITO_AUTHORITY: HTTPS_AUTHORITY,
+  AWS_COGNITO_ENDPOINT: 'https://cognito-idp.us-east-1.amazonaws.com',
+  AWS_COGNITO_AUTH_FLOW: 'USER_SRP_AUTH',
+  JWT_CLOCK_SKEW_SECONDS: '30',
+};
+
+/** The message validateEnv throws, or undefined when it accepts. */
+function refusal(raw: Record<string, unknown>): string | undefined {
+  try {
+    validateEnv(raw);
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as Error).message;
+  }
+}
+
+/** Where a sentence of the message starts with a variable's name. */
+const SENTENCE_START = /(?:^|\.\s)([A-Z][A-Z0-9_]{2,})\s/g;
+
+/** The variables the message's sentences are about, in order. */
+function sentenceSubjects(message: string): string[] {
+  const body = message.replace(/^Invalid configuration: /, '');
+  return [...body.matchAll(SENTENCE_START)].map((m) => m[1]);
+}
+
+describe('validateEnv', () => {
+  it('accepts an empty environment (the embedded emulator starts)', () => {
+    expect(validateEnv({})).toEqual({});
+  });
+
+  it('accepts a full AWS configuration and returns the raw values unchanged', () => {
+    expect(validateEnv({ ...FULL_AWS })).toEqual(FULL_AWS);
+  });
+
+  it('accepts the variables of an ordinary shell it does not know about', () => {
+    expect(
+      refusal({ ...AWS, HOME: '/root', PATH: '/usr/bin', TERM: 'xterm' }),
+    ).toBeUndefined();
+  });
+
+  it.each([['USER_PASSWORD_AUTH'], ['USER_SRP_AUTH']])(
+    'accepts AWS_COGNITO_AUTH_FLOW %s',
+    (flow) => {
+      expect(refusal({ ...AWS, AWS_COGNITO_AUTH_FLOW: flow })).toBeUndefined();
+    },
+  );
+
+  it.each([['0'], ['3000'], ['65535']])('accepts PORT %s', (port) => {
+    expect(refusal({ PORT: port })).toBeUndefined();
+  });
+
+  it('accepts an emulator run elsewhere over http outside production', () => {
+    expect(
+      refusal({
+        ...AWS,
+        AWS_COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+        AWS_COGNITO_AUTHORITY: `http://localhost:9229/${POOL}`,
+      }),
+    ).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a pool id without region',
+      { ...AWS, AWS_COGNITO_USER_POOL_ID: 'AbCdEf123' },
+      'AWS_COGNITO_USER_POOL_ID',
+    ],
+    [
+      'a pool id with a slash',
+      { ...AWS, AWS_COGNITO_USER_POOL_ID: 'us-east-1_Ab/Cd' },
+      'AWS_COGNITO_USER_POOL_ID',
+    ],
+    [
+      'a client id with a space',
+      { ...AWS, AWS_COGNITO_CLIENT_ID: 'abc def' },
+      'AWS_COGNITO_CLIENT_ID',
+    ],
+    [
+      'a pool id without a client id',
+      { AWS_COGNITO_USER_POOL_ID: POOL },
+      'AWS_COGNITO_CLIENT_ID',
+    ],
+    [
+      'a client id without a pool id',
+      { AWS_COGNITO_CLIENT_ID: CLIENT },
+      'AWS_COGNITO_USER_POOL_ID',
+    ],
+    [
+      'an AUTHORITY that is not a URL',
+      { ...AWS, AWS_COGNITO_AUTHORITY: 'cognito-idp.us-east-1.amazonaws.com' },
+      'AWS_COGNITO_AUTHORITY',
+    ],
+    [
+      'an AUTHORITY with another scheme',
+      { ...AWS, AWS_COGNITO_AUTHORITY: `ftp://example.com/${POOL}` },
+      'AWS_COGNITO_AUTHORITY',
+    ],
+    [
+      'an ENDPOINT that is not a URL',
+      { ...AWS, AWS_COGNITO_ENDPOINT: 'localhost 9229' },
+      'AWS_COGNITO_ENDPOINT',
+    ],
+    [
+      'an AUTH_FLOW not in the list',
+      { ...AWS, AWS_COGNITO_AUTH_FLOW: 'ADMIN_NO_SRP_AUTH' },
+      'AWS_COGNITO_AUTH_FLOW',
+    ],
+    [
+      'an AUTH_FLOW in lower case',
+      { ...AWS, AWS_COGNITO_AUTH_FLOW: 'user_password_auth' },
+      'AWS_COGNITO_AUTH_FLOW',
+    ],
+    ['PORT abc', { PORT: 'abc' }, 'PORT'],
+    ['PORT 70000', { PORT: '70000' }, 'PORT'],
+    ['PORT -1', { PORT: '-1' }, 'PORT'],
+    ['PORT 80.5', { PORT: '80.5' }, 'PORT'],
+    [
+      'JWT_CLOCK_SKEW_SECONDS 301',
+      { JWT_CLOCK_SKEW_SECONDS: '301' },
+      'JWT_CLOCK_SKEW_SECONDS',
+    ],
+    [
+      'JWT_CLOCK_SKEW_SECONDS -1',
+      { JWT_CLOCK_SKEW_SECONDS: '-1' },
+      'JWT_CLOCK_SKEW_SECONDS',
+    ],
+    [
+      'JWT_CLOCK_SKEW_SECONDS five',
+      { JWT_CLOCK_SKEW_SECONDS: 'five' },
+      'JWT_CLOCK_SKEW_SECONDS',
+    ],
+  ])(
+    'refuses %s with one sentence naming the variable',
+    (_label, raw, variable) => {
+      const message = refusal(raw);
+      expect(message).toMatch(/^Invalid configuration: .+\.$/);
+      expect(sentenceSubjects(message!)).toEqual([variable]);
+    },
+  );
+
+  it('names every bad variable, one sentence each', () => {
+    const message = refusal({ PORT: 'abc', JWT_CLOCK_SKEW_SECONDS: '301' });
+    expect(sentenceSubjects(message!)).toEqual([
+      'PORT',
+      'JWT_CLOCK_SKEW_SECONDS',
+    ]);
+  });
+
+  describe('in production', () => {
+    it('refuses to run without a pool id, saying the emulator signs with a public key', () => {
+      const message = refusal({ NODE_ENV: 'production' })!;
+      expect(sentenceSubjects(message)).toEqual(['AWS_COGNITO_USER_POOL_ID']);
+      expect(message).toMatch(/NODE_ENV=production/);
+      expect(message).toMatch(/emulator/);
+      expect(message).toMatch(/publi(c|shed) key/);
+    });
+
+    it('refuses an empty pool id as if it were unset', () => {
+      const message = refusal({
+        NODE_ENV: 'production',
+        AWS_COGNITO_USER_POOL_ID: '',
+        AWS_COGNITO_CLIENT_ID: '',
+      })!;
+      expect(sentenceSubjects(message)).toEqual(['AWS_COGNITO_USER_POOL_ID']);
+      expect(message).toMatch(/publi(c|shed) key/);
+    });
+
+    it('refuses an http AUTHORITY', () => {
+      const message = refusal({
+        ...AWS,
+        NODE_ENV: 'production',
+        AWS_COGNITO_AUTHORITY: `http://cognito.internal/${POOL}`,
+      })!;
+      expect(sentenceSubjects(message)).toEqual(['AWS_COGNITO_AUTHORITY']);
+      expect(message).toMatch(/https/);
+    });
+
+    it('refuses an http ENDPOINT (the issuer would be http)', () => {
+      const message = refusal({
+        ...AWS,
+        NODE_ENV: 'production',
+        AWS_COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+      })!;
+      expect(sentenceSubjects(message)).toEqual(['AWS_COGNITO_ENDPOINT']);
+      expect(message).toMatch(/https/);
+    });
+
+    it('accepts an https AUTHORITY', () => {
+      expect(
+        refusal({
+          ...AWS,
+          NODE_ENV: 'production',
+          AWS_COGNITO_AUTHORITY: HTTPS_AUTHORITY,
+        }),
+      ).toBeUndefined();
+    });
+
+    it('accepts a pool and client with the default issuer', () => {
+      expect(refusal({ ...AWS, NODE_ENV: 'production' })).toBeUndefined();
+    });
+  });
+
+  describe('empty strings count as unset', () => {
+    it('accepts every variable set to the empty string (embedded mode)', () => {
+      expect(
+        refusal({
+          PORT: '',
+          AWS_COGNITO_USER_POOL_ID: '',
+          AWS_COGNITO_CLIENT_ID: '',
+          AWS_COGNITO_CLIENT_SECRET: '',
+          AWS_COGNITO_AUTHORITY: '',
+          AWS_COGNITO_ENDPOINT: '',
+          AWS_COGNITO_AUTH_FLOW: '',
+          JWT_CLOCK_SKEW_SECONDS: '',
+        }),
+      ).toBeUndefined();
+    });
+
+    it.each([
+      ['HOST'],
+      ['NODE_ENV'],
+      ['COGNITO_LOCAL_DIR'],
+      ['JWKS_TIMEOUT_MS'],
+    ])('accepts %s set to the empty string', (variable) => {
+      expect(refusal({ [variable]: '' })).toBeUndefined();
+    });
+
+    it('treats an empty client id as missing when the pool id is set', () => {
+      const message = refusal({ ...AWS, AWS_COGNITO_CLIENT_ID: '' })!;
+      expect(sentenceSubjects(message)).toEqual(['AWS_COGNITO_CLIENT_ID']);
+      expect(message).toMatch(/required/);
+    });
+
+    it('treats an empty AUTHORITY as unset in production (the default https issuer applies)', () => {
+      expect(
+        refusal({ ...AWS, NODE_ENV: 'production', AWS_COGNITO_AUTHORITY: '' }),
+      ).toBeUndefined();
+    });
+  });
+});
