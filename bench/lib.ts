@@ -13,9 +13,11 @@ export function startServer(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  execArgv: string[] = [],
 ): Promise<Started> {
   const child = fork(script, args, {
     env: { ...process.env, ...env },
+    execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -101,4 +103,15 @@ export async function load(
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** The node flags of `npm run start:prod`, so the app is measured as it runs. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['start:prod'].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, -1);
 }

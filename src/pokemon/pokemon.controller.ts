@@ -54,7 +54,7 @@ export class PokemonController {
   list(
     @Query() query: ListPokemonQuery,
     @Res({ passthrough: true }) res: FastifyReply,
-  ): string {
+  ): Buffer {
     const { items, total } = this.pokemon.list(query);
     res.header('X-Total-Count', String(total));
     res.type(JSON_TYPE);

@@ -2,6 +2,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { loadPokemon } from './pokemon-data.loader.js';
 import type { Pokemon } from './pokemon.model.js';
 
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
 /** Filters and paging of `list`; all filters are optional and combine (AND). */
 export interface PokemonListQuery {
   limit: number;
@@ -43,8 +47,8 @@ export class PokemonService implements OnModuleInit {
   private readonly byName = new Map<string, Pokemon>();
   private readonly byType = new Map<string, Pokemon[]>();
   private readonly searchKeys = new Map<Pokemon, string>();
-  /** Each item's JSON, made once: the data never changes, so neither do its bytes. */
-  private readonly json = new Map<Pokemon, string>();
+  /** Each item's JSON bytes, made once: the data never changes, so neither do they. */
+  private readonly json = new Map<Pokemon, Buffer>();
 
   async onModuleInit(): Promise<void> {
     this.setData(await loadPokemon());
@@ -59,7 +63,7 @@ export class PokemonService implements OnModuleInit {
     this.searchKeys.clear();
     this.json.clear();
     for (const pokemon of this.all) {
-      this.json.set(pokemon, JSON.stringify(pokemon));
+      this.json.set(pokemon, Buffer.from(JSON.stringify(pokemon)));
       this.byNumber.set(pokemon.id, pokemon);
       this.byName.set(toSearchKey(pokemon.name), pokemon);
       this.byName.set(toId(pokemon.name), pokemon);
@@ -98,12 +102,18 @@ export class PokemonService implements OnModuleInit {
   }
 
   /**
-   * The JSON of items of this list, from their pre-serialized forms: the
-   * same bytes as JSON.stringify(items), without the per-request cost
-   * (~0.2 ms for 151 items, most of a request's CPU).
+   * The JSON of these items, as the bytes of JSON.stringify(items), joined
+   * from each item's bytes made at load: no per-request serialization or
+   * UTF-8 encoding (together most of a 151-item request's CPU).
    */
-  toJson(items: readonly Pokemon[]): string {
-    return `[${items.map((p) => this.json.get(p) ?? JSON.stringify(p)).join(',')}]`;
+  toJson(items: readonly Pokemon[]): Buffer {
+    const parts: Buffer[] = [OPEN];
+    items.forEach((p, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(this.json.get(p) ?? Buffer.from(JSON.stringify(p)));
+    });
+    parts.push(CLOSE);
+    return Buffer.concat(parts);
   }
 
   /**
