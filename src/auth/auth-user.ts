@@ -6,6 +6,9 @@ export interface AuthUser {
   username: string;
   /** Known from ID tokens only. */
   email?: string;
+  /** Known from ID tokens only (`name`, `email_verified`). */
+  name?: string;
+  emailVerified?: boolean;
   /** `cognito:groups`; empty when the user is in no group. */
   groups: string[];
   tokenUse: 'access' | 'id';

@@ -1,33 +1,59 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiForbiddenResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
-import { ChangePasswordDto } from './dto/change-password.dto.js';
-import { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
+import { RawBearerToken } from './decorators/raw-bearer-token.decorator.js';
+import { ChallengeDto } from './dto/challenge.dto.js';
 import { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
 import { EmailOnlyDto } from './dto/email-only.dto.js';
 import { LoginDto } from './dto/login.dto.js';
+import { LogoutDto } from './dto/logout.dto.js';
+import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import {
   AcceptedResponse,
   ChallengeResponse,
+  MeResponse,
+  RefreshResponse,
   RegisterResponse,
   StatusResponse,
   TokensResponse,
 } from './dto/responses.dto.js';
 
+const TOKENS_OR_CHALLENGE = {
+  description: 'Tokens, or a challenge to answer at POST /auth/challenge',
+  schema: {
+    oneOf: [
+      { $ref: getSchemaPath(TokensResponse) },
+      { $ref: getSchemaPath(ChallengeResponse) },
+    ],
+  },
+};
+
+/** Sign-up and the session: login, challenges, refresh, logout, profile. */
 @ApiTags('auth')
 @ApiExtraModels(TokensResponse, ChallengeResponse)
 @ApiBadRequestResponse({
@@ -58,17 +84,20 @@ export class AuthController {
   }
 
   @Public()
+  @Post('resend-confirmation')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({
+    type: AcceptedResponse,
+    description: 'The same answer for any email',
+  })
+  resendConfirmation(@Body() dto: EmailOnlyDto): Promise<AcceptedResponse> {
+    return this.auth.resendConfirmation(dto.email);
+  }
+
+  @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({
-    description: 'Tokens, or a challenge to answer at /auth/challenge',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(TokensResponse) },
-        { $ref: getSchemaPath(ChallengeResponse) },
-      ],
-    },
-  })
+  @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
     description: 'INVALID_CREDENTIALS',
@@ -82,33 +111,54 @@ export class AuthController {
   }
 
   @Public()
-  @Post('change-password')
+  @Post('challenge')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: StatusResponse })
+  @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
-    description: 'INVALID_CREDENTIALS',
+    description: 'Session not valid or expired',
   })
-  changePassword(@Body() dto: ChangePasswordDto): Promise<StatusResponse> {
-    return this.auth.changePassword(dto);
+  challenge(
+    @Body() dto: ChallengeDto,
+  ): Promise<TokensResponse | ChallengeResponse> {
+    return this.auth.respondToChallenge(dto);
   }
 
   @Public()
-  @Post('forgot-password')
-  @HttpCode(HttpStatus.ACCEPTED)
-  @ApiAcceptedResponse({
-    type: AcceptedResponse,
-    description: 'The same answer for any email',
-  })
-  forgotPassword(@Body() dto: EmailOnlyDto): Promise<AcceptedResponse> {
-    return this.auth.forgotPassword(dto.email);
-  }
-
-  @Public()
-  @Post('confirm-password')
+  @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: StatusResponse })
-  confirmPassword(@Body() dto: ConfirmPasswordDto): Promise<StatusResponse> {
-    return this.auth.confirmPassword(dto);
+  @ApiOkResponse({ type: RefreshResponse })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: 'Revoked, expired or foreign refresh token',
+  })
+  refresh(@Body() dto: RefreshDto): Promise<RefreshResponse> {
+    return this.auth.refresh(dto);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({
+    description: 'Refresh token revoked; this session refused from now on',
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'UNAUTHORIZED' })
+  async logout(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: LogoutDto,
+  ): Promise<void> {
+    await this.auth.logout(user, dto.refreshToken);
+  }
+
+  @Get('me')
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: MeResponse })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'UNAUTHORIZED' })
+  me(
+    @CurrentUser() user: AuthUser,
+    @RawBearerToken() token: string,
+  ): Promise<MeResponse> {
+    return this.auth.me(user, token);
   }
 }

@@ -1,44 +1,46 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { CognitoClient } from '../cognito/cognito.client.js';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { CognitoClient, type AuthResult } from '../cognito/cognito.client.js';
 import { cognitoErrorName } from '../cognito/cognito-errors.js';
+import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
+import { EMBEDDED_COGNITO } from '../cognito/emulator/embedded.token.js';
 import { ApiException } from '../common/errors/api-exception.js';
-import type { ChangePasswordDto } from './dto/change-password.dto.js';
-import type { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
+import type { AuthUser } from './auth-user.js';
+import type { ChallengeDto } from './dto/challenge.dto.js';
 import type { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
+import type { RefreshDto } from './dto/refresh.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
-import type {
-  AcceptedResponse,
-  ChallengeResponse,
-  RegisterResponse,
-  StatusResponse,
-  TokensResponse,
+import {
+  ACCEPTED,
+  SUCCESS,
+  type AcceptedResponse,
+  type ChallengeResponse,
+  type MeResponse,
+  type RefreshResponse,
+  type RegisterResponse,
+  type StatusResponse,
+  type TokensResponse,
 } from './dto/responses.dto.js';
+import { RevokedTokens } from './guards/revoked-tokens.js';
+import { toLoginAnswer, toRefreshAnswer } from './tokens.js';
 
-interface AuthenticationResult {
-  AccessToken: string;
-  IdToken: string;
-  RefreshToken?: string;
-  /** Real Cognito sends it; cognito-local does not. */
-  ExpiresIn?: number;
-}
+/** Errors of ResendConfirmationCode that would tell whether the account exists. */
+const HIDDEN_ON_RESEND = new Set([
+  'UserNotFoundException',
+  'InvalidParameterException',
+  'NotAuthorizedException',
+]);
 
-interface InitiateAuthResponse {
-  AuthenticationResult?: AuthenticationResult;
-  ChallengeName?: string;
-  Session?: string;
-}
-
-const SUCCESS: StatusResponse = { status: 'success' };
-const ACCEPTED: AcceptedResponse = {
-  status: 'accepted',
-  message: 'If an account exists for this email, a code has been sent to it.',
-};
-
-/** The auth flows of the API, each a short sequence of Cognito calls. */
+/** Sign-up and the session lifecycle, each a short sequence of Cognito calls. */
 @Injectable()
 export class AuthService {
-  constructor(private readonly cognito: CognitoClient) {}
+  constructor(
+    private readonly cognito: CognitoClient,
+    private readonly revoked: RevokedTokens,
+    @Optional()
+    @Inject(EMBEDDED_COGNITO)
+    private readonly embedded: EmbeddedCognito | null = null,
+  ) {}
 
   async register({
     name,
@@ -51,7 +53,6 @@ export class AuthService {
       CodeDeliveryDetails?: { Destination?: string };
     }>('register', 'SignUp', {
       ClientId: this.cognito.clientId,
-      SecretHash: this.cognito.secretHash(email),
       Username: email,
       Password: password,
       UserAttributes: [
@@ -72,139 +73,153 @@ export class AuthService {
   }: ConfirmRegistrationDto): Promise<StatusResponse> {
     await this.cognito.send('confirmRegistration', 'ConfirmSignUp', {
       ClientId: this.cognito.clientId,
-      SecretHash: this.cognito.secretHash(email),
       Username: email,
       ConfirmationCode: code,
     });
     return SUCCESS;
   }
 
-  async login({
-    email,
-    password,
-  }: LoginDto): Promise<TokensResponse | ChallengeResponse> {
-    const result = await this.passwordAuth(email, password);
-    return toLoginAnswer(result);
-  }
-
   /**
-   * The tutorial's contract: identity is proven with the current password
-   * (a login), then Cognito changes it with the access token it gave. The
-   * refresh token of that internal login is revoked right away.
+   * 202 whether or not the account exists. The emulator lacks the call: in
+   * embedded mode the stored sign-up code goes to the outbox again.
    */
-  async changePassword(dto: ChangePasswordDto): Promise<StatusResponse> {
-    // A refusal here is about the current password: mapped as a login.
-    const result = await this.passwordAuth(dto.email, dto.currentPassword);
-    const tokens = result.AuthenticationResult;
-    if (!tokens) {
-      throw new ApiException(
-        HttpStatus.FORBIDDEN,
-        'FORBIDDEN',
-        `Cognito asks for a ${result.ChallengeName ?? 'challenge'} first: log in and complete it, then change the password.`,
-      );
-    }
-    await this.cognito.send('changePassword', 'ChangePassword', {
-      AccessToken: tokens.AccessToken,
-      PreviousPassword: dto.currentPassword,
-      ProposedPassword: dto.newPassword,
-    });
-    await this.revokeQuietly(tokens.RefreshToken);
-    return SUCCESS;
-  }
-
-  /** 202 whether or not the account exists: the answer reveals nothing. */
-  async forgotPassword(email: string): Promise<AcceptedResponse> {
+  async resendConfirmation(email: string): Promise<AcceptedResponse> {
     try {
-      await this.cognito.send('forgotPassword', 'ForgotPassword', {
+      await this.cognito.send('resendConfirmation', 'ResendConfirmationCode', {
         ClientId: this.cognito.clientId,
-        SecretHash: this.cognito.secretHash(email),
         Username: email,
       });
     } catch (error) {
-      const name = cognitoErrorName((error as ApiException).cause);
-      if (!HIDDEN_ON_FORGOT.has(name ?? '')) throw error;
+      const name = cognitoErrorName((error as ApiException).cause) ?? '';
+      if (name === 'Unsupported' && this.embedded) {
+        await this.embedded.resendSignUpCode(email);
+      } else if (!HIDDEN_ON_RESEND.has(name)) {
+        throw error;
+      }
     }
     return ACCEPTED;
   }
 
-  async confirmPassword(dto: ConfirmPasswordDto): Promise<StatusResponse> {
-    await this.cognito.send('confirmPassword', 'ConfirmForgotPassword', {
-      ClientId: this.cognito.clientId,
-      SecretHash: this.cognito.secretHash(dto.email),
-      Username: dto.email,
-      ConfirmationCode: dto.confirmationCode,
-      Password: dto.newPassword,
-    });
-    return SUCCESS;
+  async login({
+    email,
+    password,
+  }: LoginDto): Promise<TokensResponse | ChallengeResponse> {
+    return toLoginAnswer(await this.passwordAuth(email, password));
   }
 
-  private passwordAuth(
-    email: string,
-    password: string,
-  ): Promise<InitiateAuthResponse> {
-    const secretHash = this.cognito.secretHash(email);
-    return this.cognito.send<InitiateAuthResponse>('login', 'InitiateAuth', {
+  /** Proves a password; USER_PASSWORD_AUTH unless the pool wants SRP. */
+  passwordAuth(email: string, password: string): Promise<AuthResult> {
+    if (this.cognito.connection.authFlow === 'USER_SRP_AUTH') {
+      return this.cognito.authenticateSrp(email, password);
+    }
+    return this.cognito.send<AuthResult>('login', 'InitiateAuth', {
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId: this.cognito.clientId,
-      AuthParameters: {
-        USERNAME: email,
-        PASSWORD: password,
-        ...(secretHash ? { SECRET_HASH: secretHash } : {}),
-      },
+      AuthParameters: { USERNAME: email, PASSWORD: password },
     });
   }
 
-  private async revokeQuietly(refreshToken: string | undefined): Promise<void> {
-    if (!refreshToken) return;
-    await this.cognito
-      .send('login', 'RevokeToken', {
+  /** Completes NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA with the session login gave. */
+  async respondToChallenge(
+    dto: ChallengeDto,
+  ): Promise<TokensResponse | ChallengeResponse> {
+    const answer =
+      dto.challenge === 'NEW_PASSWORD_REQUIRED'
+        ? { NEW_PASSWORD: dto.newPassword }
+        : { SOFTWARE_TOKEN_MFA_CODE: dto.code };
+    const result = await this.cognito.send<AuthResult>(
+      'challenge',
+      'RespondToAuthChallenge',
+      {
         ClientId: this.cognito.clientId,
-        Token: refreshToken,
-      })
-      .catch(() => undefined);
+        ChallengeName: dto.challenge,
+        Session: dto.session,
+        ChallengeResponses: { USERNAME: dto.email, ...answer },
+      },
+    );
+    return toLoginAnswer(result);
   }
-}
 
-/** Errors of ForgotPassword that would tell whether the account exists. */
-const HIDDEN_ON_FORGOT = new Set([
-  'UserNotFoundException',
-  'InvalidParameterException',
-  'NotAuthorizedException',
-  'UserNotConfirmedException',
-]);
+  async refresh({ refreshToken, email }: RefreshDto): Promise<RefreshResponse> {
+    const secretHash = email ? this.cognito.secretHash(email) : undefined;
+    if (this.cognito.connection.clientSecret && !secretHash) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
+        'email is required: the app client has a secret, and SECRET_HASH needs the user',
+      ]);
+    }
+    const result = await this.cognito.send<AuthResult>(
+      'refresh',
+      'InitiateAuth',
+      {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: this.cognito.clientId,
+        AuthParameters: {
+          REFRESH_TOKEN: refreshToken,
+          ...(secretHash ? { SECRET_HASH: secretHash } : {}),
+        },
+      },
+    );
+    if (!result.AuthenticationResult) {
+      throw new ApiException(
+        HttpStatus.UNAUTHORIZED,
+        'UNAUTHORIZED',
+        'Cognito asks for a challenge on refresh; log in again.',
+      );
+    }
+    return toRefreshAnswer(result);
+  }
 
-function toLoginAnswer(
-  result: InitiateAuthResponse,
-): TokensResponse | ChallengeResponse {
-  const tokens = result.AuthenticationResult;
-  if (tokens) {
+  /**
+   * Revokes the refresh token at Cognito (when given) and refuses this
+   * session's tokens in this API from now on, though their signatures stay
+   * valid until they expire.
+   */
+  async logout(user: AuthUser, refreshToken?: string): Promise<void> {
+    if (refreshToken) {
+      await this.revokeRefreshToken('logout', refreshToken);
+    }
+    this.revoked.revoke(user);
+  }
+
+  /** RevokeToken (ClientSecret is added by CognitoClient when there is one). */
+  revokeRefreshToken(
+    flow: 'logout' | 'changePassword',
+    refreshToken: string,
+  ): Promise<unknown> {
+    return this.cognito.send(flow, 'RevokeToken', {
+      ClientId: this.cognito.clientId,
+      Token: refreshToken,
+    });
+  }
+
+  /**
+   * The user's profile: from Cognito (GetUser) with an access token; from
+   * the verified claims with an ID token, which GetUser does not take.
+   */
+  async me(
+    user: AuthUser,
+    accessToken: string | undefined,
+  ): Promise<MeResponse> {
+    if (user.tokenUse === 'id' || !accessToken) {
+      return {
+        sub: user.sub,
+        email: user.email ?? null,
+        name: user.name ?? null,
+        emailVerified: user.emailVerified ?? false,
+        groups: user.groups,
+      };
+    }
+    const { UserAttributes } = await this.cognito.send<{
+      UserAttributes: { Name: string; Value: string }[];
+    }>('profile', 'GetUser', { AccessToken: accessToken });
+    const attribute = (name: string): string | undefined =>
+      UserAttributes.find((a) => a.Name === name)?.Value;
     return {
-      accessToken: tokens.AccessToken,
-      idToken: tokens.IdToken,
-      refreshToken: tokens.RefreshToken ?? '',
-      expiresIn: tokens.ExpiresIn ?? lifetimeOf(tokens.AccessToken),
-      tokenType: 'Bearer',
+      sub: attribute('sub') ?? user.sub,
+      email: attribute('email') ?? null,
+      name: attribute('name') ?? null,
+      emailVerified: attribute('email_verified') === 'true',
+      groups: user.groups,
     };
-  }
-  return {
-    challenge: result.ChallengeName ?? 'UNKNOWN',
-    session: result.Session ?? '',
-  };
-}
-
-/** `exp - iat` of a token Cognito just issued (read, not verified: it came from Cognito). */
-function lifetimeOf(token: string): number {
-  try {
-    const { exp, iat } = JSON.parse(
-      Buffer.from(token.split('.')[1], 'base64url').toString(),
-    ) as {
-      exp?: number;
-      iat?: number;
-    };
-    return typeof exp === 'number' && typeof iat === 'number'
-      ? exp - iat
-      : 3600;
-  } catch {
-    return 3600;
   }
 }

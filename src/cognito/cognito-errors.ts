@@ -8,7 +8,13 @@ import {
 export type CognitoFlow =
   | 'register'
   | 'confirmRegistration'
+  | 'resendConfirmation'
   | 'login'
+  | 'challenge'
+  | 'refresh'
+  | 'logout'
+  | 'profile'
+  | 'mfa'
   | 'changePassword'
   | 'forgotPassword'
   | 'confirmPassword';
@@ -54,6 +60,16 @@ const UNAVAILABLE: Answer = [
   HttpStatus.SERVICE_UNAVAILABLE,
   'IDP_UNAVAILABLE',
   'The identity provider cannot be reached; try again later.',
+];
+const SESSION_REFUSED: Answer = [
+  HttpStatus.UNAUTHORIZED,
+  'UNAUTHORIZED',
+  'Cognito refused the token or session; log in again.',
+];
+const REFRESH_REFUSED: Answer = [
+  HttpStatus.UNAUTHORIZED,
+  'UNAUTHORIZED',
+  'The refresh token is not valid, has expired or was revoked; log in again.',
 ];
 const BAD_INPUT: Answer = [
   HttpStatus.BAD_REQUEST,
@@ -114,6 +130,49 @@ const BY_FLOW: Record<CognitoFlow, Record<string, Answer>> = {
     InvalidParameterException: INVALID_CREDENTIALS,
     UserNotConfirmedException: USER_NOT_CONFIRMED,
     PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+  },
+  resendConfirmation: {
+    // UserNotFound and the like are answered 202 by AuthService, unmapped.
+    CodeDeliveryFailureException: UNAVAILABLE,
+  },
+  challenge: {
+    CodeMismatchException: CODE_MISMATCH,
+    ExpiredCodeException: CODE_EXPIRED,
+    EnableSoftwareTokenMFAException: CODE_MISMATCH,
+    InvalidPasswordException: PASSWORD_POLICY,
+    NotAuthorizedException: [
+      HttpStatus.UNAUTHORIZED,
+      'UNAUTHORIZED',
+      'The challenge session is not valid or has expired; log in again.',
+    ],
+    UserNotFoundException: INVALID_CREDENTIALS,
+    InvalidParameterException: BAD_INPUT,
+  },
+  refresh: {
+    NotAuthorizedException: REFRESH_REFUSED,
+    UserNotFoundException: REFRESH_REFUSED,
+    InvalidParameterException: REFRESH_REFUSED,
+  },
+  logout: {
+    // RevokeToken: a token that is not a refresh token of this client.
+    UnsupportedTokenTypeException: BAD_INPUT,
+    UnauthorizedException: SESSION_REFUSED,
+    NotAuthorizedException: SESSION_REFUSED,
+  },
+  profile: {
+    NotAuthorizedException: SESSION_REFUSED,
+    UserNotFoundException: SESSION_REFUSED,
+  },
+  mfa: {
+    NotAuthorizedException: SESSION_REFUSED,
+    CodeMismatchException: CODE_MISMATCH,
+    EnableSoftwareTokenMFAException: CODE_MISMATCH,
+    SoftwareTokenMFANotFoundException: [
+      HttpStatus.BAD_REQUEST,
+      'VALIDATION_FAILED',
+      'Start with POST /auth/mfa/totp/setup, then verify a code.',
+    ],
+    InvalidParameterException: BAD_INPUT,
   },
   changePassword: {
     // Identity is proven first by a login with the current password, so a

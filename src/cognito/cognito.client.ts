@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CognitoUserPool } from 'amazon-cognito-identity-js';
+import {
+  AuthenticationDetails,
+  CognitoUser,
+  CognitoUserPool,
+  type ICognitoStorage,
+} from 'amazon-cognito-identity-js';
 import { createHmac } from 'node:crypto';
 import { CognitoConnection } from './cognito-connection.js';
 import { mapCognitoError, type CognitoFlow } from './cognito-errors.js';
@@ -20,25 +25,56 @@ export type CognitoOperation =
   | 'VerifySoftwareToken'
   | 'SetUserMFAPreference';
 
+/** InitiateAuth's answer, whichever flow produced it. */
+export interface AuthResult {
+  AuthenticationResult?: {
+    AccessToken: string;
+    IdToken: string;
+    RefreshToken?: string;
+    /** Real Cognito sends it; cognito-local and the SRP path do not. */
+    ExpiresIn?: number;
+  };
+  ChallengeName?: string;
+  Session?: string;
+}
+
+type Params = Record<string, unknown>;
+type Callback = (error: unknown, data: unknown) => void;
+
 /** The library's low-level client; not in its typings, but public and stable since v1. */
 interface LowLevelClient {
-  request(
-    operation: string,
-    params: Record<string, unknown>,
-    callback: (error: unknown, data: unknown) => void,
-  ): void;
+  request(operation: string, params: Params, callback: Callback): void;
 }
+
+/** Operations whose SECRET_HASH is the top-level `SecretHash` of `Username`. */
+const TOP_LEVEL_SECRET_HASH = new Set([
+  'SignUp',
+  'ConfirmSignUp',
+  'ResendConfirmationCode',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+]);
+
+/** The library caches tokens per user in a process-wide store by default: not on a server. */
+const NO_STORAGE: ICognitoStorage = {
+  setItem: () => undefined,
+  getItem: () => null,
+  removeItem: () => undefined,
+  clear: () => undefined,
+};
 
 const TIMEOUT_MS = 5000;
 
 /**
  * The one place that talks to Cognito (amazon-cognito-identity-js). Every
- * call is promisified, bounded in time, and its errors mapped per flow to the
- * API's answers; no SDK error object leaves this class except as `cause`.
+ * request, ours or one the library sends for SRP, passes one interception
+ * point that adds SECRET_HASH when the app client has a secret and bounds it
+ * in time. Errors are mapped per flow to the API's answers; no SDK error
+ * object leaves this class except as `cause`.
  *
- * It sends operations through the pool's low-level client rather than
+ * Plain operations go through the pool's low-level client rather than
  * `CognitoUser.authenticateUser`, which computes SRP values (~75 ms of CPU)
- * even for USER_PASSWORD_AUTH, and which cannot send SECRET_HASH.
+ * even for USER_PASSWORD_AUTH; SRP itself is left to the library.
  */
 @Injectable()
 export class CognitoClient {
@@ -50,8 +86,16 @@ export class CognitoClient {
       UserPoolId: connection.userPoolId,
       ClientId: connection.clientId,
       endpoint: connection.endpoint,
+      Storage: NO_STORAGE,
     });
     this.client = (this.pool as unknown as { client: LowLevelClient }).client;
+    const send = this.client.request.bind(this.client);
+    this.client.request = (operation, params, callback) =>
+      send(
+        operation,
+        this.withSecretHash(operation, params),
+        withTimeout(operation, callback),
+      );
   }
 
   get clientId(): string {
@@ -74,35 +118,112 @@ export class CognitoClient {
   async send<T>(
     flow: CognitoFlow,
     operation: CognitoOperation,
-    params: object,
+    params: Params,
   ): Promise<T> {
     try {
-      return await this.request<T>(
-        operation,
-        params as Record<string, unknown>,
-      );
+      return await new Promise<T>((resolve, reject) => {
+        this.client.request(operation, params, (error, data) =>
+          error ? reject(error) : resolve(data as T),
+        );
+      });
     } catch (error) {
       throw mapCognitoError(flow, error);
     }
   }
 
-  private request<T>(
-    operation: CognitoOperation,
-    params: Record<string, unknown>,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const error = new Error(
-          `${operation} took longer than ${TIMEOUT_MS} ms`,
-        );
-        error.name = 'TimeoutError';
-        reject(error);
-      }, TIMEOUT_MS);
-      this.client.request(operation, params, (error, data) => {
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve(data as T);
-      });
+  /**
+   * USER_SRP_AUTH through the library (InitiateAuth with SRP_A, then the
+   * PASSWORD_VERIFIER answer), normalised to InitiateAuth's answer.
+   */
+  async authenticateSrp(
+    username: string,
+    password: string,
+  ): Promise<AuthResult> {
+    const user = new CognitoUser({
+      Username: username,
+      Pool: this.pool,
+      Storage: NO_STORAGE,
     });
+    user.setAuthenticationFlowType('USER_SRP_AUTH');
+    const challenge = (name: string) => (): void =>
+      done({
+        ChallengeName: name,
+        Session: (user as unknown as { Session: string }).Session,
+      });
+    let done!: (result: AuthResult) => void;
+    try {
+      return await new Promise<AuthResult>((resolve, reject) => {
+        done = resolve;
+        user.authenticateUser(
+          new AuthenticationDetails({ Username: username, Password: password }),
+          {
+            onSuccess: (session) =>
+              resolve({
+                AuthenticationResult: {
+                  AccessToken: session.getAccessToken().getJwtToken(),
+                  IdToken: session.getIdToken().getJwtToken(),
+                  RefreshToken: session.getRefreshToken().getToken(),
+                },
+              }),
+            onFailure: reject,
+            newPasswordRequired: challenge('NEW_PASSWORD_REQUIRED'),
+            totpRequired: challenge('SOFTWARE_TOKEN_MFA'),
+            mfaRequired: challenge('SMS_MFA'),
+            mfaSetup: challenge('MFA_SETUP'),
+            selectMFAType: challenge('SELECT_MFA_TYPE'),
+            customChallenge: challenge('CUSTOM_CHALLENGE'),
+          },
+        );
+      });
+    } catch (error) {
+      throw mapCognitoError('login', error);
+    }
   }
+
+  /**
+   * Adds SECRET_HASH where the operation takes one and the client has a
+   * secret (RevokeToken takes the secret itself).
+   */
+  private withSecretHash(operation: string, params: Params): Params {
+    if (!this.connection.clientSecret) return params;
+    if (operation === 'RevokeToken') {
+      return { ...params, ClientSecret: this.connection.clientSecret };
+    }
+    if (TOP_LEVEL_SECRET_HASH.has(operation)) {
+      const username = params.Username;
+      if (typeof username !== 'string' || params.SecretHash) return params;
+      return { ...params, SecretHash: this.secretHash(username) };
+    }
+    const key =
+      operation === 'InitiateAuth'
+        ? 'AuthParameters'
+        : operation === 'RespondToAuthChallenge'
+          ? 'ChallengeResponses'
+          : undefined;
+    const nested = key ? (params[key] as Params | undefined) : undefined;
+    if (!key || !nested || nested.SECRET_HASH) return params;
+    const username = nested.USERNAME;
+    if (typeof username !== 'string') return params;
+    return {
+      ...params,
+      [key]: { ...nested, SECRET_HASH: this.secretHash(username) },
+    };
+  }
+}
+
+/** Fails the call with TimeoutError when Cognito has not answered in time. */
+function withTimeout(operation: string, callback: Callback): Callback {
+  let settled = false;
+  const timer = setTimeout(() => {
+    settled = true;
+    const error = new Error(`${operation} took longer than ${TIMEOUT_MS} ms`);
+    error.name = 'TimeoutError';
+    callback(error, undefined);
+  }, TIMEOUT_MS);
+  return (error, data) => {
+    clearTimeout(timer);
+    if (settled) return;
+    settled = true;
+    callback(error, data);
+  };
 }

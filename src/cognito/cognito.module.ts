@@ -10,9 +10,8 @@ import { cognitoConfig } from '../config/cognito.config.js';
 import { CognitoConnection, resolveConnection } from './cognito-connection.js';
 import { CognitoClient } from './cognito.client.js';
 import { EmbeddedCognito } from './emulator/embedded-cognito.js';
+import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { Outbox } from './emulator/outbox.js';
-
-const EMBEDDED_COGNITO = Symbol('EMBEDDED_COGNITO');
 
 @Global()
 @Module({
@@ -33,7 +32,7 @@ const EMBEDDED_COGNITO = Symbol('EMBEDDED_COGNITO');
     },
     CognitoClient,
   ],
-  exports: [CognitoConnection, CognitoClient, Outbox],
+  exports: [CognitoConnection, CognitoClient, Outbox, EMBEDDED_COGNITO],
 })
 export class CognitoModule implements OnApplicationShutdown {
   private readonly logger = new Logger(CognitoModule.name);

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CognitoConnection } from '../../src/cognito/cognito-connection.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,7 +32,14 @@ const COGNITO_VARIABLES = [
  */
 export async function startApp(
   env: Record<string, string | undefined> = {},
-  options: { dataDir?: string } = {},
+  options: {
+    dataDir?: string;
+    /**
+     * Builds a root module around AppModule (e.g. to add a test controller).
+     * Called after the module graph is reset: import app code inside it.
+     */
+    module?: () => Promise<Type<unknown>>;
+  } = {},
 ): Promise<TestApp> {
   const dataDir =
     options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
@@ -46,7 +54,8 @@ export async function startApp(
   // Same fresh module graph as the app, so the DI token is the app's own.
   const { CognitoConnection: token } =
     await import('../../src/cognito/cognito-connection.js');
-  const app = await createApp({ logger: false });
+  const module = options.module ? await options.module() : undefined;
+  const app = await createApp({ logger: false, module });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -14,15 +14,12 @@ export class RegisterResponse {
   codeDeliveryDestination?: string;
 }
 
-export class TokensResponse {
+export class RefreshResponse {
   @ApiProperty()
   accessToken: string;
 
   @ApiProperty()
   idToken: string;
-
-  @ApiProperty()
-  refreshToken: string;
 
   @ApiProperty({
     example: 3600,
@@ -32,6 +29,43 @@ export class TokensResponse {
 
   @ApiProperty({ example: 'Bearer' })
   tokenType: 'Bearer';
+}
+
+export class TokensResponse extends RefreshResponse {
+  @ApiProperty()
+  refreshToken: string;
+}
+
+export class MeResponse {
+  @ApiProperty({ example: '1a7a024b-7229-46f9-b111-0c3df950bd7c' })
+  sub: string;
+
+  @ApiProperty({ example: 'ash@example.com' })
+  email: string | null;
+
+  @ApiProperty({ example: 'Ash Ketchum', nullable: true, type: String })
+  name: string | null;
+
+  @ApiProperty({ example: true })
+  emailVerified: boolean;
+
+  @ApiProperty({ example: ['admin'], type: [String] })
+  groups: string[];
+}
+
+export class TotpSetupResponse {
+  @ApiProperty({
+    example: 'JBSWY3DPEHPK3PXP',
+    description: 'Base32 TOTP secret',
+  })
+  secretCode: string;
+
+  @ApiProperty({
+    example:
+      'otpauth://totp/nest-cognito-auth:ash%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=nest-cognito-auth',
+    description: 'For authenticator apps (as a QR code)',
+  })
+  otpauthUri: string;
 }
 
 export class ChallengeResponse {
@@ -56,3 +90,11 @@ export class AcceptedResponse {
   })
   message: string;
 }
+
+export const SUCCESS: StatusResponse = { status: 'success' };
+
+/** The one answer of forgot-password and resend-confirmation, account or not. */
+export const ACCEPTED: AcceptedResponse = {
+  status: 'accepted',
+  message: 'If an account exists for this email, a code has been sent to it.',
+};

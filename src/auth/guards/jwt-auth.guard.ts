@@ -3,11 +3,11 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
+import { bearerToken } from '../bearer.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../strategies/jwks-key-store.js';
+import { RevokedTokens } from './revoked-tokens.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
-
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -18,13 +18,15 @@ interface GuardedRequest {
  * The global default-deny guard: every route needs a valid Cognito access or
  * ID token unless it is marked @Public(). A token seen before is answered
  * from the verified-token cache; a new one goes through passport-jwt
- * (JwtStrategy) and, once verified, into the cache.
+ * (JwtStrategy) and, once verified, into the cache. Either way, a token of
+ * a logged-out session is refused.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
+    private readonly revoked: RevokedTokens,
   ) {
     super();
   }
@@ -36,9 +38,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     ]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const token = bearerToken(request);
+    const token = bearerToken(request.headers);
     const cached = token ? this.cache.get(token) : undefined;
     if (cached) {
+      if (this.revoked.isRevoked(cached)) throw unauthorized();
       request.user = cached;
       return true;
     }
@@ -51,8 +54,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     token: string | undefined,
   ): Promise<boolean> {
     const allowed = (await super.canActivate(context)) as boolean;
-    if (allowed && token && request.user) this.cache.set(token, request.user);
-    return allowed;
+    if (!allowed || !request.user) return allowed;
+    if (this.revoked.isRevoked(request.user)) throw unauthorized();
+    if (token) this.cache.set(token, request.user);
+    return true;
   }
 
   override handleRequest<T = AuthUser>(
@@ -70,19 +75,15 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         'The identity provider cannot be reached to check the token; try again later.',
       );
     }
-    if (error || !user) {
-      throw new ApiException(
-        HttpStatus.UNAUTHORIZED,
-        'UNAUTHORIZED',
-        'A valid Cognito access or ID token is required (Authorization: Bearer <token>).',
-      );
-    }
+    if (error || !user) throw unauthorized();
     return user;
   }
 }
 
-function bearerToken(request: GuardedRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  return BEARER.exec(header)?.[1];
+function unauthorized(): ApiException {
+  return new ApiException(
+    HttpStatus.UNAUTHORIZED,
+    'UNAUTHORIZED',
+    'A valid Cognito access or ID token is required (Authorization: Bearer <token>).',
+  );
 }

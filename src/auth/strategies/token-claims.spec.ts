@@ -26,7 +26,7 @@ describe('checkHeader', () => {
 
   it('accepts a Cognito-sized token of exactly 8192 characters', () => {
     const head = `${part({ alg: 'RS256', kid: 'k1' })}.`;
-    const token = `${head}${'a'.repeat(8192 - head.length - 2)}.b`;
+    const token = `${head}${'a'.repeat(8192 - head.length - 3)}.bA`;
     expect(token).toHaveLength(8192);
     expect(checkHeader(token)).toBe('k1');
   });
@@ -154,6 +154,7 @@ describe('checkClaims', () => {
       sub: 'b1f4c1b2-sub',
       username: 'ash',
       email: 'ash@example.com',
+      emailVerified: false,
       groups: [],
       tokenUse: 'id',
       clientId: CLIENT_ID,

@@ -26,6 +26,13 @@ export function checkHeader(token: string): string {
   } catch {
     throw new TokenRejectedError('header is not JSON');
   }
+  // One token, one spelling: a signature in a non-canonical base64url form
+  // (other trailing bits, same bytes) is a different string for the same
+  // token, and would be a second entry for the verified-token cache.
+  const signature = token.slice(token.lastIndexOf('.') + 1);
+  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) {
+    throw new TokenRejectedError('signature not in canonical base64url');
+  }
   const { alg, kid } = (header ?? {}) as { alg?: unknown; kid?: unknown };
   if (alg !== 'RS256') throw new TokenRejectedError('alg must be RS256');
   if (typeof kid !== 'string' || kid === '' || kid.length > 256) {
@@ -65,6 +72,11 @@ export function checkClaims(
     sub,
     username: typeof username === 'string' ? username : sub,
     email: typeof payload.email === 'string' ? payload.email : undefined,
+    name: typeof payload.name === 'string' ? payload.name : undefined,
+    emailVerified:
+      payload.email_verified === undefined
+        ? undefined
+        : payload.email_verified === true || payload.email_verified === 'true',
     groups: Array.isArray(groups)
       ? groups.filter((g): g is string => typeof g === 'string')
       : [],

@@ -21,6 +21,13 @@ export interface EmbeddedPool {
   dataDir: string;
 }
 
+/** A user as cognito-local stores it (the fields read here). */
+interface StoredUser {
+  Attributes: { Name: string; Value: string }[];
+  UserStatus: string;
+  ConfirmationCode?: string;
+}
+
 interface State {
   userPoolId: string;
   clientId: string;
@@ -34,6 +41,7 @@ interface State {
  */
 export class EmbeddedCognito {
   private child?: ChildProcess;
+  private pool?: EmbeddedPool;
 
   constructor(
     private readonly dataDir: string,
@@ -49,12 +57,42 @@ export class EmbeddedCognito {
       JSON.stringify({ ...state, port }, null, 2),
     );
     await this.spawn(dataDir, port);
-    return {
+    this.pool = {
       endpoint: `http://${HOST}:${port}`,
       userPoolId: state.userPoolId,
       clientId: state.clientId,
       dataDir,
     };
+    return this.pool;
+  }
+
+  /**
+   * cognito-local lacks ResendConfirmationCode: delivers the stored sign-up
+   * code of an unconfirmed user to the outbox again. Nothing for anyone
+   * else (the route answers the same either way).
+   */
+  async resendSignUpCode(email: string): Promise<void> {
+    if (!this.pool) return;
+    const file = join(
+      this.pool.dataDir,
+      '.cognito',
+      'db',
+      `${this.pool.userPoolId}.json`,
+    );
+    const { Users } = JSON.parse(await readFile(file, 'utf8')) as {
+      Users: Record<string, StoredUser>;
+    };
+    const user = Object.values(Users).find((u) =>
+      u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
+    );
+    if (user?.UserStatus === 'UNCONFIRMED' && user.ConfirmationCode) {
+      this.onCode({
+        email,
+        kind: 'ResendCode',
+        code: user.ConfirmationCode,
+        at: new Date().toISOString(),
+      });
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import type { AuthUser } from '../auth-user.js';
+
+const MAX_ENTRIES = 100_000;
+/** Cognito's longest token lifetime: a logged-out session's tokens cannot outlive it. */
+const SESSION_TTL_MS = 24 * 3600_000;
+
+/**
+ * Sessions logged out through this API, refused by the guard until their
+ * tokens expire, even though their signatures stay valid. A session is
+ * known by the access token's `jti`, by `origin_jti` (real Cognito: shared by
+ * the access and ID tokens of one login) and by `sub` + `auth_time` (the
+ * emulator, which has no origin_jti, gives both tokens of a login the same
+ * auth_time). Kept in this process's memory, bounded; see the README for
+ * several instances.
+ */
+@Injectable()
+export class RevokedTokens {
+  private readonly keys = new LRUCache<string, true>({ max: MAX_ENTRIES });
+
+  revoke(user: AuthUser): void {
+    for (const key of sessionKeys(user)) {
+      this.keys.set(key, true, { ttl: SESSION_TTL_MS });
+    }
+  }
+
+  isRevoked(user: AuthUser): boolean {
+    if (this.keys.size === 0) return false;
+    return sessionKeys(user).some((key) => this.keys.has(key));
+  }
+}
+
+function sessionKeys(user: AuthUser): string[] {
+  const keys: string[] = [];
+  if (user.jti && user.tokenUse === 'access') keys.push(`jti:${user.jti}`);
+  if (user.originJti) keys.push(`origin:${user.originJti}`);
+  if (user.authTime !== undefined)
+    keys.push(`auth:${user.sub}:${user.authTime}`);
+  return keys;
+}
