@@ -13,6 +13,7 @@ import {
   type LoadResult,
   type Started,
 } from './lib.js';
+import { loginBench, type LoginBench } from './login.js';
 
 /**
  * npm run bench: the guarded route (c) against (a) bare node:http serving
@@ -21,6 +22,8 @@ import {
  * from autocannon in this process.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** `guard`, `login` or both (default). */
+const ONLY = process.env.BENCH_ONLY;
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 50;
 const PATH = '/api/v1/pokemons?limit=151';
@@ -37,6 +40,22 @@ interface Row {
 type Measured = LoadResult & { cpuPercent: number };
 
 async function main(): Promise<void> {
+  if (ONLY !== 'login') await guardBench();
+  if (ONLY !== 'guard') {
+    console.log(
+      `\nlogin: ${SECONDS} s per run, 10 connections, a fresh emulator per run`,
+    );
+    reportLogin(
+      await loginBench(
+        here('./servers/app.server.js'),
+        productionNodeFlags(),
+        SECONDS,
+      ),
+    );
+  }
+}
+
+async function guardBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-'));
   const codes: OutboxMessage[] = [];
   const emulator = new EmbeddedCognito(join(dir, 'cognito'), (m) =>
@@ -230,6 +249,22 @@ function report(rows: Row[]): void {
       `note: the bare server used ${a.cpuPercent.toFixed(0)}% of a core: the load generator, not the server, set its req/s; the per-CPU-second ratios compare the servers' own costs`,
     );
   }
+}
+
+function reportLogin({ direct, api, apiCpuMsPerLogin }: LoginBench): void {
+  const row = (name: string, r: LoadResult): string =>
+    `${name.padEnd(42)}${r.rps.toFixed(0).padEnd(9)}${String(r.p99).padEnd(8)}${String(r.non2xx).padEnd(9)}${String(r.errors).padEnd(8)}`;
+  console.log(
+    `${'logins'.padEnd(42)}${'req/s'.padEnd(9)}${'p99 ms'.padEnd(8)}${'non-2xx'.padEnd(9)}errors`,
+  );
+  console.log(row('direct InitiateAuth to the emulator', direct));
+  console.log(row('POST /api/v1/auth/login', api));
+  const ratio = api.rps / direct.rps;
+  console.log('');
+  console.log(
+    `API/direct = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'OK' : 'MISSED'}`,
+  );
+  console.log(`API process CPU per login = ${apiCpuMsPerLogin.toFixed(2)} ms`);
 }
 
 /** Requests served per second of the server's own CPU time. */

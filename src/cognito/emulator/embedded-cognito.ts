@@ -66,6 +66,11 @@ export class EmbeddedCognito {
     return this.pool;
   }
 
+  /** The emulator's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /**
    * cognito-local lacks ResendConfirmationCode: delivers the stored sign-up
    * code of an unconfirmed user to the outbox again. Nothing for anyone

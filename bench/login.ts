@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedCognito } from '../src/cognito/emulator/embedded-cognito.js';
+import { load, startServer, stats, stop, type LoadResult } from './lib.js';
+
+const CONNECTIONS = 10;
+const PASSWORD = 'Passw0rd!';
+
+export interface LoginBench {
+  direct: LoadResult;
+  api: LoadResult;
+  /** CPU time of the API process per login, in ms. */
+  apiCpuMsPerLogin: number;
+}
+
+/**
+ * Logins through the API against direct InitiateAuth (USER_PASSWORD_AUTH)
+ * calls to the same kind of emulator, at the same concurrency. Each side
+ * gets a fresh emulator: cognito-local appends a refresh token to the user
+ * at every login and rewrites its whole pool file, so it slows as a run goes
+ * on, and the two runs must start from the same state.
+ */
+export async function loginBench(
+  appScript: string,
+  flags: string[],
+  seconds: number,
+): Promise<LoginBench> {
+  const direct = await withEmulator(async (pool, email) =>
+    load(`${pool.endpoint}/`, pool.pid, {
+      connections: CONNECTIONS,
+      seconds,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
+      body: JSON.stringify({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: pool.clientId,
+        AuthParameters: { USERNAME: email, PASSWORD },
+      }),
+    }),
+  );
+  let apiCpuMsPerLogin = 0;
+  const api = await withEmulator(async (pool, email) => {
+    const app = await startServer(
+      appScript,
+      [],
+      {
+        NODE_ENV: 'development',
+        AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
+        AWS_COGNITO_CLIENT_ID: pool.clientId,
+        AWS_COGNITO_ENDPOINT: pool.endpoint,
+      },
+      flags,
+    );
+    try {
+      const before = await stats(app.child);
+      const result = await load(
+        `http://127.0.0.1:${app.port}/api/v1/auth/login`,
+        app.child.pid!,
+        {
+          connections: CONNECTIONS,
+          seconds,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: PASSWORD }),
+        },
+      );
+      const after = await stats(app.child);
+      apiCpuMsPerLogin =
+        (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, result.total);
+      return result;
+    } finally {
+      await stop(app.child);
+    }
+  });
+  return { direct, api, apiCpuMsPerLogin };
+}
+
+interface Pool {
+  endpoint: string;
+  userPoolId: string;
+  clientId: string;
+  pid: number;
+}
+
+/** A fresh emulator with one confirmed user, for the duration of `run`. */
+async function withEmulator<T>(
+  run: (pool: Pool, email: string) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-login-'));
+  const emulator = new EmbeddedCognito(dir, () => undefined);
+  const started = await emulator.start();
+  try {
+    const pool = { ...started, pid: emulator.pid! };
+    const email = 'login-bench@example.com';
+    await cognito(pool.endpoint, 'SignUp', {
+      ClientId: pool.clientId,
+      Username: email,
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: email }],
+    });
+    await cognito(pool.endpoint, 'AdminConfirmSignUp', {
+      UserPoolId: pool.userPoolId,
+      Username: email,
+    });
+    return await run(pool, email);
+  } finally {
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function cognito(
+  endpoint: string,
+  operation: string,
+  body: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    throw new Error(
+      `${operation}: ${response.status} ${await response.text()}`,
+    );
+  }
+  return response.json();
+}
