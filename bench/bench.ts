@@ -64,6 +64,7 @@ async function guardBench(): Promise<void> {
   const pool = await emulator.start();
   const env = {
     NODE_ENV: 'development',
+    LOG_FORMAT: 'json',
     AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
     AWS_COGNITO_CLIENT_ID: pool.clientId,
     AWS_COGNITO_ENDPOINT: pool.endpoint,

@@ -18,7 +18,8 @@ export function startServer(
   const child = fork(script, args, {
     env: { ...process.env, ...env },
     execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // The app's access log (JSON on stdout) is written, as in production, but not shown.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) =>

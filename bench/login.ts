@@ -49,6 +49,7 @@ export async function loginBench(
       [],
       {
         NODE_ENV: 'development',
+        LOG_FORMAT: 'json',
         AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
         AWS_COGNITO_CLIENT_ID: pool.clientId,
         AWS_COGNITO_ENDPOINT: pool.endpoint,

@@ -1,4 +1,5 @@
-import { RequestMethod, type LogLevel, type Type } from '@nestjs/common';
+import helmet from '@fastify/helmet';
+import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -7,11 +8,16 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import { validateEnv } from './config/env.validation.js';
+import { httpConfig } from './config/http.config.js';
 
 export const API_PREFIX = 'api/v1';
-const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Headers a browser client may read across origins. */
+const EXPOSED_HEADERS = ['X-Request-Id', 'X-Total-Count', 'Retry-After'];
 
 /** Keeps a sane incoming X-Request-Id, else makes one. */
 function requestId(request: IncomingMessage): string {
@@ -22,29 +28,40 @@ function requestId(request: IncomingMessage): string {
 }
 
 export interface CreateAppOptions {
-  logger?: LogLevel[] | false;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
   /** A module that imports AppModule and adds to it (the benchmark's twin route). */
   module?: Type<unknown>;
 }
 
 /**
- * Builds the app exactly as production runs it (adapter, prefix, Swagger);
- * main.ts and every HTTP test go through here. Pipe, filter and guards are
- * registered in AppModule, so they come with it.
+ * Builds the app exactly as production runs it (adapter, logging, security
+ * headers, CORS, prefix, Swagger); main.ts and every HTTP test go through
+ * here. Pipe, filter and guards are registered in AppModule, so they come
+ * with it.
  */
 export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  // The adapter needs its limits before Nest (and its ConfigModule) exists.
+  validateEnv(process.env);
+  const http = httpConfig();
+  const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    requestIdLogLabel: 'requestId',
     genReqId: requestId,
+    bodyLimit: http.bodyLimitBytes,
+    http: { maxHeaderSize: http.maxHeaderBytes },
+    trustProxy: http.trustProxy,
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     options.module ?? AppModule,
     adapter,
     {
-      logger: options.logger,
+      logger: new PinoNestLogger(logger),
       abortOnError: false,
       // JSON only: Fastify's own JSON parser stays; Nest's form-encoded parser
       // is not added (a cross-site HTML form could post to the API without a
@@ -55,10 +72,34 @@ export async function createApp(
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [{ path: 'health', method: RequestMethod.GET }],
   });
+  await app.register(helmet, {
+    // Swagger UI at /docs loads its own scripts and styles from 'self'.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
+    },
+  });
+  if (http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: http.corsOrigins,
+      exposedHeaders: EXPOSED_HEADERS,
+    });
+  }
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // One access line per request; the query string is left out (it may hold an email).
+  fastify.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
   });
   setupSwagger(app);
   await app.init();
@@ -69,7 +110,7 @@ function setupSwagger(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setTitle('nest-cognito-auth')
     .setDescription(
-      'REST API in front of an AWS Cognito user pool: sign-up, login, tokens, passwords, and a protected Pokemon list.',
+      'REST API in front of an AWS Cognito user pool: sign-up, login, tokens, passwords, TOTP, and a protected Pokemon list.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

@@ -1,14 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory.js';
 import { CognitoConnection } from './cognito/cognito-connection.js';
 import type { AppConfig } from './config/app.config.js';
+import type { HttpConfig } from './config/http.config.js';
 import { ConfigValidationError } from './config/env.validation.js';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  app.enableShutdownHooks();
-  const { port, host } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  const config = app.get(ConfigService);
+  closeOnSignals(app, config.getOrThrow<HttpConfig>('http').shutdownTimeoutMs);
+  const { port, host } = config.getOrThrow<AppConfig>('app');
   const connection = app.get(CognitoConnection);
   await app.listen({
     port,
@@ -36,6 +39,41 @@ async function bootstrap(): Promise<void> {
     `User pool ${connection.userPoolId}, app client ${connection.clientId}`,
   );
   logger.log(`API: ${url}/api/v1  Docs: ${url}/docs`);
+}
+
+/**
+ * SIGTERM / SIGINT: stop accepting, let in-flight requests finish (up to
+ * the timeout), stop the embedded emulator (a shutdown hook), exit 0.
+ */
+function closeOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
+  const logger = new Logger('Shutdown');
+  let closing = false;
+  const close = (signal: NodeJS.Signals): void => {
+    if (closing) return;
+    closing = true;
+    logger.log(
+      `${signal}: finishing in-flight requests (at most ${timeoutMs} ms)`,
+    );
+    const force = setTimeout(() => {
+      logger.error(
+        `In-flight requests did not finish within ${timeoutMs} ms; exiting`,
+      );
+      process.exit(1);
+    }, timeoutMs);
+    app.close().then(
+      () => {
+        clearTimeout(force);
+        logger.log('Stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -19,10 +19,7 @@ class UnguardedPokemonController extends PokemonController {}
 class BenchAppModule {}
 
 /** (b) and (c): this app, exactly as production builds it, plus the twin route. */
-const app = await createApp({
-  logger: ['error', 'warn'],
-  module: BenchAppModule,
-});
+const app = await createApp({ module: BenchAppModule });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const keys = app.get(JwksKeyStore);
 serve(app.getHttpServer(), () => ({ jwksFetches: keys.fetches }));

@@ -17,6 +17,8 @@ export interface AuthUser {
   jti?: string;
   /** Session id shared by the tokens of one login (`origin_jti`, real Cognito only). */
   originJti?: string;
+  /** Id of the authentication event, shared by the access and ID token of one login (`event_id`). */
+  eventId?: string;
   /** Seconds since the epoch. */
   exp: number;
   /** Seconds since the epoch. */

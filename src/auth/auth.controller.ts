@@ -5,6 +5,7 @@ import {
   HttpCode,
   HttpStatus,
   Post,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -33,6 +34,8 @@ import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
+import { LimitPerEmail } from './rate-limit/email-rate-limit.interceptor.js';
+import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 import {
   AcceptedResponse,
   ChallengeResponse,
@@ -60,12 +63,14 @@ const TOKENS_OR_CHALLENGE = {
   type: ErrorResponse,
   description: 'VALIDATION_FAILED and the like',
 })
+@UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
   @Post('register')
+  @LimitPerEmail('requests')
   @HttpCode(HttpStatus.CREATED)
   @ApiCreatedResponse({ type: RegisterResponse })
   @ApiConflictResponse({ type: ErrorResponse, description: 'USER_EXISTS' })
@@ -75,6 +80,7 @@ export class AuthController {
 
   @Public()
   @Post('confirm-registration')
+  @LimitPerEmail('requests')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StatusResponse })
   confirmRegistration(
@@ -85,6 +91,7 @@ export class AuthController {
 
   @Public()
   @Post('resend-confirmation')
+  @LimitPerEmail('requests')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
     type: AcceptedResponse,
@@ -96,6 +103,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @LimitPerEmail('failedPasswords')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({
@@ -112,6 +120,7 @@ export class AuthController {
 
   @Public()
   @Post('challenge')
+  @LimitPerEmail('requests')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { rateLimitConfig } from '../config/rate-limit.config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { GroupsGuard } from './guards/groups.guard.js';
@@ -10,12 +13,20 @@ import { MfaController } from './mfa.controller.js';
 import { MfaService } from './mfa.service.js';
 import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
+import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
+import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { JwksKeyStore } from './strategies/jwks-key-store.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 @Module({
   imports: [
     PassportModule.register({ defaultStrategy: 'jwt', session: false }),
+    ThrottlerModule.forRootAsync({
+      inject: [rateLimitConfig.KEY],
+      useFactory: (limits: ConfigType<typeof rateLimitConfig>) => [
+        { ttl: 60_000, limit: limits.perIpPerMinute },
+      ],
+    }),
   ],
   controllers: [AuthController, PasswordController, MfaController],
   providers: [
@@ -26,6 +37,8 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     JwtStrategy,
     VerifiedTokenCache,
     RevokedTokens,
+    EmailRateLimiter,
+    EmailRateLimitInterceptor,
     JwtAuthGuard,
     GroupsGuard,
   ],

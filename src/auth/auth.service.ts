@@ -1,4 +1,6 @@
 import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { setTimeout } from 'node:timers/promises';
+import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { CognitoClient, type AuthResult } from '../cognito/cognito.client.js';
 import { cognitoErrorName } from '../cognito/cognito-errors.js';
 import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
@@ -40,6 +42,9 @@ export class AuthService {
     @Optional()
     @Inject(EMBEDDED_COGNITO)
     private readonly embedded: EmbeddedCognito | null = null,
+    @Optional()
+    @Inject(authConfig.KEY)
+    private readonly config?: Pick<AuthConfig, 'failureMinMs'>,
   ) {}
 
   async register({
@@ -107,16 +112,32 @@ export class AuthService {
     return toLoginAnswer(await this.passwordAuth(email, password));
   }
 
-  /** Proves a password; USER_PASSWORD_AUTH unless the pool wants SRP. */
-  passwordAuth(email: string, password: string): Promise<AuthResult> {
-    if (this.cognito.connection.authFlow === 'USER_SRP_AUTH') {
-      return this.cognito.authenticateSrp(email, password);
+  /**
+   * Proves a password; USER_PASSWORD_AUTH unless the pool wants SRP. A
+   * refusal takes at least AUTH_FAILURE_MIN_MS, so that an unknown email
+   * and a wrong password cannot be told apart by timing either.
+   */
+  async passwordAuth(email: string, password: string): Promise<AuthResult> {
+    const started = Date.now();
+    try {
+      if (this.cognito.connection.authFlow === 'USER_SRP_AUTH') {
+        return await this.cognito.authenticateSrp(email, password);
+      }
+      return await this.cognito.send<AuthResult>('login', 'InitiateAuth', {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: this.cognito.clientId,
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      });
+    } catch (error) {
+      if (
+        error instanceof ApiException &&
+        error.code === 'INVALID_CREDENTIALS'
+      ) {
+        const wait = (this.config?.failureMinMs ?? 0) - (Date.now() - started);
+        if (wait > 0) await setTimeout(wait);
+      }
+      throw error;
     }
-    return this.cognito.send<AuthResult>('login', 'InitiateAuth', {
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: this.cognito.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    });
   }
 
   /** Completes NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA with the session login gave. */

@@ -1,4 +1,11 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,6 +19,7 @@ import { AccessToken } from './decorators/access-token.decorator.js';
 import { StatusResponse, TotpSetupResponse } from './dto/responses.dto.js';
 import { TotpVerifyDto } from './dto/totp-verify.dto.js';
 import { MfaService } from './mfa.service.js';
+import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 
 /** Two-factor login with an authenticator app (TOTP). Needs the ACCESS token. */
 @ApiTags('mfa')
@@ -20,6 +28,7 @@ import { MfaService } from './mfa.service.js';
   type: ErrorResponse,
   description: 'UNAUTHORIZED (an ID token is not enough)',
 })
+@UseGuards(IpThrottlerGuard)
 @Controller('auth/mfa/totp')
 export class MfaController {
   constructor(private readonly mfa: MfaService) {}

@@ -1,4 +1,11 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -13,6 +20,8 @@ import { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
 import { EmailOnlyDto } from './dto/email-only.dto.js';
 import { AcceptedResponse, StatusResponse } from './dto/responses.dto.js';
 import { PasswordService } from './password.service.js';
+import { LimitPerEmail } from './rate-limit/email-rate-limit.interceptor.js';
+import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 
 /** Passwords: change with the current one, or reset with an emailed code. */
 @ApiTags('auth')
@@ -22,11 +31,13 @@ import { PasswordService } from './password.service.js';
     'VALIDATION_FAILED, PASSWORD_POLICY, CODE_MISMATCH, CODE_EXPIRED',
 })
 @Public()
+@UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class PasswordController {
   constructor(private readonly passwords: PasswordService) {}
 
   @Post('change-password')
+  @LimitPerEmail('failedPasswords')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StatusResponse })
   @ApiUnauthorizedResponse({
@@ -38,6 +49,7 @@ export class PasswordController {
   }
 
   @Post('forgot-password')
+  @LimitPerEmail('requests')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({
     type: AcceptedResponse,
@@ -48,6 +60,7 @@ export class PasswordController {
   }
 
   @Post('confirm-password')
+  @LimitPerEmail('requests')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StatusResponse })
   confirmPassword(@Body() dto: ConfirmPasswordDto): Promise<StatusResponse> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AuthenticationDetails,
   CognitoUser,
@@ -6,6 +6,7 @@ import {
   type ICognitoStorage,
 } from 'amazon-cognito-identity-js';
 import { createHmac } from 'node:crypto';
+import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
 import { CognitoConnection } from './cognito-connection.js';
 import { mapCognitoError, type CognitoFlow } from './cognito-errors.js';
 
@@ -63,7 +64,8 @@ const NO_STORAGE: ICognitoStorage = {
   clear: () => undefined,
 };
 
-const TIMEOUT_MS = 5000;
+/** Used when no configuration is injected (COGNITO_TIMEOUT_MS sets it in the app). */
+const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
  * The one place that talks to Cognito (amazon-cognito-identity-js). Every
@@ -81,7 +83,13 @@ export class CognitoClient {
   readonly pool: CognitoUserPool;
   private readonly client: LowLevelClient;
 
-  constructor(readonly connection: CognitoConnection) {
+  constructor(
+    readonly connection: CognitoConnection,
+    @Optional()
+    @Inject(cognitoConfig.KEY)
+    config?: Pick<CognitoConfig, 'timeoutMs'>,
+  ) {
+    const timeoutMs = config?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pool = new CognitoUserPool({
       UserPoolId: connection.userPoolId,
       ClientId: connection.clientId,
@@ -94,7 +102,7 @@ export class CognitoClient {
       send(
         operation,
         this.withSecretHash(operation, params),
-        withTimeout(operation, callback),
+        withTimeout(operation, timeoutMs, callback),
       );
   }
 
@@ -212,14 +220,18 @@ export class CognitoClient {
 }
 
 /** Fails the call with TimeoutError when Cognito has not answered in time. */
-function withTimeout(operation: string, callback: Callback): Callback {
+function withTimeout(
+  operation: string,
+  timeoutMs: number,
+  callback: Callback,
+): Callback {
   let settled = false;
   const timer = setTimeout(() => {
     settled = true;
-    const error = new Error(`${operation} took longer than ${TIMEOUT_MS} ms`);
+    const error = new Error(`${operation} took longer than ${timeoutMs} ms`);
     error.name = 'TimeoutError';
     callback(error, undefined);
-  }, TIMEOUT_MS);
+  }, timeoutMs);
   return (error, data) => {
     clearTimeout(timer);
     if (settled) return;

@@ -13,6 +13,8 @@ export const cognitoConfig = registerAs('cognito', () => ({
   endpoint: process.env.AWS_COGNITO_ENDPOINT || undefined,
   authFlow: (process.env.AWS_COGNITO_AUTH_FLOW ||
     'USER_PASSWORD_AUTH') as AuthFlow,
+  /** Longest wait for one Cognito call; past it the route answers 503. */
+  timeoutMs: Number(process.env.COGNITO_TIMEOUT_MS || 5000),
   /** Data folder of the embedded emulator (pool, client, users survive restarts). */
   localDir: process.env.COGNITO_LOCAL_DIR || '.cognito-local',
 }));

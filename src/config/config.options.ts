@@ -2,6 +2,8 @@ import type { ConfigModuleOptions } from '@nestjs/config';
 import { appConfig } from './app.config.js';
 import { authConfig } from './auth.config.js';
 import { cognitoConfig } from './cognito.config.js';
+import { httpConfig } from './http.config.js';
+import { rateLimitConfig } from './rate-limit.config.js';
 import { validateEnv } from './env.validation.js';
 
 /**
@@ -13,6 +15,6 @@ export const configOptions: ConfigModuleOptions = {
   cache: true,
   ignoreEnvFile: process.env.NODE_ENV === 'test',
   envFilePath: '.env',
-  load: [appConfig, cognitoConfig, authConfig],
+  load: [appConfig, cognitoConfig, authConfig, httpConfig, rateLimitConfig],
   validate: validateEnv,
 };

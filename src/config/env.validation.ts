@@ -13,6 +13,16 @@ import {
   validateSync,
 } from 'class-validator';
 
+const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
 export const AUTH_FLOWS = ['USER_PASSWORD_AUTH', 'USER_SRP_AUTH'] as const;
 export type AuthFlow = (typeof AUTH_FLOWS)[number];
 
@@ -112,6 +122,54 @@ export class EnvironmentVariables {
   @IsWholeNumber(0, 3_600_000, 'milliseconds')
   JWKS_REFETCH_COOLDOWN_MS?: number;
 
+  @IsWholeNumber(100, 60_000, 'milliseconds')
+  COGNITO_TIMEOUT_MS?: number;
+
+  @IsWholeNumber(0, 5_000, 'milliseconds')
+  AUTH_FAILURE_MIN_MS?: number;
+
+  @IsWholeNumber(1_024, 10 * 1024 * 1024, 'bytes')
+  BODY_LIMIT_BYTES?: number;
+
+  @IsWholeNumber(1_024, 1024 * 1024, 'bytes')
+  MAX_HEADER_BYTES?: number;
+
+  @IsWholeNumber(0, 600_000, 'milliseconds')
+  SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsWholeNumber(1, 1_000_000)
+  RATE_LIMIT_IP_PER_MINUTE?: number;
+
+  @IsWholeNumber(1, 1_000_000)
+  RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL?: number;
+
+  @IsWholeNumber(1, 1_000_000)
+  RATE_LIMIT_REQUESTS_PER_EMAIL?: number;
+
+  @IsWholeNumber(1, 86_400, 'seconds')
+  RATE_LIMIT_EMAIL_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^\s,]+)(\s*,\s*https?:\/\/[^\s,]+)*$/, {
+    message:
+      'CORS_ORIGINS must be a comma-separated list of origins, e.g. https://app.example.com,http://localhost:5173.',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'TRUST_PROXY must be true or false.' })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, {
+    message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`,
+  })
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty.' })
+  LOG_FORMAT?: string;
+
   @IsOptional()
   @IsString()
   COGNITO_LOCAL_DIR?: string;
@@ -122,6 +180,15 @@ const NUMERIC: (keyof EnvironmentVariables)[] = [
   'JWT_CLOCK_SKEW_SECONDS',
   'JWKS_TIMEOUT_MS',
   'JWKS_REFETCH_COOLDOWN_MS',
+  'COGNITO_TIMEOUT_MS',
+  'AUTH_FAILURE_MIN_MS',
+  'BODY_LIMIT_BYTES',
+  'MAX_HEADER_BYTES',
+  'SHUTDOWN_TIMEOUT_MS',
+  'RATE_LIMIT_IP_PER_MINUTE',
+  'RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL',
+  'RATE_LIMIT_REQUESTS_PER_EMAIL',
+  'RATE_LIMIT_EMAIL_WINDOW_SECONDS',
 ];
 
 /**

@@ -17,6 +17,7 @@ import {
 import { Public } from '../auth/decorators/public.decorator.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { CognitoHealthIndicator } from './cognito.health.js';
 import { JwksHealthIndicator } from './jwks.health.js';
 
 @ApiTags('operations')
@@ -26,6 +27,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly jwks: JwksHealthIndicator,
+    private readonly cognito: CognitoHealthIndicator,
   ) {}
 
   @Get()
@@ -37,7 +39,10 @@ export class HealthController {
   })
   async check(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.jwks.check()]);
+      return await this.health.check([
+        () => this.jwks.check(),
+        () => this.cognito.check(),
+      ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;

@@ -55,7 +55,7 @@ export async function startApp(
   const { CognitoConnection: token } =
     await import('../../src/cognito/cognito-connection.js');
   const module = options.module ? await options.module() : undefined;
-  const app = await createApp({ logger: false, module });
+  const app = await createApp({ module });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

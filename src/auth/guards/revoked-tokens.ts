@@ -9,11 +9,12 @@ const SESSION_TTL_MS = 24 * 3600_000;
 /**
  * Sessions logged out through this API, refused by the guard until their
  * tokens expire, even though their signatures stay valid. A session is
- * known by the access token's `jti`, by `origin_jti` (real Cognito: shared by
- * the access and ID tokens of one login) and by `sub` + `auth_time` (the
- * emulator, which has no origin_jti, gives both tokens of a login the same
- * auth_time). Kept in this process's memory, bounded; see the README for
- * several instances.
+ * known by the access token's `jti`, by `origin_jti` (real Cognito: shared
+ * by the access and ID tokens of one login and those refreshed from it) and
+ * by `event_id` (shared by the access and ID token of one login, in Cognito
+ * and in the emulator, which has no origin_jti). Not by sub + auth_time: a
+ * new login in the same second would share it. Kept in this process's
+ * memory, bounded; see the README for several instances.
  */
 @Injectable()
 export class RevokedTokens {
@@ -35,7 +36,6 @@ function sessionKeys(user: AuthUser): string[] {
   const keys: string[] = [];
   if (user.jti && user.tokenUse === 'access') keys.push(`jti:${user.jti}`);
   if (user.originJti) keys.push(`origin:${user.originJti}`);
-  if (user.authTime !== undefined)
-    keys.push(`auth:${user.sub}:${user.authTime}`);
+  if (user.eventId) keys.push(`event:${user.sub}:${user.eventId}`);
   return keys;
 }

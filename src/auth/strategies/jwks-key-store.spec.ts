@@ -84,6 +84,7 @@ function storeFor(jwksUri: string): JwksKeyStore {
     clockSkewSeconds: 5,
     jwksTimeoutMs: TIMEOUT_MS,
     jwksRefetchCooldownMs: COOLDOWN_MS,
+    failureMinMs: 0,
   });
 }
 

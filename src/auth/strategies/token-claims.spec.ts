@@ -142,6 +142,7 @@ describe('checkClaims', () => {
       clientId: CLIENT_ID,
       jti: 'jti-1',
       originJti: 'origin-1',
+      eventId: 'e1',
       exp: EXP,
       authTime: 1_899_990_000,
     });
@@ -160,6 +161,7 @@ describe('checkClaims', () => {
       clientId: CLIENT_ID,
       jti: 'jti-2',
       originJti: undefined,
+      eventId: 'e1',
       exp: EXP,
       authTime: 1_899_990_000,
     });

@@ -85,6 +85,8 @@ export function checkClaims(
     jti: typeof payload.jti === 'string' ? payload.jti : undefined,
     originJti:
       typeof payload.origin_jti === 'string' ? payload.origin_jti : undefined,
+    eventId:
+      typeof payload.event_id === 'string' ? payload.event_id : undefined,
     exp,
     authTime:
       typeof payload.auth_time === 'number' ? payload.auth_time : undefined,

@@ -29,10 +29,14 @@ export class ApiException extends HttpException {
     status: HttpStatus,
     readonly code: ErrorCode,
     message: string | string[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super({ code, message }, status, options);
+    super({ code, message }, status, { cause: options?.cause });
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** Sent as the Retry-After header (429 and 503 answers). */
+  readonly retryAfterSeconds?: number;
 
   get messages(): string | string[] {
     return (this.getResponse() as { message: string | string[] }).message;

@@ -3,7 +3,6 @@ import {
   Catch,
   HttpException,
   HttpStatus,
-  Logger,
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -59,8 +58,6 @@ const FASTIFY_SENTENCES: Record<string, string> = {
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
@@ -71,10 +68,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
         exception instanceof HttpException
           ? (exception.cause ?? exception)
           : exception;
-      this.logger.error(
-        `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]} -> ${body.statusCode} ${body.error} [requestId=${body.requestId}]`,
-        cause instanceof Error ? cause.stack : String(cause),
+      request.log.error(
+        {
+          status: body.statusCode,
+          error: body.error,
+          path: request.url.split('?')[0],
+          cause: describeCause(cause),
+        },
+        'request failed',
       );
+    }
+    if (exception instanceof ApiException && exception.retryAfterSeconds) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     void reply.status(body.statusCode).send(body);
   }
@@ -136,4 +141,18 @@ function fastifyClientError(
     return undefined;
   if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
   return { statusCode, code: typeof code === 'string' ? code : '' };
+}
+
+/** What is logged of an unexpected error: its name, message and stack; no request data. */
+function describeCause(cause: unknown): Record<string, unknown> {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return {
+      name: cause.name,
+      code,
+      message: cause.message,
+      stack: cause.stack,
+    };
+  }
+  return { value: String(cause) };
 }

@@ -1,0 +1,81 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { LRUCache } from 'lru-cache';
+import { ApiException } from '../../common/errors/api-exception.js';
+import { rateLimitConfig } from '../../config/rate-limit.config.js';
+
+/** `failedPasswords`: only failed password checks count; `requests`: every request counts. */
+export type EmailBucket = 'failedPasswords' | 'requests';
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+const MAX_TRACKED = 100_000;
+
+/**
+ * Fixed-window counters per email and bucket, in this process's memory,
+ * bounded. Unknown emails are counted like known ones, so a limit answers
+ * the same whether or not the account exists.
+ */
+@Injectable()
+export class EmailRateLimiter {
+  private readonly windows = new LRUCache<string, Window>({ max: MAX_TRACKED });
+
+  constructor(
+    @Inject(rateLimitConfig.KEY)
+    private readonly config: ConfigType<typeof rateLimitConfig>,
+  ) {}
+
+  /** Throws 429 with Retry-After when the email has used up this bucket. */
+  check(bucket: EmailBucket, email: string): void {
+    const window = this.current(bucket, email);
+    if (window && window.count >= this.limit(bucket)) {
+      const seconds = Math.max(
+        1,
+        Math.ceil((window.resetAt - Date.now()) / 1000),
+      );
+      throw new ApiException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'TOO_MANY_REQUESTS',
+        `Too many attempts for this email; try again in ${seconds} seconds.`,
+        { retryAfterSeconds: seconds },
+      );
+    }
+  }
+
+  record(bucket: EmailBucket, email: string): void {
+    const key = `${bucket}:${normalize(email)}`;
+    const window = this.current(bucket, email);
+    if (window) {
+      window.count += 1;
+    } else {
+      this.windows.set(key, {
+        count: 1,
+        resetAt: Date.now() + this.config.windowSeconds * 1000,
+      });
+    }
+  }
+
+  private current(bucket: EmailBucket, email: string): Window | undefined {
+    const key = `${bucket}:${normalize(email)}`;
+    const window = this.windows.get(key);
+    if (window && window.resetAt <= Date.now()) {
+      this.windows.delete(key);
+      return undefined;
+    }
+    return window;
+  }
+
+  private limit(bucket: EmailBucket): number {
+    return bucket === 'failedPasswords'
+      ? this.config.failedPasswordsPerEmail
+      : this.config.requestsPerEmail;
+  }
+}
+
+/** As the DTOs do it (this runs before validation): trimmed, lower case. */
+function normalize(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,31 @@
+import { HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ApiException } from '../../common/errors/api-exception.js';
+
+/**
+ * The per-IP limit over ALL auth routes together (ThrottlerGuard counts per
+ * route by default), answered in the API's error shape with Retry-After.
+ */
+@Injectable()
+export class IpThrottlerGuard extends ThrottlerGuard {
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
+    return `auth:${name}:${tracker}`;
+  }
+
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    throw new ApiException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'TOO_MANY_REQUESTS',
+      `Too many requests from this address; try again in ${seconds} seconds.`,
+      { retryAfterSeconds: seconds },
+    );
+  }
+}

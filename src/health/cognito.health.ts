@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import {
+  HealthIndicatorService,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { CognitoConnection } from '../cognito/cognito-connection.js';
+
+const TIMEOUT_MS = 2000;
+
+/** Up when the Cognito API endpoint answers HTTP at all (any status). */
+@Injectable()
+export class CognitoHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly connection: CognitoConnection,
+  ) {}
+
+  async check(key = 'cognito'): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check(key);
+    const endpoint =
+      this.connection.endpoint ??
+      `https://cognito-idp.${this.connection.region}.amazonaws.com/`;
+    try {
+      const response = await fetch(endpoint, {
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      await response.body?.cancel();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ reason: (error as Error).name });
+    }
+  }
+}
