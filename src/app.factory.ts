@@ -10,7 +10,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
-import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import {
+  AccessLogController,
+  createLogger,
+  PinoNestLogger,
+} from './common/logging/logger.js';
 import { validateEnv } from './config/env.validation.js';
 import { httpConfig } from './config/http.config.js';
 
@@ -49,8 +53,7 @@ export async function createApp(
   const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: true,
-    requestIdLogLabel: 'requestId',
+    logController: new AccessLogController(),
     genReqId: requestId,
     bodyLimit: http.bodyLimitBytes,
     http: { maxHeaderSize: http.maxHeaderBytes },
@@ -88,18 +91,6 @@ export async function createApp(
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-  });
-  // One access line per request; the query string is left out (it may hold an email).
-  fastify.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
   });
   setupSwagger(app);
   await app.init();

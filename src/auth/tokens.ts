@@ -16,9 +16,14 @@ export function toLoginAnswer(
       session: result.Session ?? '',
     };
   }
+  const { accessToken, idToken, expiresIn, tokenType } =
+    toRefreshAnswer(result);
   return {
-    ...toRefreshAnswer(result),
+    accessToken,
+    idToken,
     refreshToken: tokens.RefreshToken ?? '',
+    expiresIn,
+    tokenType,
   };
 }
 

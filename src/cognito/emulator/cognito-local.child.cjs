@@ -32,7 +32,7 @@ MessagesService.prototype.deliver = async function deliver(
   }
 };
 
-const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn' });
+const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'error' });
 
 createDefaultServer(logger)
   .then((server) => server.start())

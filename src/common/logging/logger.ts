@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { HttpConfig } from '../../config/http.config.js';
 
@@ -49,6 +50,42 @@ export function createLogger(
     });
   }
   return pino(options);
+}
+
+/**
+ * Fastify's request log lines, as one access line per request when the
+ * answer is sent: method, path (no query string: it may hold an email),
+ * status, duration, and the request id (`requestId`, bound by Fastify).
+ */
+export class AccessLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'requestId' });
+  }
+
+  override incomingRequest(): void {
+    // One line per request, written when it completes.
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) {
+      request.log.error(
+        { ...line, err: { name: error.name, message: error.message } },
+        'request',
+      );
+    } else {
+      request.log.info(line, 'request');
+    }
+  }
 }
 
 /** Nest's LoggerService over pino: bootstrap and class loggers share the request log's format. */
