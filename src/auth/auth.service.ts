@@ -191,15 +191,23 @@ export class AuthService {
   }
 
   /**
-   * Revokes the refresh token at Cognito (when given) and refuses this
-   * session's tokens in this API from now on, though their signatures stay
-   * valid until they expire.
+   * Refuses this session's tokens in this API from now on (though their
+   * signatures stay valid until they expire), then revokes the refresh
+   * token at Cognito when one is given. A refresh token Cognito does not
+   * know (already revoked, of another client, not a refresh token) changes
+   * nothing: the session is over either way, and logging out twice is fine.
+   * If Cognito cannot be reached, the 503 tells the client to retry so the
+   * refresh token does get revoked.
    */
   async logout(user: AuthUser, refreshToken?: string): Promise<void> {
-    if (refreshToken) {
-      await this.revokeRefreshToken('logout', refreshToken);
-    }
     this.revoked.revoke(user);
+    if (!refreshToken) return;
+    try {
+      await this.revokeRefreshToken('logout', refreshToken);
+    } catch (error) {
+      const refused = error instanceof ApiException && error.getStatus() < 500;
+      if (!refused) throw error;
+    }
   }
 
   /** RevokeToken (ClientSecret is added by CognitoClient when there is one). */
