@@ -196,8 +196,8 @@ export class AuthService {
    * token at Cognito when one is given. A refresh token Cognito does not
    * know (already revoked, of another client, not a refresh token) changes
    * nothing: the session is over either way, and logging out twice is fine.
-   * If Cognito cannot be reached, the 503 tells the client to retry so the
-   * refresh token does get revoked.
+   * If Cognito cannot be reached or throttles the call, the 503 or 429
+   * tells the client to retry so the refresh token does get revoked.
    */
   async logout(user: AuthUser, refreshToken?: string): Promise<void> {
     this.revoked.revoke(user);
@@ -205,8 +205,12 @@ export class AuthService {
     try {
       await this.revokeRefreshToken('logout', refreshToken);
     } catch (error) {
-      const refused = error instanceof ApiException && error.getStatus() < 500;
-      if (!refused) throw error;
+      // Cognito does not know the token: nothing left to revoke. Anything
+      // else (throttled, unreachable) means it may still be valid: retry.
+      const unknownToken =
+        error instanceof ApiException &&
+        (error.code === 'UNAUTHORIZED' || error.code === 'VALIDATION_FAILED');
+      if (!unknownToken) throw error;
     }
   }
 
