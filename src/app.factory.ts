@@ -9,7 +9,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
-import { AppModule } from './app.module.js';
 import {
   AccessLogController,
   createLogger,
@@ -48,7 +47,11 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   // The adapter needs its limits before Nest (and its ConfigModule) exists.
+  // AppModule is imported only once the environment is known to be valid:
+  // its ConfigModule.forRoot validates again at import, and a rejection there
+  // would be left unhandled after this one is thrown.
   validateEnv(process.env);
+  const { AppModule } = await import('./app.module.js');
   const http = httpConfig();
   const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({

@@ -6,6 +6,7 @@ import { cognitoErrorName } from '../cognito/cognito-errors.js';
 import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from '../cognito/emulator/embedded.token.js';
 import { ApiException } from '../common/errors/api-exception.js';
+import { ANSWERED_AS_ACCEPTED } from './enumeration.js';
 import type { AuthUser } from './auth-user.js';
 import type { ChallengeDto } from './dto/challenge.dto.js';
 import type { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
@@ -25,13 +26,6 @@ import {
 } from './dto/responses.dto.js';
 import { RevokedTokens } from './guards/revoked-tokens.js';
 import { toLoginAnswer, toRefreshAnswer } from './tokens.js';
-
-/** Errors of ResendConfirmationCode that would tell whether the account exists. */
-const HIDDEN_ON_RESEND = new Set([
-  'UserNotFoundException',
-  'InvalidParameterException',
-  'NotAuthorizedException',
-]);
 
 /** Sign-up and the session lifecycle, each a short sequence of Cognito calls. */
 @Injectable()
@@ -98,7 +92,7 @@ export class AuthService {
       const name = cognitoErrorName((error as ApiException).cause) ?? '';
       if (name === 'Unsupported' && this.embedded) {
         await this.embedded.resendSignUpCode(email);
-      } else if (!HIDDEN_ON_RESEND.has(name)) {
+      } else if (!ANSWERED_AS_ACCEPTED.has(name)) {
         throw error;
       }
     }

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { CognitoClient } from '../cognito/cognito.client.js';
 import { cognitoErrorName } from '../cognito/cognito-errors.js';
 import { ApiException } from '../common/errors/api-exception.js';
+import { ANSWERED_AS_ACCEPTED } from './enumeration.js';
 import { AuthService } from './auth.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
@@ -11,14 +12,6 @@ import {
   type AcceptedResponse,
   type StatusResponse,
 } from './dto/responses.dto.js';
-
-/** Errors of ForgotPassword that would tell whether the account exists. */
-const HIDDEN_ON_FORGOT = new Set([
-  'UserNotFoundException',
-  'InvalidParameterException',
-  'NotAuthorizedException',
-  'UserNotConfirmedException',
-]);
 
 /** Change, forget and reset a password. */
 @Injectable()
@@ -65,7 +58,7 @@ export class PasswordService {
       });
     } catch (error) {
       const name = cognitoErrorName((error as ApiException).cause);
-      if (!HIDDEN_ON_FORGOT.has(name ?? '')) throw error;
+      if (!ANSWERED_AS_ACCEPTED.has(name ?? '')) throw error;
     }
     return ACCEPTED;
   }
