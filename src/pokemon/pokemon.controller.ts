@@ -14,9 +14,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiException } from '../common/errors/api-exception.js';
+import { ErrorResponse } from '../common/errors/error-response.dto.js';
 import { ListPokemonQuery } from './dto/list-pokemon.query.js';
 import { PokemonParams } from './dto/pokemon-params.js';
 import { Pokemon } from './pokemon.model.js';
@@ -31,6 +33,10 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 @ApiTags('pokemon')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({
+  type: ErrorResponse,
+  description: 'UNAUTHORIZED: no, or no valid, access or ID token',
+})
 @Controller('pokemons')
 export class PokemonController {
   constructor(private readonly pokemon: PokemonService) {}
