@@ -30,6 +30,21 @@ function requestId(request: IncomingMessage): string {
     : randomUUID();
 }
 
+const draining = new WeakSet<object>();
+
+/**
+ * Before closing: every answer from now on (in-flight ones included) closes
+ * its connection, and connections idle now are closed at once. Fastify
+ * closes idle connections only when close starts; a keep-alive connection
+ * that finishes its request after that would stay open for its keep-alive
+ * timeout and hold the shutdown.
+ */
+export function drainConnections(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  draining.add(fastify);
+  fastify.server.closeIdleConnections();
+}
+
 export interface CreateAppOptions {
   /** Where log lines go instead of stdout (tests read them). */
   logDestination?: DestinationStream;
@@ -92,8 +107,11 @@ export async function createApp(
   }
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Draining for shutdown: answers close their connection, so that
+    // keep-alive clients do not hold the server open.
+    if (draining.has(fastify)) void reply.header('connection', 'close');
   });
   setupSwagger(app);
   await app.init();

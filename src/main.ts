@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory.js';
+import { createApp, drainConnections } from './app.factory.js';
 import { CognitoConnection } from './cognito/cognito-connection.js';
 import type { AppConfig } from './config/app.config.js';
 import type { HttpConfig } from './config/http.config.js';
@@ -60,6 +60,7 @@ function closeOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
       );
       process.exit(1);
     }, timeoutMs);
+    drainConnections(app);
     app.close().then(
       () => {
         clearTimeout(force);

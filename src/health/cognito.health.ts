@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import {
   HealthIndicatorService,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { CognitoConnection } from '../cognito/cognito-connection.js';
-
-const TIMEOUT_MS = 2000;
+import { cognitoConfig } from '../config/cognito.config.js';
 
 /** Up when the Cognito API endpoint answers HTTP at all (any status). */
 @Injectable()
@@ -13,6 +13,8 @@ export class CognitoHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly connection: CognitoConnection,
+    @Inject(cognitoConfig.KEY)
+    private readonly config: ConfigType<typeof cognitoConfig>,
   ) {}
 
   async check(key = 'cognito'): Promise<HealthIndicatorResult> {
@@ -22,7 +24,7 @@ export class CognitoHealthIndicator {
       `https://cognito-idp.${this.connection.region}.amazonaws.com/`;
     try {
       const response = await fetch(endpoint, {
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.config.timeoutMs),
       });
       await response.body?.cancel();
       return indicator.up();

@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import {
   HealthIndicatorService,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { CognitoConnection } from '../cognito/cognito-connection.js';
-
-const TIMEOUT_MS = 2000;
+import { authConfig } from '../config/auth.config.js';
 
 /** Up when the pool's JWKS endpoint answers with at least one key. */
 @Injectable()
@@ -13,13 +13,15 @@ export class JwksHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly connection: CognitoConnection,
+    @Inject(authConfig.KEY)
+    private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
   async check(key = 'jwks'): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
       const response = await fetch(this.connection.jwksUri, {
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.config.jwksTimeoutMs),
       });
       const body = (await response.json()) as { keys?: unknown[] };
       const keys = Array.isArray(body.keys) ? body.keys.length : 0;

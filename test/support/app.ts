@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import type { CognitoConnection } from '../../src/cognito/cognito-connection.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ export async function startApp(
      * Called after the module graph is reset: import app code inside it.
      */
     module?: () => Promise<Type<unknown>>;
+    /** Where the app's log lines go (passed to createApp); none: its default. */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<TestApp> {
   const dataDir =
@@ -55,7 +58,10 @@ export async function startApp(
   const { CognitoConnection: token } =
     await import('../../src/cognito/cognito-connection.js');
   const module = options.module ? await options.module() : undefined;
-  const app = await createApp({ module });
+  const app = await createApp({
+    module,
+    logDestination: options.logDestination,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

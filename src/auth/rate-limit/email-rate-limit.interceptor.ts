@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { catchError, throwError, type Observable } from 'rxjs';
+import { catchError, tap, throwError, type Observable } from 'rxjs';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { ErrorResponse } from '../../common/errors/error-response.dto.js';
 import { EmailRateLimiter, type EmailBucket } from './email-rate-limiter.js';
@@ -18,7 +18,9 @@ const EMAIL_BUCKET = 'auth:emailBucket';
 
 /**
  * Limits a route per email (the body's `email`): `requests` counts every
- * request; `failedPasswords` counts answers of INVALID_CREDENTIALS.
+ * request; `failedPasswords` counts answers of INVALID_CREDENTIALS (each
+ * attempt is counted when it starts and given back unless the password was
+ * refused, so parallel guesses are counted too).
  */
 export const LimitPerEmail = (bucket: EmailBucket): MethodDecorator =>
   applyDecorators(
@@ -45,19 +47,15 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
     const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
     const email = (body as { email?: unknown } | undefined)?.email;
     if (!bucket || typeof email !== 'string') return next.handle();
-    this.limiter.check(bucket, email);
-    if (bucket === 'requests') {
-      this.limiter.record(bucket, email);
-      return next.handle();
-    }
+    const giveBack = this.limiter.take(bucket, email);
+    if (bucket === 'requests') return next.handle();
+    // Only a refused password keeps the attempt counted.
     return next.handle().pipe(
+      tap(() => giveBack()),
       catchError((error: unknown) => {
-        if (
-          error instanceof ApiException &&
-          error.code === 'INVALID_CREDENTIALS'
-        ) {
-          this.limiter.record(bucket, email);
-        }
+        const wrongPassword =
+          error instanceof ApiException && error.code === 'INVALID_CREDENTIALS';
+        if (!wrongPassword) giveBack();
         return throwError(() => error);
       }),
     );

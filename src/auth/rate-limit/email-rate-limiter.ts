@@ -28,9 +28,16 @@ export class EmailRateLimiter {
     private readonly config: ConfigType<typeof rateLimitConfig>,
   ) {}
 
-  /** Throws 429 with Retry-After when the email has used up this bucket. */
-  check(bucket: EmailBucket, email: string): void {
-    const window = this.current(bucket, email);
+  /**
+   * Counts one attempt, or throws 429 with Retry-After when the email has
+   * used up this bucket. Check and count are one step, so concurrent
+   * requests cannot all pass a check made before any of them is counted.
+   * Returns a function that gives the attempt back (a login that did not
+   * fail on the password is not a failed password attempt).
+   */
+  take(bucket: EmailBucket, email: string): () => void {
+    const key = `${bucket}:${normalize(email)}`;
+    let window = this.current(key);
     if (window && window.count >= this.limit(bucket)) {
       const seconds = Math.max(
         1,
@@ -43,23 +50,21 @@ export class EmailRateLimiter {
         { retryAfterSeconds: seconds },
       );
     }
-  }
-
-  record(bucket: EmailBucket, email: string): void {
-    const key = `${bucket}:${normalize(email)}`;
-    const window = this.current(bucket, email);
-    if (window) {
-      window.count += 1;
-    } else {
-      this.windows.set(key, {
-        count: 1,
+    if (!window) {
+      window = {
+        count: 0,
         resetAt: Date.now() + this.config.windowSeconds * 1000,
-      });
+      };
+      this.windows.set(key, window);
     }
+    window.count += 1;
+    const taken = window;
+    return () => {
+      if (taken.count > 0) taken.count -= 1;
+    };
   }
 
-  private current(bucket: EmailBucket, email: string): Window | undefined {
-    const key = `${bucket}:${normalize(email)}`;
+  private current(key: string): Window | undefined {
     const window = this.windows.get(key);
     if (window && window.resetAt <= Date.now()) {
       this.windows.delete(key);

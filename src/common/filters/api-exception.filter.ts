@@ -149,7 +149,8 @@ function describeCause(cause: unknown): Record<string, unknown> {
     const code = (cause as { code?: unknown }).code;
     return {
       name: cause.name,
-      code,
+      // Not `code`: that key is redacted in logs (confirmation codes).
+      errorCode: code,
       message: cause.message,
       stack: cause.stack,
     };
