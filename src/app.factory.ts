@@ -8,7 +8,10 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { toErrorBody } from './common/filters/api-exception.filter.js';
+import { acceptJsonOnly } from './common/http/json-body.js';
 import {
   AccessLogController,
   createLogger,
@@ -77,6 +80,19 @@ export async function createApp(
     http: { maxHeaderSize: http.maxHeaderBytes },
     trustProxy: http.trustProxy,
     return503OnClosing: true,
+    // Errors Fastify answers before any hook or filter (a malformed URL, a
+    // path segment over the router's limit): the same shape and request id.
+    frameworkErrors: (
+      error: FastifyError,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) => {
+      const body = toErrorBody(error, String(request.id));
+      void reply
+        .code(body.statusCode)
+        .header('x-request-id', request.id)
+        .send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     options.module ?? AppModule,
@@ -84,9 +100,9 @@ export async function createApp(
     {
       logger: new PinoNestLogger(logger),
       abortOnError: false,
-      // JSON only: Fastify's own JSON parser stays; Nest's form-encoded parser
-      // is not added (a cross-site HTML form could post to the API without a
-      // CORS preflight), and the text/plain one is removed below.
+      // JSON only (see acceptJsonOnly): Nest's form-encoded parser is not
+      // added (a cross-site HTML form could post to the API without a CORS
+      // preflight).
       bodyParser: false,
     },
   );
@@ -106,7 +122,7 @@ export async function createApp(
     });
   }
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('text/plain');
+  acceptJsonOnly(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Draining for shutdown: answers close their connection, so that

@@ -37,7 +37,7 @@ class TutorialJwtStrategy extends PassportStrategy(Strategy) {
       // Counts JWKS requests for the report; fetches as jwks-rsa would.
       fetcher: async (uri: string) => {
         jwksFetches += 1;
-        return (await fetch(uri)).json();
+        return (await (await fetch(uri)).json()) as { keys: unknown[] };
       },
     });
     super({

@@ -47,6 +47,8 @@ const FASTIFY_SENTENCES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: SENTENCE_BY_CODE.UNSUPPORTED_MEDIA_TYPE!,
   FST_ERR_CTP_BODY_TOO_LARGE: SENTENCE_BY_CODE.PAYLOAD_TOO_LARGE!,
+  FST_ERR_BAD_URL: 'The URL is not valid (malformed percent-encoding).',
+  FST_ERR_MAX_PARAM_LENGTH: 'A part of the URL is too long.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH:
     'The Content-Length header does not match the body.',
 };

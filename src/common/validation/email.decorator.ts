@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, MaxLength } from 'class-validator';
+import { isEmail, MaxLength, ValidateBy } from 'class-validator';
 
 /**
  * An email address, trimmed and lower-cased before it is checked and sent
@@ -16,6 +16,22 @@ export function IsNormalizedEmail(): PropertyDecorator {
     MaxLength(254, {
       message: '$property must be at most 254 characters long',
     }),
-    IsEmail({}, { message: '$property must be an email address' }),
+    IsEmailAddress(),
   );
+}
+
+/**
+ * class-validator's isEmail, for well-formed strings only: validator.js
+ * calls encodeURI, which throws on a lone surrogate (a 500 from a body
+ * like {"email":"\ud800"}).
+ */
+function IsEmailAddress(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isEmail',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.isWellFormed() && isEmail(value),
+      defaultMessage: () => '$property must be an email address',
+    },
+  });
 }
