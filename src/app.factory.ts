@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
@@ -12,9 +11,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import {
   AccessLogController,
   createLogger,
+  lazyChildLogger,
   PinoNestLogger,
 } from './common/logging/logger.js';
 import { validateEnv } from './config/env.validation.js';
@@ -74,7 +75,8 @@ export async function createApp(
   const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    logController: new AccessLogController(),
+    logController: new AccessLogController(logger),
+    childLoggerFactory: lazyChildLogger,
     genReqId: requestId,
     bodyLimit: http.bodyLimitBytes,
     http: { maxHeaderSize: http.maxHeaderBytes },
@@ -109,12 +111,6 @@ export async function createApp(
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [{ path: 'health', method: RequestMethod.GET }],
   });
-  await app.register(helmet, {
-    // Swagger UI at /docs loads its own scripts and styles from 'self'.
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
-    },
-  });
   if (http.corsOrigins.length > 0) {
     app.enableCors({
       origin: http.corsOrigins,
@@ -123,8 +119,14 @@ export async function createApp(
   }
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonOnly(fastify);
+  const headers = securityHeaders({
+    // Swagger UI at /docs loads its own scripts and styles from 'self'.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
+    },
+  });
   fastify.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(headers).header('x-request-id', request.id);
     // Draining for shutdown: answers close their connection, so that
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');

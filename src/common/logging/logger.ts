@@ -1,27 +1,40 @@
 import type { LoggerService } from '@nestjs/common';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { pino, type Bindings, type DestinationStream, type Logger } from 'pino';
 import type { HttpConfig } from '../../config/http.config.js';
 
+/** Fields that would hold a secret: credentials, codes, tokens, the Authorization header. */
+const SECRET_FIELDS = [
+  'authorization',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'code',
+  'confirmationCode',
+  'session',
+  'refreshToken',
+  'accessToken',
+  'idToken',
+  'secretCode',
+];
+
 /**
- * Never logged, whatever a line carries: credentials, codes, tokens, the
- * Authorization header. (No body or header is logged in the first place;
- * this is the second line of defence.)
+ * Never logged, whatever a line carries: secret fields at the top of a line
+ * and one level down (`body.password`, `headers.authorization`, ...). No
+ * body or header is logged in the first place; this is the second line of
+ * defence. Fixed paths, not `*` wildcards: pino redacts those on every
+ * line, at a third of the cost of an access line.
  */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'headers.authorization',
-  'authorization',
-  '*.password',
-  '*.currentPassword',
-  '*.newPassword',
-  '*.code',
-  '*.confirmationCode',
-  '*.session',
-  '*.refreshToken',
-  '*.accessToken',
-  '*.idToken',
-  '*.secretCode',
+  ...SECRET_FIELDS,
+  ...['body', 'headers', 'query', 'params', 'req.headers'].flatMap((parent) =>
+    SECRET_FIELDS.map((field) => `${parent}.${field}`),
+  ),
 ];
 
 /** The one pino logger of the process: Fastify's, and Nest's through PinoNestLogger. */
@@ -55,10 +68,11 @@ export function createLogger(
 /**
  * Fastify's request log lines, as one access line per request when the
  * answer is sent: method, path (no query string: it may hold an email),
- * status, duration, and the request id (`requestId`, bound by Fastify).
+ * status, duration, and the request id. Written on the root logger with
+ * the id as a field: a pino child per request costs more than the line.
  */
 export class AccessLogController extends LogController {
-  constructor() {
+  constructor(private readonly logger: Logger) {
     super({ requestIdLogLabel: 'requestId' });
   }
 
@@ -72,20 +86,41 @@ export class AccessLogController extends LogController {
     reply: FastifyReply,
   ): void {
     const line = {
+      requestId: request.id,
       method: request.method,
       path: request.url.split('?')[0],
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
     };
     if (error) {
-      request.log.error(
+      this.logger.error(
         { ...line, err: { name: error.name, message: error.message } },
         'request',
       );
-    } else {
-      request.log.info(line, 'request');
+    } else if (this.logger.isLevelEnabled('info')) {
+      this.logger.info(line, 'request');
     }
   }
+}
+
+/**
+ * `request.log` for Fastify: the pino child (bound to the request id) is
+ * made only when something logs through it, which few requests do.
+ */
+export function lazyChildLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+): FastifyBaseLogger {
+  let child: FastifyBaseLogger | undefined;
+  const real = (): FastifyBaseLogger => (child ??= logger.child(bindings));
+  return new Proxy({} as FastifyBaseLogger, {
+    get: (_target, property) => {
+      const value = Reflect.get(real(), property) as unknown;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(real())
+        : value;
+    },
+  });
 }
 
 /** Nest's LoggerService over pino: bootstrap and class loggers share the request log's format. */

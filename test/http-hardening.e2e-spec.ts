@@ -1,0 +1,110 @@
+import { startApp, type TestApp } from './support/app.js';
+import { Http } from './support/http.js';
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-frame-options': 'SAMEORIGIN',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+describe('HTTP hardening', () => {
+  describe('with the defaults', () => {
+    let server: TestApp;
+    let http: Http;
+
+    beforeAll(async () => {
+      server = await startApp();
+      http = new Http(server.url);
+    });
+
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it.each([
+      ['a 200', '/health'],
+      ['a 401', '/api/v1/pokemons'],
+      ['a 404', '/api/v1/nothing-here'],
+      ['the Swagger UI', '/docs'],
+    ])('sends the security headers on %s (%s)', async (_label, path) => {
+      const response = await fetch(server.url + path);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        expect(response.headers.get(name), name).toBe(value);
+      }
+      expect(response.headers.get('content-security-policy')).toContain(
+        "default-src 'self'",
+      );
+      expect(response.headers.get('x-powered-by')).toBeNull();
+      expect(response.headers.get('x-request-id')).toMatch(/^[\w-]+$/);
+    });
+
+    it('keeps CORS closed: no Access-Control-Allow-Origin, even for a preflight', async () => {
+      const preflight = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://evil.example',
+          'access-control-request-method': 'POST',
+        },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      const answer = await http.get('/health', undefined, {
+        origin: 'https://evil.example',
+      });
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('refuses a request head over MAX_HEADER_BYTES (16 KB) with 431', async () => {
+      const response = await fetch(`${server.url}/health`, {
+        headers: { 'x-padding': 'a'.repeat(20 * 1024) },
+      });
+      expect(response.status).toBe(431);
+    });
+  });
+
+  describe('with CORS_ORIGINS set', () => {
+    let server: TestApp;
+
+    beforeAll(async () => {
+      server = await startApp({
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      });
+    });
+
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it('answers a preflight from a listed origin, exposing the headers clients read', async () => {
+      const preflight = await fetch(`${server.url}/api/v1/pokemons`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'http://localhost:5173',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(
+        'http://localhost:5173',
+      );
+      const answer = await fetch(`${server.url}/health`, {
+        headers: { origin: 'https://app.example.com' },
+      });
+      expect(answer.headers.get('access-control-allow-origin')).toBe(
+        'https://app.example.com',
+      );
+      expect(answer.headers.get('access-control-expose-headers')).toBe(
+        'X-Request-Id, X-Total-Count, Retry-After',
+      );
+    });
+
+    it('does not answer another origin', async () => {
+      const answer = await fetch(`${server.url}/health`, {
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+});
