@@ -103,15 +103,22 @@ async function guardBench(): Promise<void> {
     });
     await stop(bare.child);
 
-    rows.push({
-      name: '(b) app, unguarded twin',
-      result: await measure(`${base}${TWIN_PATH}`, app),
-    });
+    // (b) and (c) share one process: each is warmed up, then they are
+    // measured in turns (b c b c), half the time each, so that neither gets
+    // the other's JIT warm-up or heap growth for free.
+    const bearer = { authorization: `Bearer ${tokens.accessToken}` };
+    const twinUrl = `${base}${TWIN_PATH}`;
+    const guardedUrl = `${base}${PATH}`;
+    await warmUp(twinUrl, app);
+    await warmUp(guardedUrl, app, bearer);
+    const b1 = await measure(twinUrl, app, undefined, SECONDS / 2);
+    const c1 = await measure(guardedUrl, app, bearer, SECONDS / 2);
+    const b2 = await measure(twinUrl, app, undefined, SECONDS / 2);
+    const c2 = await measure(guardedUrl, app, bearer, SECONDS / 2);
+    rows.push({ name: '(b) app, unguarded twin', result: combine(b1, b2) });
     rows.push({
       name: '(c) app, guarded (access token)',
-      result: await measure(`${base}${PATH}`, app, {
-        authorization: `Bearer ${tokens.accessToken}`,
-      }),
+      result: combine(c1, c2),
       jwksFetches: (await stats(app.child)).jwksFetches,
     });
     await stop(app.child);
@@ -140,23 +147,51 @@ async function guardBench(): Promise<void> {
   report(rows);
 }
 
-/** Warm-up, then the measured run, with the server's CPU use during it. */
+async function warmUp(
+  url: string,
+  server: Started,
+  headers?: Record<string, string>,
+): Promise<void> {
+  await load(url, server.child.pid!, {
+    connections: CONNECTIONS,
+    headers,
+    seconds: WARMUP_SECONDS,
+  });
+}
+
+/** A measured run, with the server's CPU use during it (after a warm-up unless told). */
 async function measure(
   url: string,
   server: Started,
   headers?: Record<string, string>,
+  seconds = SECONDS,
 ): Promise<Measured> {
-  const pid = server.child.pid!;
-  const options = { connections: CONNECTIONS, headers };
-  await load(url, pid, { ...options, seconds: WARMUP_SECONDS });
+  if (seconds === SECONDS) await warmUp(url, server, headers);
   const before = await stats(server.child);
   const started = process.hrtime.bigint();
-  const result = await load(url, pid, { ...options, seconds: SECONDS });
+  const result = await load(url, server.child.pid!, {
+    connections: CONNECTIONS,
+    headers,
+    seconds,
+  });
   const elapsedMicros = Number(process.hrtime.bigint() - started) / 1000;
   const after = await stats(server.child);
   const cpuPercent =
     ((after.cpuMicros - before.cpuMicros) / elapsedMicros) * 100;
   return { ...result, cpuPercent };
+}
+
+/** Two runs of the same length as one. */
+function combine(x: Measured, y: Measured): Measured {
+  return {
+    rps: (x.rps + y.rps) / 2,
+    p99: Math.max(x.p99, y.p99),
+    non2xx: x.non2xx + y.non2xx,
+    errors: x.errors + y.errors,
+    total: x.total + y.total,
+    peakRssMb: Math.max(x.peakRssMb, y.peakRssMb),
+    cpuPercent: (x.cpuPercent + y.cpuPercent) / 2,
+  };
 }
 
 async function body(url: string, token?: string): Promise<string> {

@@ -28,7 +28,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The Pokemon list. Protected by the global auth guard. The list answers
- * pre-serialized JSON (see PokemonService.toJson); the OpenAPI document
+ * pre-serialized JSON (see PokemonService.page); the OpenAPI document
  * describes it as the Pokemon[] it is.
  */
 @ApiTags('pokemon')
@@ -61,10 +61,10 @@ export class PokemonController {
     @Query() query: ListPokemonQuery,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Buffer {
-    const { items, total } = this.pokemon.list(query);
+    const { body, total } = this.pokemon.page(query);
     res.header('X-Total-Count', String(total));
     res.type(JSON_TYPE);
-    return this.pokemon.toJson(items);
+    return body;
   }
 
   @Get(':idOrName')

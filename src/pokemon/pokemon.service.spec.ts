@@ -188,4 +188,29 @@ describe('PokemonService (real @pkmn/dex data)', () => {
       expect(service.findOne('')).toBeUndefined();
     });
   });
+
+  describe('page (the bytes the list route sends)', () => {
+    it('is exactly JSON.stringify of the filtered, paged items, with their total', () => {
+      const query = { limit: 5, offset: 2, type: 'Fire', generation: 1 };
+      const { items, total } = service.list(query);
+      const built = service.page(query);
+      expect(built.body.toString('utf8')).toBe(JSON.stringify(items));
+      expect(built.total).toBe(total);
+    });
+
+    it('is an empty array past the end', () => {
+      expect(service.page({ limit: 20, offset: 5000 }).body.toString()).toBe(
+        '[]',
+      );
+    });
+
+    it('builds a page once and serves the same bytes for the same query, in any case of the filters', () => {
+      const first = service.page({ limit: 151, offset: 0, type: 'water' });
+      const again = service.page({ limit: 151, offset: 0, type: 'WATER' });
+      expect(again.body).toBe(first.body);
+      const other = service.page({ limit: 151, offset: 1, type: 'water' });
+      expect(other.body).not.toBe(first.body);
+      expect(other.body.toString()).not.toBe(first.body.toString());
+    });
+  });
 });

@@ -1,7 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { loadPokemon } from './pokemon-data.loader.js';
 import type { Pokemon } from './pokemon.model.js';
 
+const PAGE_CACHE_BYTES = 4 * 1024 * 1024;
 const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']');
@@ -49,6 +51,14 @@ export class PokemonService implements OnModuleInit {
   private readonly searchKeys = new Map<Pokemon, string>();
   /** Each item's JSON bytes, made once: the data never changes, so neither do they. */
   private readonly json = new Map<Pokemon, Buffer>();
+  /** Pages already built, at most PAGE_CACHE_BYTES of them. */
+  private readonly pages = new LRUCache<
+    string,
+    { body: Buffer; total: number }
+  >({
+    maxSize: PAGE_CACHE_BYTES,
+    sizeCalculation: (page) => page.body.length + 64,
+  });
 
   async onModuleInit(): Promise<void> {
     this.setData(await loadPokemon());
@@ -62,6 +72,7 @@ export class PokemonService implements OnModuleInit {
     this.byType.clear();
     this.searchKeys.clear();
     this.json.clear();
+    this.pages.clear();
     for (const pokemon of this.all) {
       this.json.set(pokemon, Buffer.from(JSON.stringify(pokemon)));
       this.byNumber.set(pokemon.id, pokemon);
@@ -99,6 +110,28 @@ export class PokemonService implements OnModuleInit {
       items: matches.slice(query.offset, query.offset + query.limit),
       total: matches.length,
     };
+  }
+
+  /**
+   * A page as JSON bytes with its total, from a bounded cache keyed by the
+   * query: the data never changes, so a page once built is served as is,
+   * with no per-request allocation for the pages clients ask for again.
+   */
+  page(query: PokemonListQuery): { body: Buffer; total: number } {
+    const key = [
+      query.limit,
+      query.offset,
+      query.type?.toLowerCase(),
+      query.name === undefined ? undefined : toSearchKey(query.name),
+      query.generation,
+    ].join('|');
+    let page = this.pages.get(key);
+    if (!page) {
+      const { items, total } = this.list(query);
+      page = { body: this.toJson(items), total };
+      this.pages.set(key, page);
+    }
+    return page;
   }
 
   /**
