@@ -239,23 +239,14 @@ function crossFieldErrors(env: EnvironmentVariables): string[] {
       'AWS_COGNITO_USER_POOL_ID is required when NODE_ENV=production: the embedded Cognito emulator signs tokens with a published key and must never run in production.',
     );
   }
-  if (
-    production &&
-    env.AWS_COGNITO_AUTHORITY &&
-    !env.AWS_COGNITO_AUTHORITY.startsWith('https://')
-  ) {
-    errors.push(
-      'AWS_COGNITO_AUTHORITY must be an https URL when NODE_ENV=production.',
-    );
-  }
-  if (
-    production &&
-    env.AWS_COGNITO_ENDPOINT &&
-    !env.AWS_COGNITO_ENDPOINT.startsWith('https://')
-  ) {
-    errors.push(
-      'AWS_COGNITO_ENDPOINT must be an https URL when NODE_ENV=production.',
-    );
+  for (const name of [
+    'AWS_COGNITO_AUTHORITY',
+    'AWS_COGNITO_ENDPOINT',
+  ] as const) {
+    const url = env[name];
+    if (production && url && !url.startsWith('https://')) {
+      errors.push(`${name} must be an https URL when NODE_ENV=production.`);
+    }
   }
   return errors;
 }
