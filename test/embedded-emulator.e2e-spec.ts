@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp } from './support/app.js';
+import { childPids } from './support/process.js';
+import { waitFor } from './support/timing.js';
 import { Http } from './support/http.js';
 import { confirmedUser, login } from './support/users.js';
 
@@ -98,6 +100,42 @@ describe('the embedded Cognito emulator', () => {
       );
       const bad = await http.get('/api/v1/dev/outbox?email=not-an-email');
       expect(bad.status).toBe(400);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is started again, on the same port and data, when it dies while the app runs', async () => {
+    const server = await startApp({}, { dataDir });
+    try {
+      const http = new Http(server.url);
+      const email = await confirmedUser(http);
+      const emulatorPid = childPids(process.pid).find((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/cwd`) === server.connection.dataDir;
+        } catch {
+          return false;
+        }
+      });
+      expect(emulatorPid).toBeDefined();
+      process.kill(emulatorPid!, 'SIGKILL');
+      const tokens = await waitFor(
+        'a login after the restart',
+        async () => {
+          const answer = await http.post('/api/v1/auth/login', {
+            email,
+            password: 'Passw0rd!',
+          });
+          return answer.status === 200 ? answer.body : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(
+        (await http.get('/api/v1/pokemons?limit=1', tokens.accessToken)).status,
+      ).toBe(200);
+      expect((await fetch(`${server.connection.endpoint}/health`)).status).toBe(
+        200,
+      );
     } finally {
       await server.close();
     }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,8 @@ const CHILD = fileURLToPath(
 );
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 15_000;
+const RESTART_DELAY_MS = 500;
+const MAX_RESTARTS = 5;
 
 /** What a provisioned emulator gives the rest of the app. */
 export interface EmbeddedPool {
@@ -41,6 +44,8 @@ interface State {
  */
 export class EmbeddedCognito {
   private child?: ChildProcess;
+  private restarts = 0;
+  private readonly logger = new Logger('EmbeddedCognito');
   private pool?: EmbeddedPool;
 
   constructor(
@@ -130,6 +135,7 @@ export class EmbeddedCognito {
       execArgv: [],
     });
     this.child = child;
+    let started = false;
     return new Promise<void>((ready, fail) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -142,6 +148,7 @@ export class EmbeddedCognito {
       child.on('message', (message: { type: string } & OutboxMessage) => {
         if (message.type === 'ready') {
           clearTimeout(timer);
+          started = true;
           ready();
         } else if (message.type === 'code') {
           this.onCode({
@@ -152,13 +159,49 @@ export class EmbeddedCognito {
           });
         }
       });
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         clearTimeout(timer);
         fail(
           new Error(`The embedded Cognito emulator exited with code ${code}.`),
         );
+        // Only a crash of a running emulator; a failed start is the caller's.
+        if (started && this.child === child) {
+          this.restartAfterCrash(dataDir, port, code ?? signal);
+        }
       });
     });
+  }
+
+  /**
+   * The emulator died while the app runs (killed, out of memory): start it
+   * again on the same port and data, so the tokens and users stay valid.
+   * Auth routes answer 503 meanwhile. At most MAX_RESTARTS in a row.
+   */
+  private restartAfterCrash(
+    dataDir: string,
+    port: number,
+    cause: unknown,
+  ): void {
+    this.restarts += 1;
+    if (this.restarts > MAX_RESTARTS) {
+      this.logger.error(
+        `The embedded Cognito emulator exited (${String(cause)}) ${MAX_RESTARTS} times; not restarting it again`,
+      );
+      return;
+    }
+    this.logger.warn(
+      `The embedded Cognito emulator exited (${String(cause)}); restarting it on port ${port}`,
+    );
+    setTimeout(() => {
+      if (!this.child) return; // stopped meanwhile
+      this.spawn(dataDir, port).then(
+        () => {
+          this.restarts = 0;
+          this.logger.log('The embedded Cognito emulator is back');
+        },
+        () => this.restartAfterCrash(dataDir, port, 'it did not start again'),
+      );
+    }, RESTART_DELAY_MS).unref();
   }
 }
 
