@@ -32,7 +32,8 @@ MessagesService.prototype.deliver = async function deliver(
   }
 };
 
-const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'error' });
+// Errors only: its info lines would carry request bodies (passwords).
+const logger = pino({ level: 'error' });
 
 createDefaultServer(logger)
   .then((server) => server.start())
