@@ -132,6 +132,8 @@ const COMMON: Record<string, Answer> = {
   InternalErrorException: UNAVAILABLE,
   NetworkError: UNAVAILABLE,
   TimeoutError: UNAVAILABLE,
+  // Set by CognitoClient: an answer without a readable body (a 502 page).
+  UnreadableResponseError: UNAVAILABLE,
   ServiceUnavailableException: UNAVAILABLE,
   // Errors common to all AWS actions.
   ThrottlingException: TOO_MANY,

@@ -440,6 +440,26 @@ describe('CognitoClient.send over HTTP', () => {
       expect(error.code).toBe('IDP_UNAVAILABLE');
     });
 
+    it('answers 503 IDP_UNAVAILABLE for an error answer without a JSON body (a proxy 502 page)', async () => {
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(() =>
+          Promise.resolve(
+            new Response('<html><body>502 Bad Gateway</body></html>', {
+              status: 502,
+              headers: { 'content-type': 'text/html' },
+            }),
+          ),
+        ),
+      );
+      const error = await rejectionOf(
+        new CognitoClient(connectionOf()).send('login', 'InitiateAuth', {}),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
+      expect(error.code).toBe('IDP_UNAVAILABLE');
+      expect(error.cause).toMatchObject({ name: 'UnreadableResponseError' });
+    });
+
     it('answers 503 IDP_UNAVAILABLE when Cognito never answers, after the timeout and not before', async () => {
       vi.useFakeTimers();
       const fetch = vi.fn(() => new Promise<Response>(() => undefined));

@@ -236,6 +236,21 @@ function withTimeout(
     clearTimeout(timer);
     if (settled) return;
     settled = true;
-    callback(error, data);
+    callback(
+      error instanceof TypeError ? unreadable(operation, error) : error,
+      data,
+    );
   };
+}
+
+/**
+ * The library fails with a TypeError when an error answer has no JSON body
+ * (a proxy's 502 page, a gateway timeout): Cognito could not be heard.
+ */
+function unreadable(operation: string, cause: TypeError): Error {
+  const error = new Error(`${operation}: the answer could not be read`, {
+    cause,
+  });
+  error.name = 'UnreadableResponseError';
+  return error;
 }
