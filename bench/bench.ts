@@ -25,6 +25,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** `guard`, `login` or both (default). */
 const ONLY = process.env.BENCH_ONLY;
 const WARMUP_SECONDS = 2;
+/** Turns of (b) and (c), each SECONDS / 2 long. */
+const ROUNDS = 4;
 const CONNECTIONS = 50;
 const PATH = '/api/v1/pokemons?limit=151';
 const TWIN_PATH = '/api/v1/bench/pokemons?limit=151';
@@ -104,21 +106,24 @@ async function guardBench(): Promise<void> {
     await stop(bare.child);
 
     // (b) and (c) share one process: each is warmed up, then they are
-    // measured in turns (b c b c), half the time each, so that neither gets
-    // the other's JIT warm-up or heap growth for free.
+    // measured in turns (b c b c ...), ROUNDS slices each, so that neither
+    // gets the other's JIT warm-up, heap growth or a noisy moment of the
+    // machine for free.
     const bearer = { authorization: `Bearer ${tokens.accessToken}` };
     const twinUrl = `${base}${TWIN_PATH}`;
     const guardedUrl = `${base}${PATH}`;
     await warmUp(twinUrl, app);
     await warmUp(guardedUrl, app, bearer);
-    const b1 = await measure(twinUrl, app, undefined, SECONDS / 2);
-    const c1 = await measure(guardedUrl, app, bearer, SECONDS / 2);
-    const b2 = await measure(twinUrl, app, undefined, SECONDS / 2);
-    const c2 = await measure(guardedUrl, app, bearer, SECONDS / 2);
-    rows.push({ name: '(b) app, unguarded twin', result: combine(b1, b2) });
+    const twinSlices: Measured[] = [];
+    const guardedSlices: Measured[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      twinSlices.push(await measure(twinUrl, app, undefined, SECONDS / 2));
+      guardedSlices.push(await measure(guardedUrl, app, bearer, SECONDS / 2));
+    }
+    rows.push({ name: '(b) app, unguarded twin', result: combine(twinSlices) });
     rows.push({
       name: '(c) app, guarded (access token)',
-      result: combine(c1, c2),
+      result: combine(guardedSlices),
       jwksFetches: (await stats(app.child)).jwksFetches,
     });
     await stop(app.child);
@@ -181,16 +186,18 @@ async function measure(
   return { ...result, cpuPercent };
 }
 
-/** Two runs of the same length as one. */
-function combine(x: Measured, y: Measured): Measured {
+/** Runs of the same length as one. */
+function combine(runs: Measured[]): Measured {
+  const mean = (pick: (run: Measured) => number): number =>
+    runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
   return {
-    rps: (x.rps + y.rps) / 2,
-    p99: Math.max(x.p99, y.p99),
-    non2xx: x.non2xx + y.non2xx,
-    errors: x.errors + y.errors,
-    total: x.total + y.total,
-    peakRssMb: Math.max(x.peakRssMb, y.peakRssMb),
-    cpuPercent: (x.cpuPercent + y.cpuPercent) / 2,
+    rps: mean((run) => run.rps),
+    p99: Math.max(...runs.map((run) => run.p99)),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    total: runs.reduce((sum, run) => sum + run.total, 0),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+    cpuPercent: mean((run) => run.cpuPercent),
   };
 }
 
