@@ -19,7 +19,7 @@ export function acceptJsonOnly(fastify: FastifyInstance): void {
     'application/json',
     { parseAs: 'string' },
     (request, body, done) => {
-      parse(request, body as string, (error, value) => {
+      void parse(request, body as string, (error, value) => {
         if (error) {
           done(error, undefined);
         } else if (depthOf(value) > MAX_JSON_DEPTH) {
