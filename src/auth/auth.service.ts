@@ -89,7 +89,7 @@ export class AuthService {
         Username: email,
       });
     } catch (error) {
-      const name = cognitoErrorName((error as ApiException).cause) ?? '';
+      const name = cognitoErrorName(error) ?? '';
       if (name === 'Unsupported' && this.embedded) {
         await this.embedded.resendSignUpCode(email);
       } else if (!ANSWERED_AS_ACCEPTED.has(name)) {

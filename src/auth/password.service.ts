@@ -57,7 +57,7 @@ export class PasswordService {
         Username: email,
       });
     } catch (error) {
-      const name = cognitoErrorName((error as ApiException).cause);
+      const name = cognitoErrorName(error);
       if (!ANSWERED_AS_ACCEPTED.has(name ?? '')) throw error;
     }
     return ACCEPTED;

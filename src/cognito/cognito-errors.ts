@@ -294,6 +294,8 @@ export const COGNITO_RETRY_AFTER_SECONDS = 60;
 
 /** The error name Cognito (or the emulator, or fetch) gave, if any. */
 export function cognitoErrorName(error: unknown): string | undefined {
+  // An error CognitoClient already mapped keeps Cognito's as its cause.
+  if (error instanceof ApiException) return cognitoErrorName(error.cause);
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, name } = error as { code?: unknown; name?: unknown };
   if (typeof code === 'string' && code !== '') return code;
