@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, drainConnections } from './app.factory.js';
-import { CognitoConnection } from './cognito/cognito-connection.js';
+import { CognitoPool } from './cognito/cognito-pool.js';
 import type { AppConfig } from './config/app.config.js';
 import type { HttpConfig } from './config/http.config.js';
 import { ConfigValidationError } from './config/env.validation.js';
@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get(ConfigService);
   closeOnSignals(app, config.getOrThrow<HttpConfig>('http').shutdownTimeoutMs);
   const { port, host } = config.getOrThrow<AppConfig>('app');
-  const connection = app.get(CognitoConnection);
+  const connection = app.get(CognitoPool);
   await app.listen({
     port,
     host: host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),

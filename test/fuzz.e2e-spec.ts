@@ -57,7 +57,7 @@ const PROPERTY_TIMEOUT_MS = 240_000;
 /** The request ids the app keeps as sent (see app.factory.ts). */
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The error codes of the contract (ErrorCode, API.md "Errors"). */
+/** The error codes of the contract (ErrorCode, README.md "Errors"). */
 const ERROR_CODES = [
   'VALIDATION_FAILED',
   'PASSWORD_POLICY',

@@ -180,7 +180,7 @@ describe('the session: refresh, logout, profile, resend (embedded Cognito)', () 
      * Only the logged-out session is refused: another login of the same
      * user keeps working, even one made in the same second (auth_time is in
      * whole seconds, so sub + auth_time would not tell the two apart; a
-     * version of RevokedTokens keyed on it refused both).
+     * version of RevokedSessions keyed on it refused both).
      */
     it('keeps another session of the same user, opened in the same second, working after one logs out', async () => {
       const email = await confirmedUser(http, newEmail('twosessions'));

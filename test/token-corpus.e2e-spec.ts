@@ -23,7 +23,7 @@ import {
  * here is forged with node:crypto from the claims of a real login. Two
  * controls (a forged access token and a forged ID token, all claims right)
  * must pass: they prove the forging is faithful, so each refusal below is
- * caused by the one thing that case changes. Contract: API.md, "A bearer
+ * caused by the one thing that case changes. Contract: README.md, "Bearer tokens" (a bearer
  * token is ...": anything but RS256 + known kid + exact issuer + numeric
  * exp + (access & client_id | id & aud) is 401 UNAUTHORIZED, never a 5xx.
  */

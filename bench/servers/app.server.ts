@@ -2,7 +2,7 @@ import { Controller, Module } from '@nestjs/common';
 import { AppModule } from '../../src/app.module.js';
 import { createApp } from '../../src/app.factory.js';
 import { Public } from '../../src/auth/decorators/public.decorator.js';
-import { JwksKeyStore } from '../../src/auth/strategies/jwks-key-store.js';
+import { JwksKeyStore } from '../../src/auth/verification/jwks-key-store.js';
 import { PokemonController } from '../../src/pokemon/pokemon.controller.js';
 import { PokemonModule } from '../../src/pokemon/pokemon.module.js';
 import { serve } from './protocol.js';

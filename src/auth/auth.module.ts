@@ -7,15 +7,15 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
-import { RevokedTokens } from './guards/revoked-tokens.js';
-import { VerifiedTokenCache } from './guards/verified-token.cache.js';
+import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { VerifiedTokenCache } from './verification/verified-token.cache.js';
 import { MfaController } from './mfa.controller.js';
 import { MfaService } from './mfa.service.js';
 import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
-import { JwksKeyStore } from './strategies/jwks-key-store.js';
+import { JwksKeyStore } from './verification/jwks-key-store.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 @Module({
@@ -36,7 +36,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     JwksKeyStore,
     JwtStrategy,
     VerifiedTokenCache,
-    RevokedTokens,
+    RevokedSessions,
     EmailRateLimiter,
     EmailRateLimitInterceptor,
     JwtAuthGuard,

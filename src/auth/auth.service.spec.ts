@@ -13,7 +13,7 @@ import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
-import { RevokedTokens } from './guards/revoked-tokens.js';
+import { RevokedSessions } from './sessions/revoked-sessions.js';
 
 const CLIENT_ID = 'client123';
 const EMAIL = 'ash@example.com';
@@ -56,7 +56,7 @@ type FakeCognito = ReturnType<typeof fakeCognito>;
 
 function serviceWith(
   cognito: FakeCognito,
-  revoked = new RevokedTokens(),
+  revoked = new RevokedSessions(),
   embedded: EmbeddedCognito | null = null,
 ): AuthService {
   return new AuthService(
@@ -404,7 +404,7 @@ describe('AuthService', () => {
       });
       const service = serviceWith(
         cognito,
-        new RevokedTokens(),
+        new RevokedSessions(),
         embedded as unknown as EmbeddedCognito,
       );
       await expect(service.resendConfirmation(EMAIL)).resolves.toEqual(
@@ -442,7 +442,7 @@ describe('AuthService', () => {
   describe('logout', () => {
     it('revokes the refresh token at Cognito and refuses the session from then on', async () => {
       const cognito = fakeCognito();
-      const revoked = new RevokedTokens();
+      const revoked = new RevokedSessions();
       const user = accessUser();
       expect(revoked.isRevoked(user)).toBe(false);
 
@@ -463,7 +463,7 @@ describe('AuthService', () => {
             throw thrownBySend('logout', name);
           },
         });
-        const revoked = new RevokedTokens();
+        const revoked = new RevokedSessions();
         const user = accessUser();
         await expect(
           serviceWith(cognito, revoked).logout(user, 'not-a-refresh-token'),
@@ -478,7 +478,7 @@ describe('AuthService', () => {
           throw thrownBySend('logout', 'InternalErrorException');
         },
       });
-      const revoked = new RevokedTokens();
+      const revoked = new RevokedSessions();
       const user = accessUser();
       const error = await rejectionOf(
         serviceWith(cognito, revoked).logout(user, 'refresh-1'),
@@ -495,7 +495,7 @@ describe('AuthService', () => {
             throw thrownBySend('logout', name);
           },
         });
-        const revoked = new RevokedTokens();
+        const revoked = new RevokedSessions();
         const user = accessUser();
         const error = await rejectionOf(
           serviceWith(cognito, revoked).logout(user, 'refresh-1'),
@@ -508,7 +508,7 @@ describe('AuthService', () => {
 
     it('sends no RevokeToken without a refresh token, and still refuses the session', async () => {
       const cognito = fakeCognito();
-      const revoked = new RevokedTokens();
+      const revoked = new RevokedSessions();
       const user = accessUser();
 
       await serviceWith(cognito, revoked).logout(user);

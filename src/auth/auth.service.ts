@@ -6,7 +6,7 @@ import { cognitoErrorName } from '../cognito/cognito-errors.js';
 import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from '../cognito/emulator/embedded.token.js';
 import { ApiException } from '../common/errors/api-exception.js';
-import { ANSWERED_AS_ACCEPTED } from './enumeration.js';
+import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
 import type { AuthUser } from './auth-user.js';
 import type { ChallengeDto } from './dto/challenge.dto.js';
 import type { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
@@ -24,15 +24,15 @@ import {
   type StatusResponse,
   type TokensResponse,
 } from './dto/responses.dto.js';
-import { RevokedTokens } from './guards/revoked-tokens.js';
-import { toLoginAnswer, toRefreshAnswer } from './tokens.js';
+import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { toLoginAnswer, toRefreshAnswer } from './token-answers.js';
 
 /** Sign-up and the session lifecycle, each a short sequence of Cognito calls. */
 @Injectable()
 export class AuthService {
   constructor(
     private readonly cognito: CognitoClient,
-    private readonly revoked: RevokedTokens,
+    private readonly revoked: RevokedSessions,
     @Optional()
     @Inject(EMBEDDED_COGNITO)
     private readonly embedded: EmbeddedCognito | null = null,

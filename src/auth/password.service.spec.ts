@@ -9,7 +9,7 @@ import {
 } from '../cognito/cognito-errors.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import { AuthService } from './auth.service.js';
-import { RevokedTokens } from './guards/revoked-tokens.js';
+import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { PasswordService } from './password.service.js';
 
 const CLIENT_ID = 'client123';
@@ -37,7 +37,7 @@ function servicesWith(cognito: ReturnType<typeof fakeCognito>): {
   auth: AuthService;
 } {
   const client = cognito as unknown as CognitoClient;
-  const auth = new AuthService(client, new RevokedTokens(), null);
+  const auth = new AuthService(client, new RevokedSessions(), null);
   return { passwords: new PasswordService(client, auth), auth };
 }
 

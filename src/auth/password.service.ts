@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { CognitoClient } from '../cognito/cognito.client.js';
 import { cognitoErrorName } from '../cognito/cognito-errors.js';
 import { ApiException } from '../common/errors/api-exception.js';
-import { ANSWERED_AS_ACCEPTED } from './enumeration.js';
+import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
 import { AuthService } from './auth.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { ConfirmPasswordDto } from './dto/confirm-password.dto.js';

@@ -142,7 +142,8 @@ const COMMON: Record<string, Answer> = {
 };
 
 /**
- * Cognito error name -> answer, per flow. Both columns of COGNITO-LOCAL.md
+ * Cognito error name -> answer, per flow. Both columns of the table in CONTRIBUTING.md
+ * ("The emulator and real Cognito")
  * are here: the emulator says InvalidPasswordException for a wrong password
  * where real Cognito says NotAuthorizedException. Operations per flow:
  * register SignUp; confirmRegistration ConfirmSignUp; resendConfirmation

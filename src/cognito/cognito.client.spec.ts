@@ -2,7 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import type { AuthFlow } from '../config/env.validation.js';
 import { ApiException } from '../common/errors/api-exception.js';
-import type { CognitoConnection } from './cognito-connection.js';
+import type { CognitoPool } from './cognito-pool.js';
 import { CognitoClient, type CognitoOperation } from './cognito.client.js';
 
 const ENDPOINT = 'http://cognito.test';
@@ -26,7 +26,7 @@ interface SentRequest {
 function connectionOf(
   clientSecret?: string,
   authFlow: AuthFlow = 'USER_PASSWORD_AUTH',
-): CognitoConnection {
+): CognitoPool {
   return {
     mode: 'aws',
     userPoolId: 'us-east-1_Test',

@@ -7,7 +7,7 @@ import {
 } from 'amazon-cognito-identity-js';
 import { createHmac } from 'node:crypto';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
-import { CognitoConnection } from './cognito-connection.js';
+import { CognitoPool } from './cognito-pool.js';
 import { mapCognitoError, type CognitoFlow } from './cognito-errors.js';
 
 /** The Cognito user-pool API operations the app sends. */
@@ -84,7 +84,7 @@ export class CognitoClient {
   private readonly client: LowLevelClient;
 
   constructor(
-    readonly connection: CognitoConnection,
+    readonly connection: CognitoPool,
     @Optional()
     @Inject(cognitoConfig.KEY)
     config?: Pick<CognitoConfig, 'timeoutMs'>,

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cognitoConfig } from '../config/cognito.config.js';
-import { CognitoConnection, resolveConnection } from './cognito-connection.js';
+import { CognitoPool, resolvePool } from './cognito-pool.js';
 import { CognitoClient } from './cognito.client.js';
 import { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
@@ -26,13 +26,13 @@ import { Outbox } from './emulator/outbox.js';
           : new EmbeddedCognito(config.localDir, (m) => outbox.add(m)),
     },
     {
-      provide: CognitoConnection,
+      provide: CognitoPool,
       inject: [cognitoConfig.KEY, EMBEDDED_COGNITO],
-      useFactory: resolveConnection,
+      useFactory: resolvePool,
     },
     CognitoClient,
   ],
-  exports: [CognitoConnection, CognitoClient, Outbox, EMBEDDED_COGNITO],
+  exports: [CognitoPool, CognitoClient, Outbox, EMBEDDED_COGNITO],
 })
 export class CognitoModule implements OnApplicationShutdown {
   private readonly logger = new Logger(CognitoModule.name);

@@ -3,7 +3,7 @@ import type { AuthFlow } from './env.validation.js';
 
 /**
  * Where the user pool lives. `userPoolId` undefined means "embedded": the app
- * starts cognito-local itself and fills in the ids (see CognitoConnection).
+ * starts cognito-local itself and fills in the ids (see CognitoPool).
  */
 export const cognitoConfig = registerAs('cognito', () => ({
   userPoolId: process.env.AWS_COGNITO_USER_POOL_ID || undefined,

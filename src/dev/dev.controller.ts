@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { Public } from '../auth/decorators/public.decorator.js';
-import { CognitoConnection } from '../cognito/cognito-connection.js';
+import { CognitoPool } from '../cognito/cognito-pool.js';
 import { Outbox } from '../cognito/emulator/outbox.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import { IsNormalizedEmail } from '../common/validation/email.decorator.js';
@@ -41,7 +41,7 @@ class OutboxMessageDto {
 @Controller('dev')
 export class DevController {
   constructor(
-    private readonly connection: CognitoConnection,
+    private readonly connection: CognitoPool,
     private readonly outbox: Outbox,
   ) {}
 

@@ -4,7 +4,7 @@ import {
   HealthIndicatorService,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { CognitoConnection } from '../cognito/cognito-connection.js';
+import { CognitoPool } from '../cognito/cognito-pool.js';
 import { cognitoConfig } from '../config/cognito.config.js';
 
 /** Up when the Cognito API endpoint answers HTTP at all (any status). */
@@ -12,7 +12,7 @@ import { cognitoConfig } from '../config/cognito.config.js';
 export class CognitoHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    private readonly connection: CognitoConnection,
+    private readonly connection: CognitoPool,
     @Inject(cognitoConfig.KEY)
     private readonly config: ConfigType<typeof cognitoConfig>,
   ) {}

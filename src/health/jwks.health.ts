@@ -4,7 +4,7 @@ import {
   HealthIndicatorService,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { CognitoConnection } from '../cognito/cognito-connection.js';
+import { CognitoPool } from '../cognito/cognito-pool.js';
 import { authConfig } from '../config/auth.config.js';
 
 /** Up when the pool's JWKS endpoint answers with at least one key. */
@@ -12,7 +12,7 @@ import { authConfig } from '../config/auth.config.js';
 export class JwksHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    private readonly connection: CognitoConnection,
+    private readonly connection: CognitoPool,
     @Inject(authConfig.KEY)
     private readonly config: ConfigType<typeof authConfig>,
   ) {}

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
-import type { CognitoConnection } from '../../src/cognito/cognito-connection.js';
+import type { CognitoPool } from '../../src/cognito/cognito-pool.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ export interface TestApp {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   /** The pool the app resolved at boot. */
-  connection: CognitoConnection;
+  connection: CognitoPool;
   /** The emulator's data folder (embedded mode). */
   dataDir: string;
   close(): Promise<void>;
@@ -55,8 +55,8 @@ export async function startApp(
   vi.resetModules();
   const { createApp } = await import('../../src/app.factory.js');
   // Same fresh module graph as the app, so the DI token is the app's own.
-  const { CognitoConnection: token } =
-    await import('../../src/cognito/cognito-connection.js');
+  const { CognitoPool: token } =
+    await import('../../src/cognito/cognito-pool.js');
   const module = options.module ? await options.module() : undefined;
   const app = await createApp({
     module,

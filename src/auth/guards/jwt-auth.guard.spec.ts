@@ -3,10 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { Public } from '../decorators/public.decorator.js';
-import { JwksUnavailableError } from '../strategies/jwks-key-store.js';
+import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
-import { RevokedTokens } from './revoked-tokens.js';
-import { VerifiedTokenCache } from './verified-token.cache.js';
+import { RevokedSessions } from '../sessions/revoked-sessions.js';
+import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
 
 class Routes {
   @Public()
@@ -73,10 +73,10 @@ function contextFor(
 function setup(): {
   guard: JwtAuthGuard;
   cache: VerifiedTokenCache;
-  revoked: RevokedTokens;
+  revoked: RevokedSessions;
 } {
   const cache = new VerifiedTokenCache();
-  const revoked = new RevokedTokens();
+  const revoked = new RevokedSessions();
   return {
     guard: new JwtAuthGuard(new Reflector(), cache, revoked),
     cache,

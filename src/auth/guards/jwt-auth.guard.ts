@@ -5,9 +5,9 @@ import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { bearerToken } from '../bearer.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
-import { JwksUnavailableError } from '../strategies/jwks-key-store.js';
-import { RevokedTokens } from './revoked-tokens.js';
-import { VerifiedTokenCache } from './verified-token.cache.js';
+import { JwksUnavailableError } from '../verification/jwks-key-store.js';
+import { RevokedSessions } from '../sessions/revoked-sessions.js';
+import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -26,7 +26,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
-    private readonly revoked: RevokedTokens,
+    private readonly revoked: RevokedSessions,
   ) {
     super();
   }

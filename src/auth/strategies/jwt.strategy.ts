@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { CognitoConnection } from '../../cognito/cognito-connection.js';
+import { CognitoPool } from '../../cognito/cognito-pool.js';
 import { authConfig } from '../../config/auth.config.js';
 import type { AuthUser } from '../auth-user.js';
-import { JwksKeyStore } from './jwks-key-store.js';
-import { checkClaims, checkHeader } from './token-claims.js';
+import { JwksKeyStore } from '../verification/jwks-key-store.js';
+import { checkClaims, checkHeader } from '../verification/token-claims.js';
 
 /**
  * passport-jwt verification of Cognito access and ID tokens: RS256 only,
@@ -19,7 +19,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly clientId: string;
 
   constructor(
-    connection: CognitoConnection,
+    connection: CognitoPool,
     keys: JwksKeyStore,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {

@@ -7,7 +7,7 @@ import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
  * environment (AWS, or an emulator run elsewhere) or from the embedded
  * emulator this process started.
  */
-export abstract class CognitoConnection {
+export abstract class CognitoPool {
   abstract readonly mode: 'aws' | 'embedded';
   abstract readonly userPoolId: string;
   abstract readonly clientId: string;
@@ -23,10 +23,10 @@ export abstract class CognitoConnection {
   abstract readonly dataDir?: string;
 }
 
-export async function resolveConnection(
+export async function resolvePool(
   config: CognitoConfig,
   embedded: EmbeddedCognito | null,
-): Promise<CognitoConnection> {
+): Promise<CognitoPool> {
   if (embedded) {
     const pool = await embedded.start();
     return describe({
@@ -56,10 +56,10 @@ export async function resolveConnection(
 }
 
 function describe(
-  input: Omit<CognitoConnection, 'region' | 'issuer' | 'jwksUri'> & {
+  input: Omit<CognitoPool, 'region' | 'issuer' | 'jwksUri'> & {
     authority?: string;
   },
-): CognitoConnection {
+): CognitoPool {
   const { authority, ...rest } = input;
   const region = input.userPoolId.split('_')[0];
   const base = (

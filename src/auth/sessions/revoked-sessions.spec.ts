@@ -1,9 +1,9 @@
 import type { AuthUser } from '../auth-user.js';
-import { RevokedTokens } from './revoked-tokens.js';
+import { RevokedSessions } from './revoked-sessions.js';
 
 const AUTH_TIME = 1_900_000_000;
 const START_MS = Date.UTC(2030, 0, 1);
-/** SESSION_TTL_MS in revoked-tokens.ts. */
+/** SESSION_TTL_MS in revoked-sessions.ts. */
 const SESSION_TTL_MS = 24 * 3600_000;
 
 /** The access token of one login (real Cognito: with origin_jti). */
@@ -68,22 +68,22 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('RevokedTokens', () => {
+describe('RevokedSessions', () => {
   it('revokes nothing until a session is revoked', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     expect(revoked.isRevoked(access())).toBe(false);
     expect(revoked.isRevoked(id())).toBe(false);
   });
 
   it('refuses the access token that was revoked', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access());
     expect(revoked.isRevoked(access())).toBe(true);
   });
 
   it('refuses an access token by its jti alone', () => {
     const only = { originJti: undefined, eventId: undefined };
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access(only));
     expect(revoked.isRevoked(access(only))).toBe(true);
     expect(revoked.isRevoked(access({ ...only, jti: 'access-jti-9' }))).toBe(
@@ -92,13 +92,13 @@ describe('RevokedTokens', () => {
   });
 
   it('refuses the ID token of the same session by origin_jti (real Cognito; other jti, no event_id)', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access({ eventId: undefined }));
     expect(revoked.isRevoked(id({ eventId: undefined }))).toBe(true);
   });
 
   it('refuses a token refreshed from the session by origin_jti (new jti, event_id and auth_time)', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access());
     expect(
       revoked.isRevoked(
@@ -112,13 +112,13 @@ describe('RevokedTokens', () => {
   });
 
   it('refuses the ID token of the same session by event_id (the emulator: no origin_jti)', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access({ originJti: undefined }));
     expect(revoked.isRevoked(id({ originJti: undefined }))).toBe(true);
   });
 
   it('keeps another login of the same user in the same second valid (same sub + auth_time, other event_id)', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access({ originJti: undefined }));
     expect(
       revoked.isRevoked(
@@ -128,20 +128,20 @@ describe('RevokedTokens', () => {
   });
 
   it('refuses the access token of the session when the ID token was used to log out', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(id());
     expect(revoked.isRevoked(access())).toBe(true);
   });
 
   it('does not take an ID token jti for an access token jti', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     const only = { jti: 'shared', originJti: undefined, eventId: undefined };
     revoked.revoke(id(only));
     expect(revoked.isRevoked(access(only))).toBe(false);
   });
 
   it('keeps another session of the same user valid (other jti, origin_jti and auth_time)', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access());
     expect(revoked.isRevoked(otherSession())).toBe(false);
     expect(
@@ -150,7 +150,7 @@ describe('RevokedTokens', () => {
   });
 
   it('keeps another user valid even with the same event_id', () => {
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access());
     expect(
       revoked.isRevoked(
@@ -166,7 +166,7 @@ describe('RevokedTokens', () => {
 
   it('forgets a revocation once no token of the session can still be alive (24 h)', () => {
     useFakeClock();
-    const revoked = new RevokedTokens();
+    const revoked = new RevokedSessions();
     revoked.revoke(access());
     vi.advanceTimersByTime(SESSION_TTL_MS - 1000);
     expect(revoked.isRevoked(access())).toBe(true);

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CognitoConnection } from '../../cognito/cognito-connection.js';
+import type { CognitoPool } from '../../cognito/cognito-pool.js';
 import { JwksKeyStore, JwksUnavailableError } from './jwks-key-store.js';
 import { TokenRejectedError } from './token-claims.js';
 
@@ -80,7 +80,7 @@ class JwksServer {
 }
 
 function storeFor(jwksUri: string): JwksKeyStore {
-  return new JwksKeyStore({ jwksUri } as CognitoConnection, {
+  return new JwksKeyStore({ jwksUri } as CognitoPool, {
     clockSkewSeconds: 5,
     jwksTimeoutMs: TIMEOUT_MS,
     jwksRefetchCooldownMs: COOLDOWN_MS,

@@ -7,7 +7,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { JwksClient } from 'jwks-rsa';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { CognitoConnection } from '../../cognito/cognito-connection.js';
+import { CognitoPool } from '../../cognito/cognito-pool.js';
 import { authConfig } from '../../config/auth.config.js';
 import { TokenRejectedError } from './token-claims.js';
 
@@ -36,7 +36,7 @@ export class JwksKeyStore implements OnApplicationBootstrap {
   fetches = 0;
 
   constructor(
-    connection: CognitoConnection,
+    connection: CognitoPool,
     @Inject(authConfig.KEY)
     private readonly config: ConfigType<typeof authConfig>,
   ) {

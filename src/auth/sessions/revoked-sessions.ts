@@ -17,7 +17,7 @@ const SESSION_TTL_MS = 24 * 3600_000;
  * memory, bounded; see the README for several instances.
  */
 @Injectable()
-export class RevokedTokens {
+export class RevokedSessions {
   private readonly keys = new LRUCache<string, true>({ max: MAX_ENTRIES });
 
   revoke(user: AuthUser): void {
