@@ -60,8 +60,10 @@ async function main(): Promise<void> {
 async function guardBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-'));
   const codes: OutboxMessage[] = [];
-  const emulator = new EmbeddedCognito(join(dir, 'cognito'), (m) =>
-    codes.push(m),
+  const emulator = new EmbeddedCognito(
+    join(dir, 'cognito'),
+    (m) => codes.push(m),
+    process.env.PATH,
   );
   const pool = await emulator.start();
   const env = {

@@ -96,7 +96,7 @@ async function withEmulator<T>(
   run: (pool: Pool, email: string) => Promise<T>,
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-login-'));
-  const emulator = new EmbeddedCognito(dir, () => undefined);
+  const emulator = new EmbeddedCognito(dir, () => undefined, process.env.PATH);
   const started = await emulator.start();
   try {
     const pool = { ...started, pid: emulator.pid! };

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module.js';
 import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
@@ -18,8 +19,7 @@ import {
   lazyChildLogger,
   PinoNestLogger,
 } from './common/logging/logger.js';
-import { validateEnv } from './config/env.validation.js';
-import { httpConfig } from './config/http.config.js';
+import { loadAppConfig } from './config/env.validation.js';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -65,13 +65,10 @@ export interface CreateAppOptions {
 export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  // The adapter needs its limits before Nest (and its ConfigModule) exists.
-  // AppModule is imported only once the environment is known to be valid:
-  // its ConfigModule.forRoot validates again at import, and a rejection there
-  // would be left unhandled after this one is thrown.
-  validateEnv(process.env);
-  const { AppModule } = await import('./app.module.js');
-  const http = httpConfig();
+  // Read and checked once, before Nest exists: the adapter needs its limits,
+  // and a bad value stops here with a ConfigValidationError. The config
+  // namespaces (ConfigModule) hand out this same object.
+  const { http } = loadAppConfig();
   const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,

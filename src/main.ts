@@ -1,17 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import type { ConfigType } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, drainConnections } from './app.factory.js';
 import { CognitoPool } from './cognito/cognito-pool.js';
-import type { AppConfig } from './config/app.config.js';
-import type { HttpConfig } from './config/http.config.js';
+import { appConfig } from './config/app.config.js';
+import { httpConfig } from './config/http.config.js';
 import { ConfigValidationError } from './config/env.validation.js';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const config = app.get(ConfigService);
-  closeOnSignals(app, config.getOrThrow<HttpConfig>('http').shutdownTimeoutMs);
-  const { port, host } = config.getOrThrow<AppConfig>('app');
+  const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
+  closeOnSignals(app, http.shutdownTimeoutMs);
+  const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const connection = app.get(CognitoPool);
   await app.listen({
     port,

@@ -138,7 +138,11 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-secret-'));
-    emulator = new EmbeddedCognito(dataDir, (message) => sent.push(message));
+    emulator = new EmbeddedCognito(
+      dataDir,
+      (message) => sent.push(message),
+      process.env.PATH,
+    );
     pool = await emulator.start();
     client = await createAppClient(pool.endpoint, pool.userPoolId, {
       name: 'with-secret',

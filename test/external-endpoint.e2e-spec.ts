@@ -25,7 +25,11 @@ describe('with AWS_COGNITO_* settings (a Cognito endpoint run elsewhere)', () =>
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-external-'));
-    emulator = new EmbeddedCognito(dataDir, (message) => sent.push(message));
+    emulator = new EmbeddedCognito(
+      dataDir,
+      (message) => sent.push(message),
+      process.env.PATH,
+    );
     pool = await emulator.start();
     server = await startApp({
       AWS_COGNITO_USER_POOL_ID: pool.userPoolId,

@@ -60,7 +60,11 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-outage-'));
-    emulator = new EmbeddedCognito(dataDir, (message) => sent.push(message));
+    emulator = new EmbeddedCognito(
+      dataDir,
+      (message) => sent.push(message),
+      process.env.PATH,
+    );
     pool = await emulator.start();
     server = await startApp({
       AWS_COGNITO_USER_POOL_ID: pool.userPoolId,

@@ -23,7 +23,11 @@ import { Outbox } from './emulator/outbox.js';
       useFactory: (config: ConfigType<typeof cognitoConfig>, outbox: Outbox) =>
         config.userPoolId
           ? null
-          : new EmbeddedCognito(config.localDir, (m) => outbox.add(m)),
+          : new EmbeddedCognito(
+              config.localDir,
+              (m) => outbox.add(m),
+              config.emulatorPath,
+            ),
     },
     {
       provide: CognitoPool,

@@ -1,17 +1,46 @@
 import { registerAs } from '@nestjs/config';
+import { loadedConfig } from './loaded-config.js';
+import { IsWholeNumber, type ConfigNamespace } from './variables.js';
 
-export const authConfig = registerAs('auth', () => ({
+export class AuthVariables {
+  @IsWholeNumber(0, 300, 'seconds')
+  JWT_CLOCK_SKEW_SECONDS?: number;
+
+  @IsWholeNumber(100, 60_000, 'milliseconds')
+  JWKS_TIMEOUT_MS?: number;
+
+  @IsWholeNumber(0, 3_600_000, 'milliseconds')
+  JWKS_REFETCH_COOLDOWN_MS?: number;
+
+  @IsWholeNumber(0, 5_000, 'milliseconds')
+  AUTH_FAILURE_MIN_MS?: number;
+}
+
+export interface AuthConfig {
   /** Leeway for `exp` and `nbf`, in seconds. */
-  clockSkewSeconds: Number(process.env.JWT_CLOCK_SKEW_SECONDS || 5),
+  clockSkewSeconds: number;
   /** Longest wait for the JWKS endpoint. */
-  jwksTimeoutMs: Number(process.env.JWKS_TIMEOUT_MS || 3000),
+  jwksTimeoutMs: number;
   /** Shortest time between two JWKS fetches caused by unknown `kid`s. */
-  jwksRefetchCooldownMs: Number(process.env.JWKS_REFETCH_COOLDOWN_MS || 10_000),
+  jwksRefetchCooldownMs: number;
   /**
    * Shortest time a failed password check takes to answer, so that an
    * unknown email and a wrong password cannot be told apart by timing.
    */
-  failureMinMs: Number(process.env.AUTH_FAILURE_MIN_MS || 250),
-}));
+  failureMinMs: number;
+}
 
-export type AuthConfig = ReturnType<typeof authConfig>;
+export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
+  variables: AuthVariables,
+  parse: (env) => ({
+    clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS ?? 5,
+    jwksTimeoutMs: env.JWKS_TIMEOUT_MS ?? 3000,
+    jwksRefetchCooldownMs: env.JWKS_REFETCH_COOLDOWN_MS ?? 10_000,
+    failureMinMs: env.AUTH_FAILURE_MIN_MS ?? 250,
+  }),
+};
+
+export const authConfig = registerAs(
+  'auth',
+  (): AuthConfig => loadedConfig().auth,
+);

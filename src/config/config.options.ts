@@ -4,17 +4,15 @@ import { authConfig } from './auth.config.js';
 import { cognitoConfig } from './cognito.config.js';
 import { httpConfig } from './http.config.js';
 import { rateLimitConfig } from './rate-limit.config.js';
-import { validateEnv } from './env.validation.js';
 
 /**
- * One validated configuration for the whole app. `.env` is read, except
- * under test, so that a developer's AWS settings never leak into the tests.
+ * The namespaces, injectable by their `KEY`. They hand out the configuration
+ * loadAppConfig read and checked (environment and `.env`) before the app was
+ * built, so ConfigModule reads no file and checks nothing itself.
  */
 export const configOptions: ConfigModuleOptions = {
   isGlobal: true,
   cache: true,
-  ignoreEnvFile: process.env.NODE_ENV === 'test',
-  envFilePath: '.env',
+  ignoreEnvFile: true,
   load: [appConfig, cognitoConfig, authConfig, httpConfig, rateLimitConfig],
-  validate: validateEnv,
 };

@@ -1,4 +1,4 @@
-import { ConfigValidationError, validateEnv } from './env.validation.js';
+import { ConfigValidationError, loadConfig } from './env.validation.js';
 
 const POOL = 'us-east-1_AbCdEf123';
 const CLIENT = '1h2j3k4l5m6n7o8p9q0r1s2t3u';
@@ -21,10 +21,10 @@ const FULL_AWS = {
   JWT_CLOCK_SKEW_SECONDS: '30',
 };
 
-/** The message validateEnv throws, or undefined when it accepts. */
+/** The message loadConfig throws, or undefined when it accepts. */
 function refusal(raw: Record<string, unknown>): string | undefined {
   try {
-    validateEnv(raw);
+    loadConfig(raw);
     return undefined;
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigValidationError);
@@ -41,13 +41,131 @@ function sentenceSubjects(message: string): string[] {
   return [...body.matchAll(SENTENCE_START)].map((m) => m[1]);
 }
 
-describe('validateEnv', () => {
-  it('accepts an empty environment (the embedded emulator starts)', () => {
-    expect(validateEnv({})).toEqual({});
+/** What an empty environment gives: every default, the embedded emulator. */
+const DEFAULTS = {
+  app: { port: 3000, host: undefined, production: false },
+  cognito: {
+    userPoolId: undefined,
+    clientId: undefined,
+    clientSecret: undefined,
+    authority: undefined,
+    endpoint: undefined,
+    authFlow: 'USER_PASSWORD_AUTH',
+    timeoutMs: 5000,
+    localDir: '.cognito-local',
+    emulatorPath: undefined,
+  },
+  auth: {
+    clockSkewSeconds: 5,
+    jwksTimeoutMs: 3000,
+    jwksRefetchCooldownMs: 10_000,
+    failureMinMs: 250,
+  },
+  http: {
+    bodyLimitBytes: 65_536,
+    maxHeaderBytes: 16_384,
+    corsOrigins: [],
+    trustProxy: false,
+    shutdownTimeoutMs: 10_000,
+    logLevel: 'info',
+    logFormat: 'pretty',
+  },
+  rateLimit: {
+    perIpPerMinute: 300,
+    failedPasswordsPerEmail: 10,
+    requestsPerEmail: 30,
+    windowSeconds: 900,
+  },
+};
+
+describe('loadConfig', () => {
+  it('accepts an empty environment with every default (the embedded emulator starts)', () => {
+    expect(loadConfig({})).toEqual(DEFAULTS);
   });
 
-  it('accepts a full AWS configuration and returns the raw values unchanged', () => {
-    expect(validateEnv({ ...FULL_AWS })).toEqual(FULL_AWS);
+  it('maps a full AWS configuration to typed values', () => {
+    expect(loadConfig({ ...FULL_AWS })).toEqual({
+      ...DEFAULTS,
+      app: { port: 8080, host: undefined, production: true },
+      cognito: {
+        ...DEFAULTS.cognito,
+        userPoolId: POOL,
+        clientId: CLIENT,
+        clientSecret: 's3cr3t-value-from-the-console',
+        authority: HTTPS_AUTHORITY,
+        endpoint: 'https://cognito-idp.us-east-1.amazonaws.com',
+        authFlow: 'USER_SRP_AUTH',
+      },
+      auth: { ...DEFAULTS.auth, clockSkewSeconds: 30 },
+      http: { ...DEFAULTS.http, logFormat: 'json' },
+    });
+  });
+
+  it('maps every other variable to its typed field', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      COGNITO_TIMEOUT_MS: '1500',
+      COGNITO_LOCAL_DIR: '/var/lib/cognito',
+      PATH: '/usr/local/bin:/usr/bin',
+      JWKS_TIMEOUT_MS: '700',
+      JWKS_REFETCH_COOLDOWN_MS: '0',
+      AUTH_FAILURE_MIN_MS: '0',
+      BODY_LIMIT_BYTES: '2048',
+      MAX_HEADER_BYTES: ' 4096 ',
+      CORS_ORIGINS: 'https://app.example.com , http://localhost:5173',
+      TRUST_PROXY: 'true',
+      SHUTDOWN_TIMEOUT_MS: '0',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      RATE_LIMIT_IP_PER_MINUTE: '5',
+      RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '3',
+      RATE_LIMIT_REQUESTS_PER_EMAIL: '7',
+      RATE_LIMIT_EMAIL_WINDOW_SECONDS: '60',
+    });
+    expect(config).toEqual({
+      app: { port: 3000, host: '0.0.0.0', production: false },
+      cognito: {
+        ...DEFAULTS.cognito,
+        timeoutMs: 1500,
+        localDir: '/var/lib/cognito',
+        emulatorPath: '/usr/local/bin:/usr/bin',
+      },
+      auth: {
+        clockSkewSeconds: 5,
+        jwksTimeoutMs: 700,
+        jwksRefetchCooldownMs: 0,
+        failureMinMs: 0,
+      },
+      http: {
+        bodyLimitBytes: 2048,
+        maxHeaderBytes: 4096,
+        corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+        trustProxy: true,
+        shutdownTimeoutMs: 0,
+        logLevel: 'debug',
+        logFormat: 'json',
+      },
+      rateLimit: {
+        perIpPerMinute: 5,
+        failedPasswordsPerEmail: 3,
+        requestsPerEmail: 7,
+        windowSeconds: 60,
+      },
+    });
+  });
+
+  it('logs nothing by default under test', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).http.logLevel).toBe('silent');
+    expect(
+      loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }).http.logLevel,
+    ).toBe('warn');
+  });
+
+  it('keeps readable logs in production when LOG_FORMAT says so', () => {
+    expect(
+      loadConfig({ ...AWS, NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).http
+        .logFormat,
+    ).toBe('pretty');
   });
 
   it('accepts the variables of an ordinary shell it does not know about', () => {
@@ -219,9 +337,9 @@ describe('validateEnv', () => {
   });
 
   describe('empty strings count as unset', () => {
-    it('accepts every variable set to the empty string (embedded mode)', () => {
+    it('accepts every variable set to the empty string, with the defaults (embedded mode)', () => {
       expect(
-        refusal({
+        loadConfig({
           PORT: '',
           AWS_COGNITO_USER_POOL_ID: '',
           AWS_COGNITO_CLIENT_ID: '',
@@ -230,8 +348,13 @@ describe('validateEnv', () => {
           AWS_COGNITO_ENDPOINT: '',
           AWS_COGNITO_AUTH_FLOW: '',
           JWT_CLOCK_SKEW_SECONDS: '',
+          COGNITO_TIMEOUT_MS: '',
+          CORS_ORIGINS: '',
+          TRUST_PROXY: '',
+          LOG_LEVEL: '',
+          LOG_FORMAT: '',
         }),
-      ).toBeUndefined();
+      ).toEqual(DEFAULTS);
     });
 
     it.each([

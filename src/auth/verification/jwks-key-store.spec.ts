@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CognitoPool } from '../../cognito/cognito-pool.js';
+import { loadConfig } from '../../config/env.validation.js';
 import { JwksKeyStore, JwksUnavailableError } from './jwks-key-store.js';
 import { TokenRejectedError } from './token-claims.js';
 
@@ -80,12 +81,11 @@ class JwksServer {
 }
 
 function storeFor(jwksUri: string): JwksKeyStore {
-  return new JwksKeyStore({ jwksUri } as CognitoPool, {
-    clockSkewSeconds: 5,
-    jwksTimeoutMs: TIMEOUT_MS,
-    jwksRefetchCooldownMs: COOLDOWN_MS,
-    failureMinMs: 0,
+  const { auth } = loadConfig({
+    JWKS_TIMEOUT_MS: String(TIMEOUT_MS),
+    JWKS_REFETCH_COOLDOWN_MS: String(COOLDOWN_MS),
   });
+  return new JwksKeyStore({ jwksUri } as CognitoPool, auth);
 }
 
 /** How a getKey call ended: the key, or the error class name. */

@@ -48,9 +48,11 @@ export class EmbeddedCognito {
   private readonly logger = new Logger('EmbeddedCognito');
   private pool?: EmbeddedPool;
 
+  /** `childPath` is the PATH the emulator's process runs with (CognitoConfig.emulatorPath). */
   constructor(
     private readonly dataDir: string,
     private readonly onCode: (message: OutboxMessage) => void,
+    private readonly childPath: string | undefined,
   ) {}
 
   async start(): Promise<EmbeddedPool> {
@@ -122,7 +124,7 @@ export class EmbeddedCognito {
     const child = fork(CHILD, [], {
       cwd: dataDir,
       env: {
-        PATH: process.env.PATH,
+        PATH: this.childPath,
         PORT: String(port),
         HOST,
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
