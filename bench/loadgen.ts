@@ -23,7 +23,7 @@ export const generator: 'wrk' | 'autocannon' =
     ? 'wrk'
     : 'autocannon';
 /** The load generator counts as saturated from this share of its core. */
-export const SATURATED_CPU_PERCENT = 90;
+export const SATURATED_CPU_PERCENT = 85;
 const WORKER = fileURLToPath(
   new URL('./autocannon.worker.js', import.meta.url),
 );

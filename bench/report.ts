@@ -36,7 +36,7 @@ export function report(rows: Row[]): void {
     ['errors', 8],
     ['peak RSS MB', 13],
     ['server CPU %', 14],
-    [`${generator} CPU %`, 16],
+    [`${generator} CPU %`, 18],
     ['saturated', 11],
     ['JWKS fetches', 12],
   ];
