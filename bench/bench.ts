@@ -5,59 +5,78 @@ import { fileURLToPath } from 'node:url';
 import { EmbeddedCognito } from '../src/cognito/emulator/embedded-cognito.js';
 import type { OutboxMessage } from '../src/cognito/emulator/outbox.js';
 import {
-  load,
+  canPin,
+  jwksFetches,
+  LOAD_CORE,
   productionNodeFlags,
+  SERVER_CORE,
   startServer,
-  stats,
   stop,
-  type LoadResult,
   type Started,
 } from './lib.js';
-import { loginBench, type LoginBench } from './login.js';
+import { generator, load, type LoadResult } from './loadgen.js';
+import { loginBench } from './login.js';
+import { report, reportLogin, type Row } from './report.js';
+import {
+  ALL_ROWS,
+  bearer,
+  PATH,
+  SERVERS,
+  type Context,
+  type RowSpec,
+  type ServerSpec,
+} from './rows.js';
 
 /**
  * npm run bench: the guarded route (c) against (a) bare node:http serving
- * the same bytes, (b) this app's unguarded twin of the route, and (d) the
- * tutorial's guard. Each server is its own process; one load runs at a time,
- * from autocannon in this process.
+ * the same bytes, (b) this app's unguarded twin of the route, (d) the
+ * tutorial's guard and (e) NestJS + Fastify alone serving the same bytes;
+ * then logins through the API against direct InitiateAuth calls. Every
+ * server is its own process, all on one core; the load generator (wrk, or
+ * autocannon in its own process) runs on the other.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION = Number(
+  process.env.BENCH_DURATION ?? process.env.BENCH_SECONDS ?? 10,
+);
+/** Rounds of every row in turn (a b c d e a b c d e ...). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** `guard`, `login` or both (default). */
 const ONLY = process.env.BENCH_ONLY;
-const WARMUP_SECONDS = 2;
-/** Turns of (b) and (c), each SECONDS / 2 long. */
-const ROUNDS = 4;
-const CONNECTIONS = 50;
-const PATH = '/api/v1/pokemons?limit=151';
-const TWIN_PATH = '/api/v1/bench/pokemons?limit=151';
+/** Keys of the rows to run, e.g. `a,c,e` (default: all). */
+const ONLY_ROWS = process.env.BENCH_ROWS?.split(',');
 const here = (file: string): string =>
   fileURLToPath(new URL(file, import.meta.url));
-
-interface Row {
-  name: string;
-  result: Measured;
-  jwksFetches?: number;
-}
-
-type Measured = LoadResult & { cpuPercent: number };
+const ROWS = ALL_ROWS.filter(
+  (row) => !ONLY_ROWS || ONLY_ROWS.includes(row.key),
+);
 
 async function main(): Promise<void> {
-  if (ONLY !== 'login') await guardBench();
-  if (ONLY !== 'guard') {
-    console.log(
-      `\nlogin: ${SECONDS} s per run, 10 connections, a fresh emulator per run`,
-    );
-    reportLogin(
-      await loginBench(
-        here('./servers/app.server.js'),
-        productionNodeFlags(),
-        SECONDS,
-      ),
-    );
-  }
+  console.log(
+    `load generator: ${generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon, in its own process'}; ${
+      canPin
+        ? `servers on core ${SERVER_CORE}, load generator on core ${LOAD_CORE} (taskset)`
+        : 'no taskset: nothing pinned'
+    }`,
+  );
+  console.log(
+    `app runs as npm run start:prod does: node ${productionNodeFlags().join(' ')}`,
+  );
+  const rows = ONLY === 'login' ? [] : await guardBench();
+  const login =
+    ONLY === 'guard'
+      ? undefined
+      : await loginBench(
+          here('./servers/app.server.js'),
+          productionNodeFlags(),
+          DURATION,
+        );
+  if (rows.length > 0) report(rows);
+  if (login) reportLogin(login);
 }
 
-async function guardBench(): Promise<void> {
+async function guardBench(): Promise<Row[]> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-'));
   const codes: OutboxMessage[] = [];
   const emulator = new EmbeddedCognito(
@@ -66,147 +85,130 @@ async function guardBench(): Promise<void> {
     process.env.PATH,
   );
   const pool = await emulator.start();
-  const env = {
-    NODE_ENV: 'development',
-    LOG_FORMAT: 'json',
-    AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
-    AWS_COGNITO_CLIENT_ID: pool.clientId,
-    AWS_COGNITO_ENDPOINT: pool.endpoint,
-    AWS_COGNITO_AUTHORITY: `${pool.endpoint}/${pool.userPoolId}`,
-  };
-  const rows: Row[] = [];
+  const started = new Map<string, Started>();
   try {
-    const flags = productionNodeFlags();
-    const app = await startServer(
-      here('./servers/app.server.js'),
-      [],
-      env,
-      flags,
-    );
+    const ctx: Context = {
+      bytesFile: join(dir, 'body.json'),
+      cognitoEnv: {
+        NODE_ENV: 'development',
+        LOG_FORMAT: 'json',
+        AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
+        AWS_COGNITO_CLIENT_ID: pool.clientId,
+        AWS_COGNITO_ENDPOINT: pool.endpoint,
+        AWS_COGNITO_AUTHORITY: `${pool.endpoint}/${pool.userPoolId}`,
+      },
+      tokens: { accessToken: '', idToken: '' },
+    };
+    // The app comes first: it signs the user up and serves the bytes the
+    // others must serve too.
+    const app = await start('app', ctx, started);
     const base = `http://127.0.0.1:${app.port}`;
-    const tokens = await signUp(base, codes);
-    const guardedBody = await body(`${base}${PATH}`, tokens.accessToken);
-    if (guardedBody !== (await body(`${base}${TWIN_PATH}`))) {
-      throw new Error('the unguarded twin does not serve the same bytes');
+    ctx.tokens = await signUp(base, codes);
+    const page = await body(`${base}${PATH}`, bearer('accessToken')(ctx));
+    await writeFile(ctx.bytesFile, page);
+    for (const row of ROWS) {
+      const server = await start(row.server, ctx, started);
+      const url = `http://127.0.0.1:${server.port}${row.path}`;
+      if ((await body(url, row.headers?.(ctx))) !== page) {
+        throw new Error(`${row.label} does not serve the same bytes`);
+      }
     }
-    const bytesFile = join(dir, 'body.json');
-    await writeFile(bytesFile, guardedBody);
-    console.log(`app runs as npm run start:prod does: node ${flags.join(' ')}`);
     console.log(
-      `body: ${Buffer.byteLength(guardedBody)} bytes, ${JSON.parse(guardedBody).length} items; ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up\n`,
+      `body: ${Buffer.byteLength(page)} bytes, ${JSON.parse(page).length} items; ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION} s per row, after ${WARMUP} s of warm-up each\n`,
     );
 
-    const bare = await startServer(
-      here('./servers/bare.server.js'),
-      [bytesFile],
-      {},
-    );
-    rows.push({
-      name: '(a) bare node:http',
-      result: await measure(`http://127.0.0.1:${bare.port}${PATH}`, bare),
-    });
-    await stop(bare.child);
-
-    // (b) and (c) share one process: each is warmed up, then they are
-    // measured in turns (b c b c ...), ROUNDS slices each, so that neither
-    // gets the other's JIT warm-up, heap growth or a noisy moment of the
-    // machine for free.
-    const bearer = { authorization: `Bearer ${tokens.accessToken}` };
-    const twinUrl = `${base}${TWIN_PATH}`;
-    const guardedUrl = `${base}${PATH}`;
-    await warmUp(twinUrl, app);
-    await warmUp(guardedUrl, app, bearer);
-    const twinSlices: Measured[] = [];
-    const guardedSlices: Measured[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      twinSlices.push(await measure(twinUrl, app, undefined, SECONDS / 2));
-      guardedSlices.push(await measure(guardedUrl, app, bearer, SECONDS / 2));
+    const target = (row: RowSpec) => {
+      const server = started.get(row.server)!;
+      return {
+        url: `http://127.0.0.1:${server.port}${row.path}`,
+        pid: server.child.pid!,
+        headers: row.headers?.(ctx),
+      };
+    };
+    for (const row of ROWS) {
+      const { url, pid, headers } = target(row);
+      await load(url, pid, {
+        connections: CONNECTIONS,
+        seconds: WARMUP,
+        headers,
+      });
     }
-    rows.push({ name: '(b) app, unguarded twin', result: combine(twinSlices) });
-    rows.push({
-      name: '(c) app, guarded (access token)',
-      result: combine(guardedSlices),
-      jwksFetches: (await stats(app.child)).jwksFetches,
-    });
-    await stop(app.child);
-
-    const tutorial = await startServer(
-      here('./servers/tutorial.server.js'),
-      [],
-      env,
-    );
-    rows.push({
-      name: '(d) tutorial guard, Express (ID token)',
-      result: await measure(
-        `http://127.0.0.1:${tutorial.port}${PATH}`,
-        tutorial,
-        {
-          authorization: `Bearer ${tokens.idToken}`,
-        },
-      ),
-      jwksFetches: (await stats(tutorial.child)).jwksFetches,
-    });
-    await stop(tutorial.child);
+    const slices = new Map<string, LoadResult[]>(ROWS.map((r) => [r.key, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const row of ROWS) {
+        const { url, pid, headers } = target(row);
+        const slice = await load(url, pid, {
+          connections: CONNECTIONS,
+          seconds: DURATION,
+          headers,
+        });
+        slices.get(row.key)!.push(slice);
+        console.log(
+          `round ${round} ${row.label.padEnd(40)} ${slice.rps.toFixed(0).padStart(6)} req/s  p99 ${slice.p99.toFixed(1)} ms  server CPU ${slice.serverCpuPercent.toFixed(0)}%  load generator CPU ${slice.loadCpuPercent.toFixed(0)}%`,
+        );
+      }
+    }
+    const rows: Row[] = [];
+    for (const row of ROWS) {
+      const server = started.get(row.server)!;
+      rows.push({
+        key: row.key,
+        label: row.label,
+        result: combine(slices.get(row.key)!),
+        jwksFetches: await jwksFetches(server.child),
+      });
+    }
+    return rows;
   } finally {
+    for (const server of started.values()) await stop(server.child);
     await emulator.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  report(rows);
 }
 
-async function warmUp(
-  url: string,
-  server: Started,
-  headers?: Record<string, string>,
-): Promise<void> {
-  await load(url, server.child.pid!, {
-    connections: CONNECTIONS,
-    headers,
-    seconds: WARMUP_SECONDS,
-  });
+async function start(
+  name: keyof typeof SERVERS,
+  ctx: Context,
+  started: Map<string, Started>,
+): Promise<Started> {
+  const existing = started.get(name);
+  if (existing) return existing;
+  const spec: ServerSpec = SERVERS[name];
+  const server = await startServer(
+    here(spec.script),
+    spec.args?.(ctx) ?? [],
+    spec.env?.(ctx) ?? {},
+    spec.production ? productionNodeFlags() : [],
+  );
+  started.set(name, server);
+  return server;
 }
 
-/** A measured run, with the server's CPU use during it (after a warm-up unless told). */
-async function measure(
-  url: string,
-  server: Started,
-  headers?: Record<string, string>,
-  seconds = SECONDS,
-): Promise<Measured> {
-  if (seconds === SECONDS) await warmUp(url, server, headers);
-  const before = await stats(server.child);
-  const started = process.hrtime.bigint();
-  const result = await load(url, server.child.pid!, {
-    connections: CONNECTIONS,
-    headers,
-    seconds,
-  });
-  const elapsedMicros = Number(process.hrtime.bigint() - started) / 1000;
-  const after = await stats(server.child);
-  const cpuPercent =
-    ((after.cpuMicros - before.cpuMicros) / elapsedMicros) * 100;
-  return { ...result, cpuPercent };
-}
-
-/** Runs of the same length as one. */
-function combine(runs: Measured[]): Measured {
-  const mean = (pick: (run: Measured) => number): number =>
-    runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+/** Slices of one row as one run: p99 is the worst slice's, CPU the mean. */
+function combine(runs: LoadResult[]): LoadResult {
+  const sum = (pick: (run: LoadResult) => number): number =>
+    runs.reduce((total, run) => total + pick(run), 0);
+  const elapsedSeconds = sum((run) => run.elapsedSeconds);
+  const total = sum((run) => run.total);
   return {
-    rps: mean((run) => run.rps),
+    total,
+    elapsedSeconds,
+    rps: total / elapsedSeconds,
     p99: Math.max(...runs.map((run) => run.p99)),
-    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
-    errors: runs.reduce((sum, run) => sum + run.errors, 0),
-    total: runs.reduce((sum, run) => sum + run.total, 0),
+    non2xx: sum((run) => run.non2xx),
+    errors: sum((run) => run.errors),
     peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
-    cpuPercent: mean((run) => run.cpuPercent),
+    serverCpuPercent:
+      sum((run) => run.serverCpuPercent * run.elapsedSeconds) / elapsedSeconds,
+    loadCpuPercent: Math.max(...runs.map((run) => run.loadCpuPercent)),
   };
 }
 
-async function body(url: string, token?: string): Promise<string> {
-  const response = await fetch(url, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
+async function body(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const response = await fetch(url, { headers });
   if (response.status !== 200) {
     throw new Error(`${url} answered ${response.status}`);
   }
@@ -216,7 +218,7 @@ async function body(url: string, token?: string): Promise<string> {
 async function signUp(
   base: string,
   codes: OutboxMessage[],
-): Promise<{ accessToken: string; idToken: string }> {
+): Promise<Context['tokens']> {
   const email = `bench-${Date.now()}@example.com`;
   const password = 'Passw0rd!';
   const post = (path: string, json: unknown): Promise<Response> =>
@@ -229,92 +231,7 @@ async function signUp(
   const code = codes.find((m) => m.email === email)?.code;
   await post('/api/v1/auth/confirm-registration', { email, code });
   const login = await post('/api/v1/auth/login', { email, password });
-  return (await login.json()) as { accessToken: string; idToken: string };
-}
-
-function report(rows: Row[]): void {
-  const columns: [string, number][] = [
-    ['server', 42],
-    ['req/s', 9],
-    ['p99 ms', 8],
-    ['non-2xx', 9],
-    ['errors', 8],
-    ['peak RSS MB', 13],
-    ['CPU %', 7],
-    ['req/CPU-s', 11],
-    ['JWKS fetches', 12],
-  ];
-  const line = (cells: string[]): string =>
-    cells.map((cell, i) => cell.padEnd(columns[i][1])).join('');
-  console.log(line(columns.map(([title]) => title)));
-  for (const { name, result, jwksFetches } of rows) {
-    console.log(
-      line([
-        name,
-        result.rps.toFixed(0),
-        String(result.p99),
-        String(result.non2xx),
-        String(result.errors),
-        result.peakRssMb.toFixed(1),
-        result.cpuPercent.toFixed(0),
-        perCpuSecond(result).toFixed(0),
-        jwksFetches === undefined ? '-' : String(jwksFetches),
-      ]),
-    );
-  }
-  const [a, b, c, d] = rows.map((row) => row.result);
-  const ratio = (
-    label: string,
-    x: Measured,
-    y: Measured,
-    target: number,
-  ): string => {
-    const value = x.rps / y.rps;
-    const efficiency = perCpuSecond(x) / perCpuSecond(y);
-    return `${label} = ${value.toFixed(2)} (target >= ${target}) ${value >= target ? 'OK' : 'MISSED'}; per CPU-second ${efficiency.toFixed(2)}`;
-  };
-  console.log('');
-  console.log(ratio('c/a guarded / bare node:http', c, a, 0.6));
-  console.log(ratio('c/b guarded / unguarded twin', c, b, 0.9));
-  console.log(ratio('c/d guarded / tutorial guard', c, d, 4));
-  const peak = Math.max(b.peakRssMb, c.peakRssMb);
-  console.log(
-    `peak RSS of the app under load = ${peak.toFixed(1)} MB (target <= 150) ${peak <= 150 ? 'OK' : 'MISSED'}`,
-  );
-  const bad = b.non2xx + c.non2xx + b.errors + c.errors;
-  console.log(
-    `non-2xx or errors of the app under load = ${bad} (target 0) ${bad === 0 ? 'OK' : 'MISSED'}`,
-  );
-  const fetches = rows[2].jwksFetches ?? 0;
-  console.log(
-    `JWKS fetches by the app = ${fetches} for 1 key (target <= 1) ${fetches <= 1 ? 'OK' : 'MISSED'}`,
-  );
-  if (a.cpuPercent < 90) {
-    console.log(
-      `note: the bare server used ${a.cpuPercent.toFixed(0)}% of a core: the load generator, not the server, set its req/s; the per-CPU-second ratios compare the servers' own costs`,
-    );
-  }
-}
-
-function reportLogin({ direct, api, apiCpuMsPerLogin }: LoginBench): void {
-  const row = (name: string, r: LoadResult): string =>
-    `${name.padEnd(42)}${r.rps.toFixed(0).padEnd(9)}${String(r.p99).padEnd(8)}${String(r.non2xx).padEnd(9)}${String(r.errors).padEnd(8)}`;
-  console.log(
-    `${'logins'.padEnd(42)}${'req/s'.padEnd(9)}${'p99 ms'.padEnd(8)}${'non-2xx'.padEnd(9)}errors`,
-  );
-  console.log(row('direct InitiateAuth to the emulator', direct));
-  console.log(row('POST /api/v1/auth/login', api));
-  const ratio = api.rps / direct.rps;
-  console.log('');
-  console.log(
-    `API/direct = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'OK' : 'MISSED'}`,
-  );
-  console.log(`API process CPU per login = ${apiCpuMsPerLogin.toFixed(2)} ms`);
-}
-
-/** Requests served per second of the server's own CPU time. */
-function perCpuSecond(result: Measured): number {
-  return result.rps / (result.cpuPercent / 100);
+  return (await login.json()) as Context['tokens'];
 }
 
 await main();

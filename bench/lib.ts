@@ -1,23 +1,43 @@
-import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { ServerMessage } from './servers/protocol.js';
+
+/**
+ * Processes of the benchmark: servers under test on one core, the load
+ * generator on the other (when `taskset` exists), and what /proc says about
+ * their memory and CPU time.
+ */
+export const SERVER_CORE = '0';
+export const LOAD_CORE = '1';
+const TASKSET = '/usr/bin/taskset';
+export const canPin = existsSync(TASKSET);
+
+/** `command` run on `core` when taskset exists (taskset execs it: same pid). */
+export function pinned(core: string, command: string[]): string[] {
+  return canPin ? [TASKSET, '-c', core, ...command] : command;
+}
 
 export interface Started {
   child: ChildProcess;
   port: number;
 }
 
-/** Forks a benchmark server and waits for its port. */
+/** Starts a benchmark server on the servers' core and waits for its port. */
 export function startServer(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   execArgv: string[] = [],
 ): Promise<Started> {
-  const child = fork(script, args, {
+  const [command, ...rest] = pinned(SERVER_CORE, [
+    process.execPath,
+    ...execArgv,
+    script,
+    ...args,
+  ]);
+  const child = spawn(command, rest, {
     env: { ...process.env, ...env },
-    execArgv,
     // The app's access log (JSON on stdout) is written, as in production, but not shown.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -31,14 +51,13 @@ export function startServer(
   });
 }
 
-export function stats(
-  child: ChildProcess,
-): Promise<{ jwksFetches: number; cpuMicros: number }> {
+/** JWKS fetches a benchmark server has made so far. */
+export function jwksFetches(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
     const onMessage = (message: ServerMessage): void => {
       if (message.type !== 'stats') return;
       child.off('message', onMessage);
-      resolve(message);
+      resolve(message.jwksFetches);
     };
     child.on('message', onMessage);
     child.send({ type: 'stats' });
@@ -46,64 +65,69 @@ export function stats(
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
-  child.disconnect();
+  if (child.connected) child.disconnect();
+  else child.kill('SIGTERM');
   await exited;
 }
 
-/** Resident set size of a process, in MB (Linux /proc). */
+/** Resident set size of a process, in MB (Linux /proc); 0 once it is gone. */
 export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
-export interface LoadResult {
-  rps: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  total: number;
-  peakRssMb: number;
-}
-
-/** Drives one URL with autocannon, bounded in time, sampling the server's RSS. */
-export async function load(
-  url: string,
-  pid: number,
-  options: {
-    connections: number;
-    seconds: number;
-    headers?: Record<string, string>;
-    method?: 'GET' | 'POST';
-    body?: string;
-  },
-): Promise<LoadResult> {
-  let peak = rssMb(pid);
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMb(pid));
-  }, 100);
   try {
-    const result = await autocannon({
-      url,
-      connections: options.connections,
-      duration: options.seconds,
-      headers: options.headers,
-      method: options.method ?? 'GET',
-      body: options.body,
-    });
-    return {
-      rps: result.requests.average,
-      p99: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-      total: result.requests.total,
-      peakRssMb: Math.max(peak, rssMb(pid)),
-    };
-  } finally {
-    clearInterval(sampler);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
   }
+}
+
+const TICKS_PER_SECOND = clockTicks();
+
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** Fields of /proc/<pid>/stat after the command name (field 3 onward). */
+function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU time (user + system, all threads) of a running process, in seconds. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = statFields(pid);
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time of this process's children that have exited and been waited
+ * for, in seconds: a load generator's own CPU use, read after it exits.
+ */
+export function reapedChildrenCpuSeconds(): number {
+  const fields = statFields('self');
+  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+}
+
+/** A TCP port free right now on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** The node flags of `npm run start:prod`, so the app is measured as it runs. */

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedCognito } from '../src/cognito/emulator/embedded-cognito.js';
-import { load, startServer, stats, stop, type LoadResult } from './lib.js';
+import { startServer, stop } from './lib.js';
+import { load, type LoadResult } from './loadgen.js';
 
 const CONNECTIONS = 10;
 const PASSWORD = 'Passw0rd!';
@@ -19,7 +20,9 @@ export interface LoginBench {
  * calls to the same kind of emulator, at the same concurrency. Each side
  * gets a fresh emulator: cognito-local appends a refresh token to the user
  * at every login and rewrites its whole pool file, so it slows as a run goes
- * on, and the two runs must start from the same state.
+ * on, and the two runs must start from the same state. The app is pinned
+ * like every server under test; the emulator, which stands for Cognito,
+ * is not.
  */
 export async function loginBench(
   appScript: string,
@@ -61,7 +64,6 @@ export async function loginBench(
       flags,
     );
     try {
-      const before = await stats(app.child);
       const result = await load(
         `http://127.0.0.1:${app.port}/api/v1/auth/login`,
         app.child.pid!,
@@ -73,9 +75,9 @@ export async function loginBench(
           body: JSON.stringify({ email, password: PASSWORD }),
         },
       );
-      const after = await stats(app.child);
       apiCpuMsPerLogin =
-        (after.cpuMicros - before.cpuMicros) / 1000 / Math.max(1, result.total);
+        (result.serverCpuPercent * 10 * result.elapsedSeconds) /
+        Math.max(1, result.total);
       return result;
     } finally {
       await stop(app.child);

@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 
 /** What a benchmark server tells the orchestrator over IPC. */
 export type ServerMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'stats'; jwksFetches: number; cpuMicros: number };
+  { type: 'ready'; port: number } | { type: 'stats'; jwksFetches: number };
 
 /** Reports the port, answers `stats` requests, and exits with the orchestrator. */
 export function serve(
@@ -15,12 +14,7 @@ export function serve(
   process.send?.({ type: 'ready', port } satisfies ServerMessage);
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'stats') {
-      const cpu = process.cpuUsage();
-      process.send?.({
-        type: 'stats',
-        ...stats(),
-        cpuMicros: cpu.user + cpu.system,
-      } satisfies ServerMessage);
+      process.send?.({ type: 'stats', ...stats() } satisfies ServerMessage);
     }
   });
   process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,192 @@
+import {
+  generator,
+  SATURATED_CPU_PERCENT,
+  type LoadResult,
+} from './loadgen.js';
+import type { LoginBench } from './login.js';
+
+export interface Row {
+  key: string;
+  label: string;
+  result: LoadResult;
+  jwksFetches: number;
+}
+
+/** A figure with its target; `value` undefined = not measured (n/a). */
+interface Check {
+  name: string;
+  what: string;
+  value: number | undefined;
+  unit?: string;
+  /** Decimals shown; 0 for counts. */
+  decimals?: number;
+  target: string;
+  pass: (value: number) => boolean;
+}
+
+const saturated = (result: LoadResult): boolean =>
+  result.loadCpuPercent >= SATURATED_CPU_PERCENT;
+
+export function report(rows: Row[]): void {
+  const columns: [string, number][] = [
+    ['row', 42],
+    ['req/s', 9],
+    ['p99 ms', 9],
+    ['non-2xx', 9],
+    ['errors', 8],
+    ['peak RSS MB', 13],
+    ['server CPU %', 14],
+    ['req/CPU-s', 11],
+    [`${generator} CPU %`, 18],
+    ['saturated', 11],
+    ['JWKS fetches', 12],
+  ];
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => cell.padEnd(columns[i][1])).join('');
+  console.log('');
+  console.log(line(columns.map(([title]) => title)));
+  for (const { label, result, jwksFetches } of rows) {
+    console.log(
+      line([
+        label,
+        result.rps.toFixed(0),
+        result.p99.toFixed(1),
+        String(result.non2xx),
+        String(result.errors),
+        result.peakRssMb.toFixed(1),
+        result.serverCpuPercent.toFixed(0),
+        (result.rps / (result.serverCpuPercent / 100)).toFixed(0),
+        result.loadCpuPercent.toFixed(0),
+        saturated(result) ? 'YES' : 'no',
+        String(jwksFetches),
+      ]),
+    );
+  }
+  const by = (key: string): LoadResult | undefined =>
+    rows.find((row) => row.key === key)?.result;
+  const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(by);
+  const cRedis = by('c_redis');
+  const ratio = (
+    name: string,
+    what: string,
+    x: LoadResult | undefined,
+    y: LoadResult | undefined,
+    min: number,
+  ): Check => ({
+    name,
+    what,
+    value: x && y ? x.rps / y.rps : undefined,
+    target: `>= ${min}`,
+    pass: (value) => value >= min,
+  });
+  const bad = rows.reduce(
+    (sum, { result }) => sum + result.non2xx + result.errors,
+    0,
+  );
+  console.log('');
+  printChecks([
+    ratio('c/e', 'guarded app / NestJS + Fastify alone', c, e, 0.6),
+    ratio('c/b', 'guarded / unguarded twin', c, b, 0.95),
+    {
+      name: 'p99 c/e',
+      what: 'p99 of (c) / p99 of (e)',
+      value: c && e ? c.p99 / e.p99 : undefined,
+      target: '<= 2',
+      pass: (value) => value <= 2,
+    },
+    ratio('c/d', 'guarded / tutorial guard', c, d, 8),
+    {
+      name: 'RSS (c)',
+      what: 'peak RSS of the app during (c)',
+      value: c?.peakRssMb,
+      unit: ' MB',
+      decimals: 1,
+      target: '<= 150 MB',
+      pass: (value) => value <= 150,
+    },
+    ratio('c_redis/c', 'guarded with REDIS_URL / guarded', cRedis, c, 0.9),
+    {
+      name: 'non-2xx',
+      what: 'non-2xx answers and errors, all rows',
+      value: bad,
+      decimals: 0,
+      target: '0',
+      pass: (value) => value === 0,
+    },
+  ]);
+  if (a && c) {
+    console.log(
+      `(info) c/a guarded / bare node:http = ${(c.rps / a.rps).toFixed(2)} (no target)`,
+    );
+  }
+  notes(rows);
+}
+
+function printChecks(checks: Check[]): void {
+  for (const check of checks) {
+    const value =
+      check.value === undefined
+        ? 'n/a'
+        : `${check.value.toFixed(check.decimals ?? 2)}${check.unit ?? ''}`;
+    const verdict =
+      check.value === undefined
+        ? '-'
+        : check.pass(check.value)
+          ? 'PASS'
+          : 'FAIL';
+    console.log(
+      `${check.name.padEnd(11)}${check.what.padEnd(40)}${value.padEnd(11)}target ${check.target.padEnd(11)}${verdict}`,
+    );
+  }
+}
+
+/** What the figures cannot say by themselves. */
+function notes(rows: Row[]): void {
+  for (const { label, result } of rows) {
+    if (saturated(result)) {
+      console.log(
+        `note: ${label}: the load generator used ${result.loadCpuPercent.toFixed(0)}% of its core; this row's req/s is partly the generator's limit`,
+      );
+    } else if (result.serverCpuPercent < SATURATED_CPU_PERCENT) {
+      console.log(
+        `note: ${label}: neither the server (${result.serverCpuPercent.toFixed(0)}%) nor the load generator (${result.loadCpuPercent.toFixed(0)}%) used a full core: the machine was busy with other work, or the connections were too few`,
+      );
+    }
+  }
+}
+
+export function reportLogin({
+  direct,
+  api,
+  apiCpuMsPerLogin,
+}: LoginBench): void {
+  const row = (name: string, r: LoadResult): string =>
+    `${name.padEnd(42)}${r.rps.toFixed(0).padEnd(9)}${r.p99.toFixed(1).padEnd(9)}${String(r.non2xx).padEnd(9)}${String(r.errors).padEnd(8)}${r.serverCpuPercent.toFixed(0).padEnd(14)}${r.loadCpuPercent.toFixed(0)}`;
+  console.log('');
+  console.log(
+    `${'logins'.padEnd(42)}${'req/s'.padEnd(9)}${'p99 ms'.padEnd(9)}${'non-2xx'.padEnd(9)}${'errors'.padEnd(8)}${'server CPU %'.padEnd(14)}${generator} CPU %`,
+  );
+  console.log(row('direct InitiateAuth to the emulator', direct));
+  console.log(row('POST /api/v1/auth/login', api));
+  console.log('');
+  printChecks([
+    {
+      name: 'login',
+      what: 'logins through the API / direct',
+      value: api.rps / direct.rps,
+      target: '>= 0.9',
+      pass: (value) => value >= 0.9,
+    },
+    {
+      name: 'non-2xx',
+      what: 'non-2xx answers and errors, logins',
+      value: direct.non2xx + direct.errors + api.non2xx + api.errors,
+      decimals: 0,
+      target: '0',
+      pass: (value) => value === 0,
+    },
+  ]);
+  console.log(
+    `(info) API process CPU per login = ${apiCpuMsPerLogin.toFixed(2)} ms; server CPU % above is the emulator's (direct) and the API's (login)`,
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * What npm run bench measures: the servers under test and the rows, each a
+ * server, a URL on it and the request's headers. A row for another setup of
+ * the app is a server entry (its env) and a row entry.
+ */
+export const PATH = '/api/v1/pokemons?limit=151';
+export const TWIN_PATH = '/api/v1/bench/pokemons?limit=151';
+export interface Context {
+  /** The guarded route's bytes, in a file the bare servers serve. */
+  bytesFile: string;
+  /** The pool, for the servers that verify its tokens. */
+  cognitoEnv: Record<string, string>;
+  tokens: { accessToken: string; idToken: string };
+}
+
+/** How to start a server under test. */
+export interface ServerSpec {
+  script: string;
+  args?: (ctx: Context) => string[];
+  env?: (ctx: Context) => Record<string, string | undefined>;
+  /** Run with the node flags of `npm run start:prod`. */
+  production?: boolean;
+}
+
+/** A measured row: a server, a URL on it, the request's headers. */
+export interface RowSpec {
+  key: string;
+  label: string;
+  server: keyof typeof SERVERS;
+  path: string;
+  headers?: (ctx: Context) => Record<string, string>;
+}
+
+export const SERVERS = {
+  bare: {
+    script: './servers/bare.server.js',
+    args: (ctx) => [ctx.bytesFile],
+  },
+  app: {
+    script: './servers/app.server.js',
+    env: (ctx) => ctx.cognitoEnv,
+    production: true,
+  },
+  tutorial: {
+    script: './servers/tutorial.server.js',
+    env: (ctx) => ctx.cognitoEnv,
+  },
+  nestFastify: {
+    script: './servers/nest-fastify.server.js',
+    args: (ctx) => [ctx.bytesFile],
+  },
+  // When the app has a REDIS_URL mode:
+  // appRedis: {
+  //   script: './servers/app.server.js',
+  //   env: (ctx) => ({ ...ctx.cognitoEnv, REDIS_URL: process.env.REDIS_URL }),
+  //   production: true,
+  // },
+} satisfies Record<string, ServerSpec>;
+
+export const bearer =
+  (kind: keyof Context['tokens']) =>
+  (ctx: Context): Record<string, string> => ({
+    authorization: `Bearer ${ctx.tokens[kind]}`,
+  });
+
+export const ALL_ROWS: RowSpec[] = [
+  { key: 'a', label: '(a) bare node:http', server: 'bare', path: PATH },
+  {
+    key: 'b',
+    label: '(b) app, unguarded twin',
+    server: 'app',
+    path: TWIN_PATH,
+  },
+  {
+    key: 'c',
+    label: '(c) app, guarded (access token)',
+    server: 'app',
+    path: PATH,
+    headers: bearer('accessToken'),
+  },
+  {
+    key: 'd',
+    label: '(d) tutorial guard, Express (ID token)',
+    server: 'tutorial',
+    path: PATH,
+    headers: bearer('idToken'),
+  },
+  {
+    key: 'e',
+    label: '(e) NestJS + Fastify, same bytes',
+    server: 'nestFastify',
+    path: PATH,
+  },
+  // { key: 'c_redis', label: '(c) app, guarded, REDIS_URL', server: 'appRedis',
+  //   path: PATH, headers: bearer('accessToken') },
+];
