@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OutboxMessage } from './outbox.js';
+import { poolFile, readStoredUsers } from './pool-file.js';
 
 const CHILD = fileURLToPath(
   new URL('./cognito-local.child.cjs', import.meta.url),
@@ -22,13 +23,6 @@ export interface EmbeddedPool {
   userPoolId: string;
   clientId: string;
   dataDir: string;
-}
-
-/** A user as cognito-local stores it (the fields read here). */
-interface StoredUser {
-  Attributes: { Name: string; Value: string }[];
-  UserStatus: string;
-  ConfirmationCode?: string;
 }
 
 interface State {
@@ -85,15 +79,15 @@ export class EmbeddedCognito {
    */
   async resendSignUpCode(email: string): Promise<void> {
     if (!this.pool) return;
-    const file = join(
-      this.pool.dataDir,
-      '.cognito',
-      'db',
-      `${this.pool.userPoolId}.json`,
+    const Users = await readStoredUsers(
+      poolFile(this.pool.dataDir, this.pool.userPoolId),
     );
-    const { Users } = JSON.parse(await readFile(file, 'utf8')) as {
-      Users: Record<string, StoredUser>;
-    };
+    if (!Users) {
+      this.logger.warn(
+        'The emulator was rewriting its pool file; no code was resent',
+      );
+      return;
+    }
     const user = Object.values(Users).find((u) =>
       u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
     );
