@@ -77,7 +77,8 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     InvalidParameterException: BAD_INPUT,
   },
   resendConfirmationCode: {
-    // UserNotFound and the like are resolved by the gateway (account-enumeration.ts).
+    // The gateway resolves the names of account-enumeration.ts before this
+    // table is read; this entry answers only if that list drops the name.
     CodeDeliveryFailureException: UNAVAILABLE,
   },
   // InitiateAuth USER_PASSWORD_AUTH, or USER_SRP_AUTH with the library's
@@ -149,7 +150,8 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     InvalidParameterException: BAD_INPUT,
   },
   forgotPassword: {
-    // UserNotFound and the like are resolved by the gateway (account-enumeration.ts).
+    // The gateway resolves the names of account-enumeration.ts before this
+    // table is read; this entry answers only if that list drops the name.
     CodeDeliveryFailureException: UNAVAILABLE,
   },
   confirmForgotPassword: {
