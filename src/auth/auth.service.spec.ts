@@ -1,16 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import type { AuthFlow } from '../config/env.validation.js';
-import type {
-  AuthResult,
-  CognitoClient,
-  CognitoOperation,
-} from '../cognito/cognito.client.js';
-import {
-  mapCognitoError,
-  type CognitoFlow,
-} from '../cognito/cognito-errors.js';
-import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
+import type { AuthConfig } from '../config/auth.config.js';
 import { ApiException } from '../common/errors/api-exception.js';
+import {
+  fakeCognitoGateway,
+  gatewayFailure,
+  type FakeCognitoGateway,
+} from '../../test/support/fake-cognito-gateway.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
@@ -18,65 +13,19 @@ import { RevokedSessions } from './sessions/revoked-sessions.js';
 const CLIENT_ID = 'client123';
 const EMAIL = 'ash@example.com';
 
-type Params = Record<string, any>;
-type Answer = (
-  flow: CognitoFlow,
-  operation: CognitoOperation,
-  params: Params,
-) => unknown;
-
-/** A stand-in for CognitoClient: records what is sent, answers with `answer`. */
-function fakeCognito(
-  options: {
-    clientSecret?: string;
-    authFlow?: AuthFlow;
-    answer?: Answer;
-    srp?: () => Promise<AuthResult>;
-  } = {},
-) {
-  const { clientSecret, authFlow = 'USER_PASSWORD_AUTH' } = options;
-  const answer = options.answer ?? (() => ({}));
-  return {
-    clientId: CLIENT_ID,
-    connection: { clientId: CLIENT_ID, clientSecret, authFlow },
-    secretHash: vi.fn((username: string) =>
-      clientSecret ? `hash-of:${username}` : undefined,
-    ),
-    send: vi.fn(
-      (flow: CognitoFlow, operation: CognitoOperation, params: Params) =>
-        Promise.resolve().then(() => answer(flow, operation, params)),
-    ),
-    authenticateSrp: vi.fn(
-      options.srp ?? (() => Promise.resolve({} as AuthResult)),
-    ),
-  };
-}
-
-type FakeCognito = ReturnType<typeof fakeCognito>;
+const AUTH_CONFIG: AuthConfig = {
+  clockSkewSeconds: 5,
+  jwksTimeoutMs: 3000,
+  jwksRefetchCooldownMs: 10_000,
+  failureMinMs: 0,
+};
 
 function serviceWith(
-  cognito: FakeCognito,
+  gateway: FakeCognitoGateway,
   revoked = new RevokedSessions(),
-  embedded: EmbeddedCognito | null = null,
+  config: AuthConfig = AUTH_CONFIG,
 ): AuthService {
-  return new AuthService(
-    cognito as unknown as CognitoClient,
-    revoked,
-    embedded,
-  );
-}
-
-/** An error as amazon-cognito-identity-js builds it. */
-function cognitoError(code: string): Error {
-  const error = new Error('upstream detail') as Error & { code: string };
-  error.name = code;
-  error.code = code;
-  return error;
-}
-
-/** What CognitoClient.send throws for a Cognito error in a flow. */
-function thrownBySend(flow: CognitoFlow, name: string): ApiException {
-  return mapCognitoError(flow, cognitoError(name));
+  return new AuthService(gateway, revoked, config);
 }
 
 function part(value: unknown): string {
@@ -136,36 +85,91 @@ const ACCEPTED_BODY = {
 };
 
 describe('AuthService', () => {
-  describe('respondToChallenge', () => {
-    it('passes the session exactly as given, the challenge name, the email as USERNAME and the new password', async () => {
-      const session = '  AYABeC+/=opaque-session with spaces\n';
-      const cognito = fakeCognito({
-        answer: () => ({
-          AuthenticationResult: {
-            AccessToken: ACCESS,
-            IdToken: ID,
-            RefreshToken: 'refresh-1',
-            ExpiresIn: 3600,
-          },
-        }),
+  describe('register', () => {
+    it('signs up with the email, password and name, and answers what the pool said', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.signUp.mockResolvedValue({
+        userSub: 'uuid-user',
+        userConfirmed: false,
+        codeDeliveryDestination: 'a***@e***',
       });
-      const answer = await serviceWith(cognito).respondToChallenge({
+      await expect(
+        serviceWith(gateway).register({
+          name: 'Ash',
+          email: EMAIL,
+          password: 'Secret-123',
+        }),
+      ).resolves.toEqual({
+        userSub: 'uuid-user',
+        userConfirmed: false,
+        codeDeliveryDestination: 'a***@e***',
+      });
+      expect(gateway.signUp).toHaveBeenCalledWith({
+        email: EMAIL,
+        password: 'Secret-123',
+        name: 'Ash',
+      });
+    });
+
+    it('rethrows what the gateway answers (409 USER_EXISTS)', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.signUp.mockRejectedValue(
+        gatewayFailure('signUp', 'UsernameExistsException'),
+      );
+      const error = await rejectionOf(
+        serviceWith(gateway).register({
+          name: 'Ash',
+          email: EMAIL,
+          password: 'Secret-123',
+        }),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.CONFLICT);
+      expect(error.code).toBe('USER_EXISTS');
+    });
+  });
+
+  describe('confirmRegistration', () => {
+    it('confirms the email with the code and answers success', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmSignUp.mockResolvedValue(undefined);
+      await expect(
+        serviceWith(gateway).confirmRegistration({
+          email: EMAIL,
+          code: '123456',
+        }),
+      ).resolves.toEqual({ status: 'success' });
+      expect(gateway.confirmSignUp).toHaveBeenCalledWith(EMAIL, '123456');
+    });
+  });
+
+  describe('respondToChallenge', () => {
+    it('passes the session exactly as given, the challenge, the email and the new password', async () => {
+      const session = '  AYABeC+/=opaque-session with spaces\n';
+      const gateway = fakeCognitoGateway();
+      gateway.respondToChallenge.mockResolvedValue({
+        kind: 'tokens',
+        tokens: {
+          accessToken: ACCESS,
+          idToken: ID,
+          refreshToken: 'refresh-1',
+          expiresIn: 3600,
+        },
+      });
+      const answer = await serviceWith(gateway).respondToChallenge({
         email: EMAIL,
         challenge: 'NEW_PASSWORD_REQUIRED',
         session,
         newPassword: 'New-pass-1!',
       });
-      expect(cognito.send).toHaveBeenCalledTimes(1);
-      expect(cognito.send).toHaveBeenCalledWith(
-        'challenge',
-        'RespondToAuthChallenge',
-        {
-          ClientId: CLIENT_ID,
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: session,
-          ChallengeResponses: { USERNAME: EMAIL, NEW_PASSWORD: 'New-pass-1!' },
+      expect(gateway.respondToChallenge).toHaveBeenCalledTimes(1);
+      expect(gateway.respondToChallenge).toHaveBeenCalledWith({
+        email: EMAIL,
+        session,
+        answer: {
+          challenge: 'NEW_PASSWORD_REQUIRED',
+          newPassword: 'New-pass-1!',
         },
-      );
+      });
       expect(answer).toEqual({
         accessToken: ACCESS,
         idToken: ID,
@@ -175,35 +179,33 @@ describe('AuthService', () => {
       });
     });
 
-    it('sends SOFTWARE_TOKEN_MFA_CODE (and no NEW_PASSWORD) for a TOTP challenge', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          AuthenticationResult: { AccessToken: ACCESS, IdToken: ID },
-        }),
+    it('passes the TOTP code (and no new password) for a TOTP challenge', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.respondToChallenge.mockResolvedValue({
+        kind: 'tokens',
+        tokens: { accessToken: ACCESS, idToken: ID },
       });
-      await serviceWith(cognito).respondToChallenge({
+      await serviceWith(gateway).respondToChallenge({
         email: EMAIL,
         challenge: 'SOFTWARE_TOKEN_MFA',
         session: 'mfa-session-1',
         code: '123456',
       });
-      const params = cognito.send.mock.calls[0][2];
-      expect(params.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
-      expect(params.Session).toBe('mfa-session-1');
-      expect(params.ChallengeResponses).toEqual({
-        USERNAME: EMAIL,
-        SOFTWARE_TOKEN_MFA_CODE: '123456',
+      expect(gateway.respondToChallenge).toHaveBeenCalledWith({
+        email: EMAIL,
+        session: 'mfa-session-1',
+        answer: { challenge: 'SOFTWARE_TOKEN_MFA', code: '123456' },
       });
     });
 
     it('answers a further challenge with its name and the new session', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          ChallengeName: 'SOFTWARE_TOKEN_MFA',
-          Session: 'next-session',
-        }),
+      const gateway = fakeCognitoGateway();
+      gateway.respondToChallenge.mockResolvedValue({
+        kind: 'challenge',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: 'next-session',
       });
-      const answer = await serviceWith(cognito).respondToChallenge({
+      const answer = await serviceWith(gateway).respondToChallenge({
         email: EMAIL,
         challenge: 'NEW_PASSWORD_REQUIRED',
         session: 'first-session',
@@ -217,27 +219,22 @@ describe('AuthService', () => {
   });
 
   describe('login', () => {
-    it('with USER_PASSWORD_AUTH sends InitiateAuth USER_PASSWORD_AUTH and never runs SRP', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          AuthenticationResult: {
-            AccessToken: ACCESS,
-            IdToken: ID,
-            RefreshToken: 'refresh-1',
-            ExpiresIn: 3600,
-          },
-        }),
+    it('proves the password through the gateway and answers the tokens', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockResolvedValue({
+        kind: 'tokens',
+        tokens: {
+          accessToken: ACCESS,
+          idToken: ID,
+          refreshToken: 'refresh-1',
+          expiresIn: 3600,
+        },
       });
-      const answer = await serviceWith(cognito).login({
+      const answer = await serviceWith(gateway).login({
         email: EMAIL,
         password: 'Secret-123',
       });
-      expect(cognito.send).toHaveBeenCalledWith('login', 'InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: EMAIL, PASSWORD: 'Secret-123' },
-      });
-      expect(cognito.authenticateSrp).not.toHaveBeenCalled();
+      expect(gateway.passwordAuth).toHaveBeenCalledWith(EMAIL, 'Secret-123');
       expect(answer).toEqual({
         accessToken: ACCESS,
         idToken: ID,
@@ -247,41 +244,13 @@ describe('AuthService', () => {
       });
     });
 
-    it('with USER_SRP_AUTH runs SRP and never sends InitiateAuth itself', async () => {
-      const cognito = fakeCognito({
-        authFlow: 'USER_SRP_AUTH',
-        srp: () =>
-          Promise.resolve({
-            AuthenticationResult: {
-              AccessToken: ACCESS,
-              IdToken: ID,
-              RefreshToken: 'refresh-srp',
-            },
-          }),
-      });
-      const answer = await serviceWith(cognito).login({
-        email: EMAIL,
-        password: 'Secret-123',
-      });
-      expect(cognito.authenticateSrp).toHaveBeenCalledWith(EMAIL, 'Secret-123');
-      expect(cognito.send).not.toHaveBeenCalled();
-      expect(answer).toMatchObject({
-        accessToken: ACCESS,
-        refreshToken: 'refresh-srp',
-      });
-    });
-
     it("takes expiresIn from the access token's exp - iat when Cognito sends no ExpiresIn", async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          AuthenticationResult: {
-            AccessToken: ACCESS,
-            IdToken: ID,
-            RefreshToken: 'refresh-1',
-          },
-        }),
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockResolvedValue({
+        kind: 'tokens',
+        tokens: { accessToken: ACCESS, idToken: ID, refreshToken: 'refresh-1' },
       });
-      const answer = await serviceWith(cognito).login({
+      const answer = await serviceWith(gateway).login({
         email: EMAIL,
         password: 'Secret-123',
       });
@@ -289,35 +258,69 @@ describe('AuthService', () => {
     });
 
     it('answers a challenge with its name and session', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: 'sess-from-login',
-        }),
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockResolvedValue({
+        kind: 'challenge',
+        challenge: 'NEW_PASSWORD_REQUIRED',
+        session: 'sess-from-login',
       });
       await expect(
-        serviceWith(cognito).login({ email: EMAIL, password: 'Temp-1!aa' }),
+        serviceWith(gateway).login({ email: EMAIL, password: 'Temp-1!aa' }),
       ).resolves.toEqual({
         challenge: 'NEW_PASSWORD_REQUIRED',
         session: 'sess-from-login',
       });
     });
+
+    it('answers a wrong password no sooner than AUTH_FAILURE_MIN_MS', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockRejectedValue(
+        gatewayFailure('passwordAuth', 'NotAuthorizedException'),
+      );
+      const service = serviceWith(gateway, new RevokedSessions(), {
+        ...AUTH_CONFIG,
+        failureMinMs: 120,
+      });
+      const started = performance.now();
+      const error = await rejectionOf(
+        service.login({ email: EMAIL, password: 'wrong' }),
+      );
+      // Node's timers may fire up to a millisecond early against this clock.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(118);
+      expect(error.code).toBe('INVALID_CREDENTIALS');
+    });
+
+    it('answers other refusals (403 USER_NOT_CONFIRMED) without that wait', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockRejectedValue(
+        gatewayFailure('passwordAuth', 'UserNotConfirmedException'),
+      );
+      const service = serviceWith(gateway, new RevokedSessions(), {
+        ...AUTH_CONFIG,
+        failureMinMs: 4000,
+      });
+      const started = performance.now();
+      const error = await rejectionOf(
+        service.login({ email: EMAIL, password: 'Secret-123' }),
+      );
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(error.code).toBe('USER_NOT_CONFIRMED');
+    });
   });
 
   describe('refresh', () => {
-    it('sends REFRESH_TOKEN_AUTH with the token and no SECRET_HASH when the client has no secret', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          AuthenticationResult: { AccessToken: ACCESS, IdToken: ID },
-        }),
+    it('refreshes with the token (and no email when none is given), answering no refresh token', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.refresh.mockResolvedValue({
+        kind: 'tokens',
+        tokens: { accessToken: ACCESS, idToken: ID },
       });
-      const answer = await serviceWith(cognito).refresh({
+      const answer = await serviceWith(gateway).refresh({
         refreshToken: 'refresh-1',
       });
-      expect(cognito.send).toHaveBeenCalledWith('refresh', 'InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { REFRESH_TOKEN: 'refresh-1' },
+      expect(gateway.refresh).toHaveBeenCalledWith({
+        refreshToken: 'refresh-1',
+        email: undefined,
       });
       expect(answer).toEqual({
         accessToken: ACCESS,
@@ -328,111 +331,57 @@ describe('AuthService', () => {
       expect(answer).not.toHaveProperty('refreshToken');
     });
 
-    it('with a client secret and an email sends the SECRET_HASH of the email', async () => {
-      const cognito = fakeCognito({
-        clientSecret: 'topsecret',
-        answer: () => ({
-          AuthenticationResult: { AccessToken: ACCESS, IdToken: ID },
-        }),
+    it('passes the email on, for the SECRET_HASH of a client with a secret', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.refresh.mockResolvedValue({
+        kind: 'tokens',
+        tokens: { accessToken: ACCESS, idToken: ID, expiresIn: 3600 },
       });
-      await serviceWith(cognito).refresh({
+      await serviceWith(gateway).refresh({
         refreshToken: 'refresh-1',
         email: EMAIL,
       });
-      expect(cognito.secretHash).toHaveBeenCalledWith(EMAIL);
-      expect(cognito.send.mock.calls[0][2].AuthParameters).toEqual({
-        REFRESH_TOKEN: 'refresh-1',
-        SECRET_HASH: `hash-of:${EMAIL}`,
+      expect(gateway.refresh).toHaveBeenCalledWith({
+        refreshToken: 'refresh-1',
+        email: EMAIL,
       });
-    });
-
-    it('with a client secret and no email answers 400 VALIDATION_FAILED without calling Cognito', async () => {
-      const cognito = fakeCognito({ clientSecret: 'topsecret' });
-      const error = await rejectionOf(
-        serviceWith(cognito).refresh({ refreshToken: 'refresh-1' }),
-      );
-      expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
-      expect(error.code).toBe('VALIDATION_FAILED');
-      expect(cognito.send).not.toHaveBeenCalled();
     });
 
     it('answers 401 UNAUTHORIZED when Cognito asks for a challenge on refresh', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's' }),
+      const gateway = fakeCognitoGateway();
+      gateway.refresh.mockResolvedValue({
+        kind: 'challenge',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: 's',
       });
       const error = await rejectionOf(
-        serviceWith(cognito).refresh({ refreshToken: 'refresh-1' }),
+        serviceWith(gateway).refresh({ refreshToken: 'refresh-1' }),
       );
       expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
       expect(error.code).toBe('UNAUTHORIZED');
+      expect(error.messages).toBe(
+        'Cognito asks for a challenge on refresh; log in again.',
+      );
     });
   });
 
   describe('resendConfirmation', () => {
-    it('answers the 202 body when Cognito resends the code', async () => {
-      const cognito = fakeCognito();
+    it('answers the 202 body once the gateway has asked for the code', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.resendConfirmationCode.mockResolvedValue(undefined);
       await expect(
-        serviceWith(cognito).resendConfirmation(EMAIL),
+        serviceWith(gateway).resendConfirmation(EMAIL),
       ).resolves.toEqual(ACCEPTED_BODY);
-      expect(cognito.send).toHaveBeenCalledWith(
-        'resendConfirmation',
-        'ResendConfirmationCode',
-        { ClientId: CLIENT_ID, Username: EMAIL },
-      );
+      expect(gateway.resendConfirmationCode).toHaveBeenCalledWith(EMAIL);
     });
 
-    it.each(['UserNotFoundException', 'InvalidParameterException'])(
-      'answers the same 202 body when Cognito fails with %s (the account stays secret)',
-      async (name) => {
-        const cognito = fakeCognito({
-          answer: () => {
-            throw thrownBySend('resendConfirmation', name);
-          },
-        });
-        await expect(
-          serviceWith(cognito).resendConfirmation(EMAIL),
-        ).resolves.toEqual(ACCEPTED_BODY);
-      },
-    );
-
-    it('asks the embedded emulator to deliver the stored code again when Cognito says Unsupported', async () => {
-      const embedded = { resendSignUpCode: vi.fn(() => Promise.resolve()) };
-      const cognito = fakeCognito({
-        answer: () => {
-          throw thrownBySend('resendConfirmation', 'Unsupported');
-        },
-      });
-      const service = serviceWith(
-        cognito,
-        new RevokedSessions(),
-        embedded as unknown as EmbeddedCognito,
+    it('rethrows what the gateway answers (429 when Cognito throttles)', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.resendConfirmationCode.mockRejectedValue(
+        gatewayFailure('resendConfirmationCode', 'TooManyRequestsException'),
       );
-      await expect(service.resendConfirmation(EMAIL)).resolves.toEqual(
-        ACCEPTED_BODY,
-      );
-      expect(embedded.resendSignUpCode).toHaveBeenCalledWith(EMAIL);
-    });
-
-    it('rethrows Unsupported when no emulator is embedded', async () => {
-      const cognito = fakeCognito({
-        answer: () => {
-          throw thrownBySend('resendConfirmation', 'Unsupported');
-        },
-      });
       const error = await rejectionOf(
-        serviceWith(cognito).resendConfirmation(EMAIL),
-      );
-      expect(error.getStatus()).toBe(HttpStatus.INTERNAL_SERVER_ERROR);
-    });
-
-    it('rethrows TooManyRequestsException as 429', async () => {
-      const cognito = fakeCognito({
-        answer: () => {
-          throw thrownBySend('resendConfirmation', 'TooManyRequestsException');
-        },
-      });
-      const error = await rejectionOf(
-        serviceWith(cognito).resendConfirmation(EMAIL),
+        serviceWith(gateway).resendConfirmation(EMAIL),
       );
       expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
       expect(error.code).toBe('TOO_MANY_REQUESTS');
@@ -441,47 +390,43 @@ describe('AuthService', () => {
 
   describe('logout', () => {
     it('revokes the refresh token at Cognito and refuses the session from then on', async () => {
-      const cognito = fakeCognito();
+      const gateway = fakeCognitoGateway();
+      gateway.revokeRefreshToken.mockResolvedValue(undefined);
       const revoked = new RevokedSessions();
       const user = accessUser();
       expect(revoked.isRevoked(user)).toBe(false);
 
-      await serviceWith(cognito, revoked).logout(user, 'refresh-1');
+      await serviceWith(gateway, revoked).logout(user, 'refresh-1');
 
-      expect(cognito.send).toHaveBeenCalledWith('logout', 'RevokeToken', {
-        ClientId: CLIENT_ID,
-        Token: 'refresh-1',
-      });
+      expect(gateway.revokeRefreshToken).toHaveBeenCalledWith('refresh-1');
       expect(revoked.isRevoked(user)).toBe(true);
     });
 
     it.each(['UnsupportedTokenTypeException', 'NotAuthorizedException'])(
       'answers success and refuses the session when Cognito refuses the refresh token with %s (logging out twice is fine)',
       async (name) => {
-        const cognito = fakeCognito({
-          answer: () => {
-            throw thrownBySend('logout', name);
-          },
-        });
+        const gateway = fakeCognitoGateway();
+        gateway.revokeRefreshToken.mockRejectedValue(
+          gatewayFailure('revokeRefreshToken', name),
+        );
         const revoked = new RevokedSessions();
         const user = accessUser();
         await expect(
-          serviceWith(cognito, revoked).logout(user, 'not-a-refresh-token'),
+          serviceWith(gateway, revoked).logout(user, 'not-a-refresh-token'),
         ).resolves.toBeUndefined();
         expect(revoked.isRevoked(user)).toBe(true);
       },
     );
 
     it('answers 503 when Cognito cannot be reached, so the client retries, and still refuses the session', async () => {
-      const cognito = fakeCognito({
-        answer: () => {
-          throw thrownBySend('logout', 'InternalErrorException');
-        },
-      });
+      const gateway = fakeCognitoGateway();
+      gateway.revokeRefreshToken.mockRejectedValue(
+        gatewayFailure('revokeRefreshToken', 'InternalErrorException'),
+      );
       const revoked = new RevokedSessions();
       const user = accessUser();
       const error = await rejectionOf(
-        serviceWith(cognito, revoked).logout(user, 'refresh-1'),
+        serviceWith(gateway, revoked).logout(user, 'refresh-1'),
       );
       expect(error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
       expect(revoked.isRevoked(user)).toBe(true);
@@ -490,15 +435,14 @@ describe('AuthService', () => {
     it.each(['TooManyRequestsException', 'ThrottlingException'])(
       'answers 429 when Cognito throttles RevokeToken (%s): the refresh token was not revoked, so the client must retry',
       async (name) => {
-        const cognito = fakeCognito({
-          answer: () => {
-            throw thrownBySend('logout', name);
-          },
-        });
+        const gateway = fakeCognitoGateway();
+        gateway.revokeRefreshToken.mockRejectedValue(
+          gatewayFailure('revokeRefreshToken', name),
+        );
         const revoked = new RevokedSessions();
         const user = accessUser();
         const error = await rejectionOf(
-          serviceWith(cognito, revoked).logout(user, 'refresh-1'),
+          serviceWith(gateway, revoked).logout(user, 'refresh-1'),
         );
         expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
         expect(error.code).toBe('TOO_MANY_REQUESTS');
@@ -506,14 +450,14 @@ describe('AuthService', () => {
       },
     );
 
-    it('sends no RevokeToken without a refresh token, and still refuses the session', async () => {
-      const cognito = fakeCognito();
+    it('revokes nothing at Cognito without a refresh token, and still refuses the session', async () => {
+      const gateway = fakeCognitoGateway();
       const revoked = new RevokedSessions();
       const user = accessUser();
 
-      await serviceWith(cognito, revoked).logout(user);
+      await serviceWith(gateway, revoked).logout(user);
 
-      expect(cognito.send).not.toHaveBeenCalled();
+      expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
       expect(revoked.isRevoked(user)).toBe(true);
       expect(revoked.isRevoked(idUser())).toBe(true);
     });
@@ -521,9 +465,9 @@ describe('AuthService', () => {
 
   describe('me', () => {
     it('answers an ID-token user from its claims without calling Cognito', async () => {
-      const cognito = fakeCognito();
-      const answer = await serviceWith(cognito).me(idUser(), ID);
-      expect(cognito.send).not.toHaveBeenCalled();
+      const gateway = fakeCognitoGateway();
+      const answer = await serviceWith(gateway).me(idUser(), ID);
+      expect(gateway.getUser).not.toHaveBeenCalled();
       expect(answer).toEqual({
         sub: 'uuid-user',
         email: EMAIL,
@@ -534,7 +478,7 @@ describe('AuthService', () => {
     });
 
     it('answers null / false for claims an ID token lacks', async () => {
-      const answer = await serviceWith(fakeCognito()).me(
+      const answer = await serviceWith(fakeCognitoGateway()).me(
         idUser({ name: undefined, email: undefined, emailVerified: undefined }),
         ID,
       );
@@ -545,22 +489,19 @@ describe('AuthService', () => {
       });
     });
 
-    it('asks Cognito (GetUser) with an access token and maps the attributes', async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          Username: 'uuid-user',
-          UserAttributes: [
-            { Name: 'sub', Value: 'uuid-user' },
-            { Name: 'email', Value: EMAIL },
-            { Name: 'name', Value: 'Ash Ketchum' },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        }),
+    it('asks Cognito (GetUser) with an access token and answers its profile', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.getUser.mockResolvedValue({
+        username: 'uuid-user',
+        sub: 'uuid-user',
+        email: EMAIL,
+        name: 'Ash Ketchum',
+        emailVerified: true,
+        attributes: {},
+        mfaMethods: [],
       });
-      const answer = await serviceWith(cognito).me(accessUser(), ACCESS);
-      expect(cognito.send).toHaveBeenCalledWith('profile', 'GetUser', {
-        AccessToken: ACCESS,
-      });
+      const answer = await serviceWith(gateway).me(accessUser(), ACCESS);
+      expect(gateway.getUser).toHaveBeenCalledWith(ACCESS);
       expect(answer).toEqual({
         sub: 'uuid-user',
         email: EMAIL,
@@ -570,18 +511,23 @@ describe('AuthService', () => {
       });
     });
 
-    it("maps email_verified 'false' to false and a missing name to null", async () => {
-      const cognito = fakeCognito({
-        answer: () => ({
-          UserAttributes: [
-            { Name: 'sub', Value: 'uuid-user' },
-            { Name: 'email', Value: EMAIL },
-            { Name: 'email_verified', Value: 'false' },
-          ],
-        }),
+    it('answers false for an unverified email, null for a missing name, and the token sub when the pool sends none', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.getUser.mockResolvedValue({
+        username: 'uuid-user',
+        email: EMAIL,
+        emailVerified: false,
+        attributes: {},
+        mfaMethods: [],
       });
-      const answer = await serviceWith(cognito).me(accessUser(), ACCESS);
-      expect(answer).toMatchObject({ emailVerified: false, name: null });
+      const answer = await serviceWith(gateway).me(accessUser(), ACCESS);
+      expect(answer).toEqual({
+        sub: 'uuid-user',
+        email: EMAIL,
+        name: null,
+        emailVerified: false,
+        groups: ['trainers'],
+      });
     });
   });
 });

@@ -1,12 +1,9 @@
-import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { setTimeout } from 'node:timers/promises';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
-import { CognitoClient, type AuthResult } from '../cognito/cognito.client.js';
-import { cognitoErrorName } from '../cognito/cognito-errors.js';
-import type { EmbeddedCognito } from '../cognito/emulator/embedded-cognito.js';
-import { EMBEDDED_COGNITO } from '../cognito/emulator/embedded.token.js';
+import { CognitoGateway } from '../cognito/cognito.gateway.js';
+import type { SignInResult } from '../cognito/cognito.types.js';
 import { ApiException } from '../common/errors/api-exception.js';
-import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
 import type { AuthUser } from './auth-user.js';
 import type { ChallengeDto } from './dto/challenge.dto.js';
 import type { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
@@ -31,14 +28,10 @@ import { toLoginAnswer, toRefreshAnswer } from './token-answers.js';
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly cognito: CognitoClient,
+    private readonly cognito: CognitoGateway,
     private readonly revoked: RevokedSessions,
-    @Optional()
-    @Inject(EMBEDDED_COGNITO)
-    private readonly embedded: EmbeddedCognito | null = null,
-    @Optional()
     @Inject(authConfig.KEY)
-    private readonly config?: Pick<AuthConfig, 'failureMinMs'>,
+    private readonly config: AuthConfig,
   ) {}
 
   async register({
@@ -46,23 +39,11 @@ export class AuthService {
     email,
     password,
   }: RegisterDto): Promise<RegisterResponse> {
-    const result = await this.cognito.send<{
-      UserSub: string;
-      UserConfirmed: boolean;
-      CodeDeliveryDetails?: { Destination?: string };
-    }>('register', 'SignUp', {
-      ClientId: this.cognito.clientId,
-      Username: email,
-      Password: password,
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'name', Value: name },
-      ],
-    });
+    const result = await this.cognito.signUp({ email, password, name });
     return {
-      userSub: result.UserSub,
-      userConfirmed: result.UserConfirmed,
-      codeDeliveryDestination: result.CodeDeliveryDetails?.Destination,
+      userSub: result.userSub,
+      userConfirmed: result.userConfirmed,
+      codeDeliveryDestination: result.codeDeliveryDestination,
     };
   }
 
@@ -70,32 +51,13 @@ export class AuthService {
     email,
     code,
   }: ConfirmRegistrationDto): Promise<StatusResponse> {
-    await this.cognito.send('confirmRegistration', 'ConfirmSignUp', {
-      ClientId: this.cognito.clientId,
-      Username: email,
-      ConfirmationCode: code,
-    });
+    await this.cognito.confirmSignUp(email, code);
     return SUCCESS;
   }
 
-  /**
-   * 202 whether or not the account exists. The emulator lacks the call: in
-   * embedded mode the stored sign-up code goes to the outbox again.
-   */
+  /** 202 whether or not the account exists (the gateway hides which). */
   async resendConfirmation(email: string): Promise<AcceptedResponse> {
-    try {
-      await this.cognito.send('resendConfirmation', 'ResendConfirmationCode', {
-        ClientId: this.cognito.clientId,
-        Username: email,
-      });
-    } catch (error) {
-      const name = cognitoErrorName(error) ?? '';
-      if (name === 'Unsupported' && this.embedded) {
-        await this.embedded.resendSignUpCode(email);
-      } else if (!ANSWERED_AS_ACCEPTED.has(name)) {
-        throw error;
-      }
-    }
+    await this.cognito.resendConfirmationCode(email);
     return ACCEPTED;
   }
 
@@ -107,27 +69,20 @@ export class AuthService {
   }
 
   /**
-   * Proves a password; USER_PASSWORD_AUTH unless the pool wants SRP. A
+   * Proves a password (the pool's flow: USER_PASSWORD_AUTH or SRP). A
    * refusal takes at least AUTH_FAILURE_MIN_MS, so that an unknown email
    * and a wrong password cannot be told apart by timing either.
    */
-  async passwordAuth(email: string, password: string): Promise<AuthResult> {
+  async passwordAuth(email: string, password: string): Promise<SignInResult> {
     const started = Date.now();
     try {
-      if (this.cognito.connection.authFlow === 'USER_SRP_AUTH') {
-        return await this.cognito.authenticateSrp(email, password);
-      }
-      return await this.cognito.send<AuthResult>('login', 'InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: this.cognito.clientId,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      });
+      return await this.cognito.passwordAuth(email, password);
     } catch (error) {
       if (
         error instanceof ApiException &&
         error.code === 'INVALID_CREDENTIALS'
       ) {
-        const wait = (this.config?.failureMinMs ?? 0) - (Date.now() - started);
+        const wait = this.config.failureMinMs - (Date.now() - started);
         if (wait > 0) await setTimeout(wait);
       }
       throw error;
@@ -138,50 +93,29 @@ export class AuthService {
   async respondToChallenge(
     dto: ChallengeDto,
   ): Promise<TokensResponse | ChallengeResponse> {
+    // The DTO requires the field its challenge needs.
     const answer =
       dto.challenge === 'NEW_PASSWORD_REQUIRED'
-        ? { NEW_PASSWORD: dto.newPassword }
-        : { SOFTWARE_TOKEN_MFA_CODE: dto.code };
-    const result = await this.cognito.send<AuthResult>(
-      'challenge',
-      'RespondToAuthChallenge',
-      {
-        ClientId: this.cognito.clientId,
-        ChallengeName: dto.challenge,
-        Session: dto.session,
-        ChallengeResponses: { USERNAME: dto.email, ...answer },
-      },
-    );
+        ? { challenge: dto.challenge, newPassword: dto.newPassword! }
+        : { challenge: dto.challenge, code: dto.code! };
+    const result = await this.cognito.respondToChallenge({
+      email: dto.email,
+      session: dto.session,
+      answer,
+    });
     return toLoginAnswer(result);
   }
 
   async refresh({ refreshToken, email }: RefreshDto): Promise<RefreshResponse> {
-    const secretHash = email ? this.cognito.secretHash(email) : undefined;
-    if (this.cognito.connection.clientSecret && !secretHash) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
-        'email is required: the app client has a secret, and SECRET_HASH needs the user',
-      ]);
-    }
-    const result = await this.cognito.send<AuthResult>(
-      'refresh',
-      'InitiateAuth',
-      {
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        ClientId: this.cognito.clientId,
-        AuthParameters: {
-          REFRESH_TOKEN: refreshToken,
-          ...(secretHash ? { SECRET_HASH: secretHash } : {}),
-        },
-      },
-    );
-    if (!result.AuthenticationResult) {
+    const result = await this.cognito.refresh({ refreshToken, email });
+    if (result.kind === 'challenge') {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,
         'UNAUTHORIZED',
         'Cognito asks for a challenge on refresh; log in again.',
       );
     }
-    return toRefreshAnswer(result);
+    return toRefreshAnswer(result.tokens);
   }
 
   /**
@@ -197,7 +131,7 @@ export class AuthService {
     this.revoked.revoke(user);
     if (!refreshToken) return;
     try {
-      await this.revokeRefreshToken('logout', refreshToken);
+      await this.cognito.revokeRefreshToken(refreshToken);
     } catch (error) {
       // Cognito does not know the token: nothing left to revoke. Anything
       // else (throttled, unreachable) means it may still be valid: retry.
@@ -206,17 +140,6 @@ export class AuthService {
         (error.code === 'UNAUTHORIZED' || error.code === 'VALIDATION_FAILED');
       if (!unknownToken) throw error;
     }
-  }
-
-  /** RevokeToken (ClientSecret is added by CognitoClient when there is one). */
-  revokeRefreshToken(
-    flow: 'logout' | 'changePassword',
-    refreshToken: string,
-  ): Promise<unknown> {
-    return this.cognito.send(flow, 'RevokeToken', {
-      ClientId: this.cognito.clientId,
-      Token: refreshToken,
-    });
   }
 
   /**
@@ -236,16 +159,12 @@ export class AuthService {
         groups: user.groups,
       };
     }
-    const { UserAttributes } = await this.cognito.send<{
-      UserAttributes: { Name: string; Value: string }[];
-    }>('profile', 'GetUser', { AccessToken: accessToken });
-    const attribute = (name: string): string | undefined =>
-      UserAttributes.find((a) => a.Name === name)?.Value;
+    const profile = await this.cognito.getUser(accessToken);
     return {
-      sub: attribute('sub') ?? user.sub,
-      email: attribute('email') ?? null,
-      name: attribute('name') ?? null,
-      emailVerified: attribute('email_verified') === 'true',
+      sub: profile.sub ?? user.sub,
+      email: profile.email ?? null,
+      name: profile.name ?? null,
+      emailVerified: profile.emailVerified,
       groups: user.groups,
     };
   }

@@ -1,51 +1,53 @@
 import { HttpStatus } from '@nestjs/common';
-import type {
-  CognitoClient,
-  CognitoOperation,
-} from '../cognito/cognito.client.js';
-import type { CognitoFlow } from '../cognito/cognito-errors.js';
+import type { UserProfile } from '../cognito/cognito.types.js';
 import { ApiException } from '../common/errors/api-exception.js';
+import {
+  fakeCognitoGateway,
+  gatewayFailure,
+  type FakeCognitoGateway,
+} from '../../test/support/fake-cognito-gateway.js';
 import { MfaService } from './mfa.service.js';
 
 const ACCESS = 'access-token-1';
 const SECRET_CODE = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
-type Params = Record<string, any>;
-
-function fakeCognito(answers: Partial<Record<CognitoOperation, unknown>>) {
+function profileOf(email: string | undefined): UserProfile {
   return {
-    clientId: 'client123',
-    send: vi.fn(
-      (_flow: CognitoFlow, operation: CognitoOperation, _params: Params) =>
-        Promise.resolve(answers[operation] ?? {}),
-    ),
+    username: 'uuid-user',
+    sub: 'uuid-user',
+    email,
+    emailVerified: true,
+    attributes: {},
+    mfaMethods: [],
   };
 }
 
-function serviceWith(cognito: ReturnType<typeof fakeCognito>): MfaService {
-  return new MfaService(cognito as unknown as CognitoClient);
+/** A gateway ready for setupTotp: a new secret, and the user's profile. */
+function setupGateway(email: string | undefined): FakeCognitoGateway {
+  const gateway = fakeCognitoGateway();
+  gateway.associateSoftwareToken.mockResolvedValue(SECRET_CODE);
+  gateway.getUser.mockResolvedValue(profileOf(email));
+  return gateway;
 }
 
-function getUserOf(email: string | undefined): unknown {
-  return {
-    Username: 'uuid-user',
-    UserAttributes: [
-      { Name: 'sub', Value: 'uuid-user' },
-      ...(email ? [{ Name: 'email', Value: email }] : []),
-    ],
-  };
+async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiException);
+    return error as ApiException;
+  }
+  throw new Error('expected the promise to reject');
 }
 
 describe('MfaService', () => {
   describe('setupTotp', () => {
     it('returns the secret and an otpauth URI labelled with the email', async () => {
-      const cognito = fakeCognito({
-        AssociateSoftwareToken: { SecretCode: SECRET_CODE },
-        GetUser: getUserOf('ash@example.com'),
-      });
+      const gateway = setupGateway('ash@example.com');
 
-      const { secretCode, otpauthUri } =
-        await serviceWith(cognito).setupTotp(ACCESS);
+      const { secretCode, otpauthUri } = await new MfaService(
+        gateway,
+      ).setupTotp(ACCESS);
 
       expect(secretCode).toBe(SECRET_CODE);
       expect(otpauthUri).toBe(
@@ -61,28 +63,16 @@ describe('MfaService', () => {
       expect(uri.searchParams.get('issuer')).toBe('nest-cognito-auth');
     });
 
-    it('sends AssociateSoftwareToken and GetUser with the access token', async () => {
-      const cognito = fakeCognito({
-        AssociateSoftwareToken: { SecretCode: SECRET_CODE },
-        GetUser: getUserOf('ash@example.com'),
-      });
-      await serviceWith(cognito).setupTotp(ACCESS);
-      expect(cognito.send).toHaveBeenCalledWith(
-        'mfa',
-        'AssociateSoftwareToken',
-        { AccessToken: ACCESS },
-      );
-      expect(cognito.send).toHaveBeenCalledWith('mfa', 'GetUser', {
-        AccessToken: ACCESS,
-      });
+    it('asks for the secret and the profile with the access token', async () => {
+      const gateway = setupGateway('ash@example.com');
+      await new MfaService(gateway).setupTotp(ACCESS);
+      expect(gateway.associateSoftwareToken).toHaveBeenCalledWith(ACCESS);
+      expect(gateway.getUser).toHaveBeenCalledWith(ACCESS);
     });
 
     it('keeps an email with + and & inside the label, not in the query', async () => {
-      const cognito = fakeCognito({
-        AssociateSoftwareToken: { SecretCode: SECRET_CODE },
-        GetUser: getUserOf('ash+a&b@example.com'),
-      });
-      const { otpauthUri } = await serviceWith(cognito).setupTotp(ACCESS);
+      const gateway = setupGateway('ash+a&b@example.com');
+      const { otpauthUri } = await new MfaService(gateway).setupTotp(ACCESS);
       const uri = new URL(otpauthUri);
       expect(decodeURIComponent(uri.pathname)).toBe(
         '/nest-cognito-auth:ash+a&b@example.com',
@@ -90,12 +80,9 @@ describe('MfaService', () => {
       expect([...uri.searchParams.keys()]).toEqual(['secret', 'issuer']);
     });
 
-    it('labels with the username when GetUser has no email', async () => {
-      const cognito = fakeCognito({
-        AssociateSoftwareToken: { SecretCode: SECRET_CODE },
-        GetUser: getUserOf(undefined),
-      });
-      const { otpauthUri } = await serviceWith(cognito).setupTotp(ACCESS);
+    it('labels with the username when the profile has no email', async () => {
+      const gateway = setupGateway(undefined);
+      const { otpauthUri } = await new MfaService(gateway).setupTotp(ACCESS);
       expect(decodeURIComponent(new URL(otpauthUri).pathname)).toBe(
         '/nest-cognito-auth:uuid-user',
       );
@@ -103,41 +90,54 @@ describe('MfaService', () => {
   });
 
   describe('verifyTotp', () => {
-    it('with Status SUCCESS makes TOTP the preferred MFA', async () => {
-      const cognito = fakeCognito({
-        VerifySoftwareToken: { Status: 'SUCCESS' },
-      });
+    it('with a good code makes TOTP the enabled, preferred MFA', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.verifySoftwareToken.mockResolvedValue(true);
+      gateway.setTotpPreference.mockResolvedValue(undefined);
       await expect(
-        serviceWith(cognito).verifyTotp(ACCESS, '123456'),
+        new MfaService(gateway).verifyTotp(ACCESS, '123456'),
       ).resolves.toEqual({ status: 'success' });
-      expect(cognito.send.mock.calls.map((call) => call[1])).toEqual([
-        'VerifySoftwareToken',
-        'SetUserMFAPreference',
-      ]);
-      expect(cognito.send.mock.calls[0][2]).toMatchObject({
-        AccessToken: ACCESS,
-        UserCode: '123456',
+      expect(gateway.verifySoftwareToken).toHaveBeenCalledWith({
+        accessToken: ACCESS,
+        code: '123456',
+        deviceName: 'nest-cognito-auth',
       });
-      expect(cognito.send).toHaveBeenCalledWith('mfa', 'SetUserMFAPreference', {
-        AccessToken: ACCESS,
-        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      expect(gateway.setTotpPreference).toHaveBeenCalledWith(ACCESS, {
+        enabled: true,
+        preferred: true,
       });
+      expect(
+        gateway.verifySoftwareToken.mock.invocationCallOrder[0],
+      ).toBeLessThan(gateway.setTotpPreference.mock.invocationCallOrder[0]);
     });
 
-    it('with Status ERROR answers 400 CODE_MISMATCH and sets no preference', async () => {
-      const cognito = fakeCognito({ VerifySoftwareToken: { Status: 'ERROR' } });
-      let thrown: unknown;
-      try {
-        await serviceWith(cognito).verifyTotp(ACCESS, '000000');
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(ApiException);
-      expect((thrown as ApiException).getStatus()).toBe(HttpStatus.BAD_REQUEST);
-      expect((thrown as ApiException).code).toBe('CODE_MISMATCH');
-      expect(cognito.send.mock.calls.map((call) => call[1])).toEqual([
-        'VerifySoftwareToken',
-      ]);
+    it('with a code the pool does not accept answers 400 CODE_MISMATCH and sets no preference', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.verifySoftwareToken.mockResolvedValue(false);
+      const error = await rejectionOf(
+        new MfaService(gateway).verifyTotp(ACCESS, '000000'),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
+      expect(error.code).toBe('CODE_MISMATCH');
+      expect(gateway.setTotpPreference).not.toHaveBeenCalled();
+    });
+
+    it('rethrows what the gateway answers when setup was skipped, and sets no preference', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.verifySoftwareToken.mockRejectedValue(
+        gatewayFailure(
+          'verifySoftwareToken',
+          'SoftwareTokenMFANotFoundException',
+        ),
+      );
+      const error = await rejectionOf(
+        new MfaService(gateway).verifyTotp(ACCESS, '123456'),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
+      expect(error.messages).toBe(
+        'Start with POST /auth/mfa/totp/setup, then verify a code.',
+      );
+      expect(gateway.setTotpPreference).not.toHaveBeenCalled();
     });
   });
 });

@@ -1,52 +1,31 @@
 import { HttpStatus } from '@nestjs/common';
-import type {
-  CognitoClient,
-  CognitoOperation,
-} from '../cognito/cognito.client.js';
-import {
-  mapCognitoError,
-  type CognitoFlow,
-} from '../cognito/cognito-errors.js';
+import type { Mock } from 'vitest';
+import type { AuthConfig } from '../config/auth.config.js';
 import { ApiException } from '../common/errors/api-exception.js';
+import {
+  fakeCognitoGateway,
+  gatewayFailure,
+  type FakeCognitoGateway,
+} from '../../test/support/fake-cognito-gateway.js';
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { PasswordService } from './password.service.js';
 
-const CLIENT_ID = 'client123';
 const EMAIL = 'ash@example.com';
 
-type Params = Record<string, any>;
-type Answer = (operation: CognitoOperation, params: Params) => unknown;
+const AUTH_CONFIG: AuthConfig = {
+  clockSkewSeconds: 5,
+  jwksTimeoutMs: 3000,
+  jwksRefetchCooldownMs: 10_000,
+  failureMinMs: 0,
+};
 
-/** A stand-in for CognitoClient whose `send` answers per operation. */
-function fakeCognito(answer: Answer = () => ({})) {
-  return {
-    clientId: CLIENT_ID,
-    connection: { clientId: CLIENT_ID, authFlow: 'USER_PASSWORD_AUTH' },
-    secretHash: vi.fn(() => undefined),
-    send: vi.fn(
-      (_flow: CognitoFlow, operation: CognitoOperation, params: Params) =>
-        Promise.resolve().then(() => answer(operation, params)),
-    ),
-    authenticateSrp: vi.fn(),
-  };
-}
-
-function servicesWith(cognito: ReturnType<typeof fakeCognito>): {
+function servicesWith(gateway: FakeCognitoGateway): {
   passwords: PasswordService;
   auth: AuthService;
 } {
-  const client = cognito as unknown as CognitoClient;
-  const auth = new AuthService(client, new RevokedSessions(), null);
-  return { passwords: new PasswordService(client, auth), auth };
-}
-
-/** What CognitoClient.send throws for a Cognito error in a flow. */
-function thrownBySend(flow: CognitoFlow, name: string): ApiException {
-  const error = new Error('upstream detail') as Error & { code: string };
-  error.name = name;
-  error.code = name;
-  return mapCognitoError(flow, error);
+  const auth = new AuthService(gateway, new RevokedSessions(), AUTH_CONFIG);
+  return { passwords: new PasswordService(gateway, auth), auth };
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
@@ -65,14 +44,33 @@ const CHANGE = {
   newPassword: 'New-pass-2!',
 };
 
-const LOGIN_TOKENS = {
-  AuthenticationResult: {
-    AccessToken: 'internal-access-token',
-    IdToken: 'internal-id-token',
-    RefreshToken: 'internal-refresh-token',
-    ExpiresIn: 3600,
-  },
-};
+/** The gateway with the internal login of change-password succeeding. */
+function loggedInGateway(): FakeCognitoGateway {
+  const gateway = fakeCognitoGateway();
+  gateway.passwordAuth.mockResolvedValue({
+    kind: 'tokens',
+    tokens: {
+      accessToken: 'internal-access-token',
+      idToken: 'internal-id-token',
+      refreshToken: 'internal-refresh-token',
+      expiresIn: 3600,
+    },
+  });
+  return gateway;
+}
+
+/** The order in which the gateway's methods were called. */
+function callOrder(gateway: FakeCognitoGateway): string[] {
+  return Object.entries<Mock>(gateway)
+    .flatMap(([method, mock]) =>
+      mock.mock.invocationCallOrder.map((order): [number, string] => [
+        order,
+        method,
+      ]),
+    )
+    .sort(([a], [b]) => a - b)
+    .map(([, method]) => method);
+}
 
 const ACCEPTED_BODY = {
   status: 'accepted',
@@ -82,10 +80,10 @@ const ACCEPTED_BODY = {
 describe('PasswordService', () => {
   describe('changePassword', () => {
     it('proves identity with the current password, changes it with that access token, then revokes that refresh token', async () => {
-      const cognito = fakeCognito((operation) =>
-        operation === 'InitiateAuth' ? LOGIN_TOKENS : {},
-      );
-      const { passwords, auth } = servicesWith(cognito);
+      const gateway = loggedInGateway();
+      gateway.changePassword.mockResolvedValue(undefined);
+      gateway.revokeRefreshToken.mockResolvedValue(undefined);
+      const { passwords, auth } = servicesWith(gateway);
       const passwordAuth = vi.spyOn(auth, 'passwordAuth');
 
       await expect(passwords.changePassword(CHANGE)).resolves.toEqual({
@@ -93,98 +91,87 @@ describe('PasswordService', () => {
       });
 
       expect(passwordAuth).toHaveBeenCalledWith(EMAIL, 'Old-pass-1!');
-      expect(cognito.send.mock.calls.map((call) => [call[0], call[1]])).toEqual(
-        [
-          ['login', 'InitiateAuth'],
-          ['changePassword', 'ChangePassword'],
-          ['changePassword', 'RevokeToken'],
-        ],
+      expect(callOrder(gateway)).toEqual([
+        'passwordAuth',
+        'changePassword',
+        'revokeRefreshToken',
+      ]);
+      expect(gateway.passwordAuth).toHaveBeenCalledWith(EMAIL, 'Old-pass-1!');
+      expect(gateway.changePassword).toHaveBeenCalledWith({
+        accessToken: 'internal-access-token',
+        previousPassword: 'Old-pass-1!',
+        proposedPassword: 'New-pass-2!',
+      });
+      expect(gateway.revokeRefreshToken).toHaveBeenCalledWith(
+        'internal-refresh-token',
       );
-      expect(cognito.send.mock.calls[1][2]).toEqual({
-        AccessToken: 'internal-access-token',
-        PreviousPassword: 'Old-pass-1!',
-        ProposedPassword: 'New-pass-2!',
-      });
-      expect(cognito.send.mock.calls[2][2]).toEqual({
-        ClientId: CLIENT_ID,
-        Token: 'internal-refresh-token',
-      });
     });
 
     it('still answers success when revoking the internal refresh token fails', async () => {
-      const cognito = fakeCognito((operation) => {
-        if (operation === 'InitiateAuth') return LOGIN_TOKENS;
-        if (operation === 'RevokeToken') {
-          throw thrownBySend('changePassword', 'TooManyRequestsException');
-        }
-        return {};
-      });
+      const gateway = loggedInGateway();
+      gateway.changePassword.mockResolvedValue(undefined);
+      gateway.revokeRefreshToken.mockRejectedValue(
+        gatewayFailure('revokeRefreshToken', 'TooManyRequestsException'),
+      );
       await expect(
-        servicesWith(cognito).passwords.changePassword(CHANGE),
+        servicesWith(gateway).passwords.changePassword(CHANGE),
       ).resolves.toEqual({ status: 'success' });
+      expect(gateway.revokeRefreshToken).toHaveBeenCalledTimes(1);
     });
 
     it('answers 403 FORBIDDEN without changing the password when the identity step gives a challenge', async () => {
-      const cognito = fakeCognito(() => ({
-        ChallengeName: 'SOFTWARE_TOKEN_MFA',
-        Session: 'mfa-session',
-      }));
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockResolvedValue({
+        kind: 'challenge',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: 'mfa-session',
+      });
       const error = await rejectionOf(
-        servicesWith(cognito).passwords.changePassword(CHANGE),
+        servicesWith(gateway).passwords.changePassword(CHANGE),
       );
       expect(error.getStatus()).toBe(HttpStatus.FORBIDDEN);
       expect(error.code).toBe('FORBIDDEN');
-      expect(cognito.send.mock.calls.map((call) => call[1])).toEqual([
-        'InitiateAuth',
-      ]);
+      expect(error.messages).toBe(
+        'Cognito asks for SOFTWARE_TOKEN_MFA first: log in, complete it, then change the password.',
+      );
+      expect(callOrder(gateway)).toEqual(['passwordAuth']);
     });
 
     it('answers 401 INVALID_CREDENTIALS and changes nothing when the current password is wrong', async () => {
-      const cognito = fakeCognito(() => {
-        throw thrownBySend('login', 'NotAuthorizedException');
-      });
+      const gateway = fakeCognitoGateway();
+      gateway.passwordAuth.mockRejectedValue(
+        gatewayFailure('passwordAuth', 'NotAuthorizedException'),
+      );
       const error = await rejectionOf(
-        servicesWith(cognito).passwords.changePassword(CHANGE),
+        servicesWith(gateway).passwords.changePassword(CHANGE),
       );
       expect(error.code).toBe('INVALID_CREDENTIALS');
-      expect(cognito.send).toHaveBeenCalledTimes(1);
+      expect(callOrder(gateway)).toEqual(['passwordAuth']);
+    });
+
+    it('rethrows what the gateway answers for the new password (400 PASSWORD_POLICY), revoking nothing', async () => {
+      const gateway = loggedInGateway();
+      gateway.changePassword.mockRejectedValue(
+        gatewayFailure('changePassword', 'InvalidPasswordException'),
+      );
+      const error = await rejectionOf(
+        servicesWith(gateway).passwords.changePassword(CHANGE),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
+      expect(error.code).toBe('PASSWORD_POLICY');
+      expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
     });
   });
 
   describe('forgotPassword', () => {
-    it('answers the 202 body when Cognito sends the code', async () => {
-      const cognito = fakeCognito();
+    it('answers the 202 body once the gateway has asked for the code', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.forgotPassword.mockResolvedValue(undefined);
       await expect(
-        servicesWith(cognito).passwords.forgotPassword(EMAIL),
+        servicesWith(gateway).passwords.forgotPassword(EMAIL),
       ).resolves.toEqual(ACCEPTED_BODY);
-      expect(cognito.send).toHaveBeenCalledWith(
-        'forgotPassword',
-        'ForgotPassword',
-        { ClientId: CLIENT_ID, Username: EMAIL },
-      );
+      expect(gateway.forgotPassword).toHaveBeenCalledWith(EMAIL);
     });
-
-    it.each([
-      'UserNotFoundException',
-      'InvalidParameterException',
-      'NotAuthorizedException',
-      'UserNotConfirmedException',
-      // Only an existing account can hit Cognito's per-account limit, fail
-      // delivery or be refused by a trigger: a 429/503 would reveal it.
-      'LimitExceededException',
-      'CodeDeliveryFailureException',
-      'UserLambdaValidationException',
-    ])(
-      'answers the same 202 body when Cognito fails with %s (the account stays secret)',
-      async (name) => {
-        const cognito = fakeCognito(() => {
-          throw thrownBySend('forgotPassword', name);
-        });
-        await expect(
-          servicesWith(cognito).passwords.forgotPassword(EMAIL),
-        ).resolves.toEqual(ACCEPTED_BODY);
-      },
-    );
 
     it.each<[string, HttpStatus, string]>([
       [
@@ -197,38 +184,38 @@ describe('PasswordService', () => {
         HttpStatus.SERVICE_UNAVAILABLE,
         'IDP_UNAVAILABLE',
       ],
-    ])('rethrows %s as %i %s', async (name, status, code) => {
-      const cognito = fakeCognito(() => {
-        throw thrownBySend('forgotPassword', name);
-      });
-      const error = await rejectionOf(
-        servicesWith(cognito).passwords.forgotPassword(EMAIL),
-      );
-      expect(error.getStatus()).toBe(status);
-      expect(error.code).toBe(code);
-    });
+    ])(
+      'rethrows what the gateway answers for %s (%i %s)',
+      async (name, status, code) => {
+        const gateway = fakeCognitoGateway();
+        gateway.forgotPassword.mockRejectedValue(
+          gatewayFailure('forgotPassword', name),
+        );
+        const error = await rejectionOf(
+          servicesWith(gateway).passwords.forgotPassword(EMAIL),
+        );
+        expect(error.getStatus()).toBe(status);
+        expect(error.code).toBe(code);
+      },
+    );
   });
 
   describe('confirmPassword', () => {
-    it('sends ConfirmForgotPassword with the code and the new password', async () => {
-      const cognito = fakeCognito();
+    it('resets the password with the code and the new password', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmForgotPassword.mockResolvedValue(undefined);
       await expect(
-        servicesWith(cognito).passwords.confirmPassword({
+        servicesWith(gateway).passwords.confirmPassword({
           email: EMAIL,
           confirmationCode: '123456',
           newPassword: 'New-pass-2!',
         }),
       ).resolves.toEqual({ status: 'success' });
-      expect(cognito.send).toHaveBeenCalledWith(
-        'confirmPassword',
-        'ConfirmForgotPassword',
-        {
-          ClientId: CLIENT_ID,
-          Username: EMAIL,
-          ConfirmationCode: '123456',
-          Password: 'New-pass-2!',
-        },
-      );
+      expect(gateway.confirmForgotPassword).toHaveBeenCalledWith({
+        email: EMAIL,
+        code: '123456',
+        newPassword: 'New-pass-2!',
+      });
     });
   });
 });

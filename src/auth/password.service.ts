@@ -1,8 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { CognitoClient } from '../cognito/cognito.client.js';
-import { cognitoErrorName } from '../cognito/cognito-errors.js';
+import { CognitoGateway } from '../cognito/cognito.gateway.js';
 import { ApiException } from '../common/errors/api-exception.js';
-import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
 import { AuthService } from './auth.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
@@ -17,7 +15,7 @@ import {
 @Injectable()
 export class PasswordService {
   constructor(
-    private readonly cognito: CognitoClient,
+    private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
   ) {}
 
@@ -28,47 +26,38 @@ export class PasswordService {
    */
   async changePassword(dto: ChangePasswordDto): Promise<StatusResponse> {
     const result = await this.auth.passwordAuth(dto.email, dto.currentPassword);
-    const tokens = result.AuthenticationResult;
-    if (!tokens) {
+    if (result.kind === 'challenge') {
       throw new ApiException(
         HttpStatus.FORBIDDEN,
         'FORBIDDEN',
-        `Cognito asks for ${result.ChallengeName ?? 'a challenge'} first: log in, complete it, then change the password.`,
+        `Cognito asks for ${result.challenge} first: log in, complete it, then change the password.`,
       );
     }
-    await this.cognito.send('changePassword', 'ChangePassword', {
-      AccessToken: tokens.AccessToken,
-      PreviousPassword: dto.currentPassword,
-      ProposedPassword: dto.newPassword,
+    const { accessToken, refreshToken } = result.tokens;
+    await this.cognito.changePassword({
+      accessToken,
+      previousPassword: dto.currentPassword,
+      proposedPassword: dto.newPassword,
     });
-    if (tokens.RefreshToken) {
-      await this.auth
-        .revokeRefreshToken('changePassword', tokens.RefreshToken)
+    if (refreshToken) {
+      await this.cognito
+        .revokeRefreshToken(refreshToken)
         .catch(() => undefined);
     }
     return SUCCESS;
   }
 
-  /** 202 whether or not the account exists: the answer reveals nothing. */
+  /** 202 whether or not the account exists (the gateway hides which). */
   async forgotPassword(email: string): Promise<AcceptedResponse> {
-    try {
-      await this.cognito.send('forgotPassword', 'ForgotPassword', {
-        ClientId: this.cognito.clientId,
-        Username: email,
-      });
-    } catch (error) {
-      const name = cognitoErrorName(error);
-      if (!ANSWERED_AS_ACCEPTED.has(name ?? '')) throw error;
-    }
+    await this.cognito.forgotPassword(email);
     return ACCEPTED;
   }
 
   async confirmPassword(dto: ConfirmPasswordDto): Promise<StatusResponse> {
-    await this.cognito.send('confirmPassword', 'ConfirmForgotPassword', {
-      ClientId: this.cognito.clientId,
-      Username: dto.email,
-      ConfirmationCode: dto.confirmationCode,
-      Password: dto.newPassword,
+    await this.cognito.confirmForgotPassword({
+      email: dto.email,
+      code: dto.confirmationCode,
+      newPassword: dto.newPassword,
     });
     return SUCCESS;
   }

@@ -1,4 +1,4 @@
-import type { AuthResult } from '../cognito/cognito.client.js';
+import type { SessionTokens, SignInResult } from '../cognito/cognito.types.js';
 import type {
   ChallengeResponse,
   RefreshResponse,
@@ -7,33 +7,29 @@ import type {
 
 /** Login's answer: the tokens, or the challenge Cognito asks for. */
 export function toLoginAnswer(
-  result: AuthResult,
+  result: SignInResult,
 ): TokensResponse | ChallengeResponse {
-  const tokens = result.AuthenticationResult;
-  if (!tokens) {
-    return {
-      challenge: result.ChallengeName ?? 'UNKNOWN',
-      session: result.Session ?? '',
-    };
+  if (result.kind === 'challenge') {
+    return { challenge: result.challenge, session: result.session };
   }
-  const { accessToken, idToken, expiresIn, tokenType } =
-    toRefreshAnswer(result);
+  const { accessToken, idToken, expiresIn, tokenType } = toRefreshAnswer(
+    result.tokens,
+  );
   return {
     accessToken,
     idToken,
-    refreshToken: tokens.RefreshToken ?? '',
+    refreshToken: result.tokens.refreshToken ?? '',
     expiresIn,
     tokenType,
   };
 }
 
 /** Refresh's answer: new access and ID tokens (the refresh token stays). */
-export function toRefreshAnswer(result: AuthResult): RefreshResponse {
-  const tokens = result.AuthenticationResult!;
+export function toRefreshAnswer(tokens: SessionTokens): RefreshResponse {
   return {
-    accessToken: tokens.AccessToken,
-    idToken: tokens.IdToken,
-    expiresIn: tokens.ExpiresIn ?? lifetimeOf(tokens.AccessToken),
+    accessToken: tokens.accessToken,
+    idToken: tokens.idToken,
+    expiresIn: tokens.expiresIn ?? lifetimeOf(tokens.accessToken),
     tokenType: 'Bearer',
   };
 }

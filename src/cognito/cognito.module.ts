@@ -8,10 +8,12 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { cognitoConfig } from '../config/cognito.config.js';
 import { CognitoPool, resolvePool } from './cognito-pool.js';
-import { CognitoClient } from './cognito.client.js';
+import { CognitoGateway } from './cognito.gateway.js';
 import { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { Outbox } from './emulator/outbox.js';
+import { UserPoolClient } from './user-pool.client.js';
+import { UserPoolGateway } from './user-pool.gateway.js';
 
 @Global()
 @Module({
@@ -34,9 +36,10 @@ import { Outbox } from './emulator/outbox.js';
       inject: [cognitoConfig.KEY, EMBEDDED_COGNITO],
       useFactory: resolvePool,
     },
-    CognitoClient,
+    UserPoolClient,
+    { provide: CognitoGateway, useClass: UserPoolGateway },
   ],
-  exports: [CognitoPool, CognitoClient, Outbox, EMBEDDED_COGNITO],
+  exports: [CognitoPool, CognitoGateway, Outbox, EMBEDDED_COGNITO],
 })
 export class CognitoModule implements OnApplicationShutdown {
   private readonly logger = new Logger(CognitoModule.name);

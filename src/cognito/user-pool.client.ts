@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   AuthenticationDetails,
   CognitoUser,
@@ -8,36 +8,13 @@ import {
 import { createHmac } from 'node:crypto';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
 import { CognitoPool } from './cognito-pool.js';
-import { mapCognitoError, type CognitoFlow } from './cognito-errors.js';
-
-/** The Cognito user-pool API operations the app sends. */
-export type CognitoOperation =
-  | 'SignUp'
-  | 'ConfirmSignUp'
-  | 'ResendConfirmationCode'
-  | 'InitiateAuth'
-  | 'RespondToAuthChallenge'
-  | 'ChangePassword'
-  | 'ForgotPassword'
-  | 'ConfirmForgotPassword'
-  | 'GetUser'
-  | 'RevokeToken'
-  | 'AssociateSoftwareToken'
-  | 'VerifySoftwareToken'
-  | 'SetUserMFAPreference';
-
-/** InitiateAuth's answer, whichever flow produced it. */
-export interface AuthResult {
-  AuthenticationResult?: {
-    AccessToken: string;
-    IdToken: string;
-    RefreshToken?: string;
-    /** Real Cognito sends it; cognito-local and the SRP path do not. */
-    ExpiresIn?: number;
-  };
-  ChallengeName?: string;
-  Session?: string;
-}
+import {
+  TOP_LEVEL_SECRET_HASH,
+  type AuthReply,
+  type ReplyOf,
+  type RequestOf,
+  type UserPoolOperation,
+} from './user-pool.wire.js';
 
 type Params = Record<string, unknown>;
 type Callback = (error: unknown, data: unknown) => void;
@@ -47,15 +24,6 @@ interface LowLevelClient {
   request(operation: string, params: Params, callback: Callback): void;
 }
 
-/** Operations whose SECRET_HASH is the top-level `SecretHash` of `Username`. */
-const TOP_LEVEL_SECRET_HASH = new Set([
-  'SignUp',
-  'ConfirmSignUp',
-  'ResendConfirmationCode',
-  'ForgotPassword',
-  'ConfirmForgotPassword',
-]);
-
 /** The library caches tokens per user in a process-wide store by default: not on a server. */
 const NO_STORAGE: ICognitoStorage = {
   setItem: () => undefined,
@@ -64,32 +32,28 @@ const NO_STORAGE: ICognitoStorage = {
   clear: () => undefined,
 };
 
-/** Used when no configuration is injected (COGNITO_TIMEOUT_MS sets it in the app). */
-const DEFAULT_TIMEOUT_MS = 5000;
-
 /**
- * The one place that talks to Cognito (amazon-cognito-identity-js). Every
- * request, ours or one the library sends for SRP, passes one interception
- * point that adds SECRET_HASH when the app client has a secret and bounds it
- * in time. Errors are mapped per flow to the API's answers; no SDK error
- * object leaves this class except as `cause`.
+ * The user-pool API of amazon-cognito-identity-js, unauthenticated (the app
+ * client's own calls). Every request, ours or one the library sends for
+ * SRP, passes one interception point that adds SECRET_HASH (or the
+ * ClientSecret) when the app client has a secret and bounds it in time.
+ * It answers in Cognito's words and rejects with Cognito's errors: the
+ * gateway (UserPoolGateway) maps both to the app's.
  *
  * Plain operations go through the pool's low-level client rather than
  * `CognitoUser.authenticateUser`, which computes SRP values (~75 ms of CPU)
  * even for USER_PASSWORD_AUTH; SRP itself is left to the library.
  */
 @Injectable()
-export class CognitoClient {
-  readonly pool: CognitoUserPool;
+export class UserPoolClient {
+  private readonly pool: CognitoUserPool;
   private readonly client: LowLevelClient;
 
   constructor(
-    readonly connection: CognitoPool,
-    @Optional()
-    @Inject(cognitoConfig.KEY)
-    config?: Pick<CognitoConfig, 'timeoutMs'>,
+    private readonly connection: CognitoPool,
+    @Inject(cognitoConfig.KEY) config: CognitoConfig,
   ) {
-    const timeoutMs = config?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const { timeoutMs } = config;
     this.pool = new CognitoUserPool({
       UserPoolId: connection.userPoolId,
       ClientId: connection.clientId,
@@ -110,6 +74,11 @@ export class CognitoClient {
     return this.connection.clientId;
   }
 
+  /** Whether the app client has a secret (then SECRET_HASH is required). */
+  get hasSecret(): boolean {
+    return Boolean(this.connection.clientSecret);
+  }
+
   /**
    * SECRET_HASH for app clients with a secret: Base64(HMAC-SHA256(secret,
    * username + clientId)); undefined when the client has none.
@@ -122,70 +91,56 @@ export class CognitoClient {
       .digest('base64');
   }
 
-  /** Sends one operation; a failure is thrown as the flow's ApiException. */
-  async send<T>(
-    flow: CognitoFlow,
-    operation: CognitoOperation,
-    params: Params,
-  ): Promise<T> {
-    try {
-      return await new Promise<T>((resolve, reject) => {
-        this.client.request(operation, params, (error, data) =>
-          error ? reject(error) : resolve(data as T),
-        );
-      });
-    } catch (error) {
-      throw mapCognitoError(flow, error);
-    }
+  /** Sends one operation; rejects with Cognito's (or the transport's) error. */
+  send<O extends UserPoolOperation>(
+    operation: O,
+    params: RequestOf<O>,
+  ): Promise<ReplyOf<O>> {
+    return new Promise<ReplyOf<O>>((resolve, reject) => {
+      this.client.request(operation, params as Params, (error, data) =>
+        error ? reject(error) : resolve(data as ReplyOf<O>),
+      );
+    });
   }
 
   /**
    * USER_SRP_AUTH through the library (InitiateAuth with SRP_A, then the
    * PASSWORD_VERIFIER answer), normalised to InitiateAuth's answer.
    */
-  async authenticateSrp(
-    username: string,
-    password: string,
-  ): Promise<AuthResult> {
+  authenticateSrp(username: string, password: string): Promise<AuthReply> {
     const user = new CognitoUser({
       Username: username,
       Pool: this.pool,
       Storage: NO_STORAGE,
     });
     user.setAuthenticationFlowType('USER_SRP_AUTH');
-    const challenge = (name: string) => (): void =>
-      done({
-        ChallengeName: name,
-        Session: (user as unknown as { Session: string }).Session,
-      });
-    let done!: (result: AuthResult) => void;
-    try {
-      return await new Promise<AuthResult>((resolve, reject) => {
-        done = resolve;
-        user.authenticateUser(
-          new AuthenticationDetails({ Username: username, Password: password }),
-          {
-            onSuccess: (session) =>
-              resolve({
-                AuthenticationResult: {
-                  AccessToken: session.getAccessToken().getJwtToken(),
-                  IdToken: session.getIdToken().getJwtToken(),
-                  RefreshToken: session.getRefreshToken().getToken(),
-                },
-              }),
-            onFailure: reject,
-            newPasswordRequired: challenge('NEW_PASSWORD_REQUIRED'),
-            totpRequired: challenge('SOFTWARE_TOKEN_MFA'),
-            mfaRequired: challenge('SMS_MFA'),
-            mfaSetup: challenge('MFA_SETUP'),
-            selectMFAType: challenge('SELECT_MFA_TYPE'),
-            customChallenge: challenge('CUSTOM_CHALLENGE'),
-          },
-        );
-      });
-    } catch (error) {
-      throw mapCognitoError('login', error);
-    }
+    return new Promise<AuthReply>((resolve, reject) => {
+      const challenge = (name: string) => (): void =>
+        resolve({
+          ChallengeName: name,
+          Session: (user as unknown as { Session: string }).Session,
+        });
+      user.authenticateUser(
+        new AuthenticationDetails({ Username: username, Password: password }),
+        {
+          onSuccess: (session) =>
+            resolve({
+              AuthenticationResult: {
+                AccessToken: session.getAccessToken().getJwtToken(),
+                IdToken: session.getIdToken().getJwtToken(),
+                RefreshToken: session.getRefreshToken().getToken(),
+              },
+            }),
+          onFailure: reject,
+          newPasswordRequired: challenge('NEW_PASSWORD_REQUIRED'),
+          totpRequired: challenge('SOFTWARE_TOKEN_MFA'),
+          mfaRequired: challenge('SMS_MFA'),
+          mfaSetup: challenge('MFA_SETUP'),
+          selectMFAType: challenge('SELECT_MFA_TYPE'),
+          customChallenge: challenge('CUSTOM_CHALLENGE'),
+        },
+      );
+    });
   }
 
   /**

@@ -1,0 +1,92 @@
+import type {
+  ChallengeInput,
+  MfaPreference,
+  PasswordChange,
+  PasswordReset,
+  RefreshInput,
+  SignInResult,
+  SignUpInput,
+  SignUpResult,
+  SoftwareTokenCheck,
+  UserProfile,
+} from './cognito.types.js';
+
+/**
+ * The identity provider, in the app's words: one method per Cognito
+ * operation the app uses. It is also the DI token (UserPoolGateway is the
+ * implementation; tests give a fake). A failure rejects with the
+ * ApiException the API answers (each method maps Cognito's errors with its
+ * own table, gateway-errors.ts); no Cognito error name or wire field
+ * reaches the caller.
+ */
+export abstract class CognitoGateway {
+  /** SignUp; the pool sends the confirmation code. */
+  abstract signUp(input: SignUpInput): Promise<SignUpResult>;
+
+  /** ConfirmSignUp with the code sent by email. */
+  abstract confirmSignUp(email: string, code: string): Promise<void>;
+
+  /**
+   * ResendConfirmationCode. Resolves as well for the errors that would tell
+   * whether the account exists (account-enumeration.ts).
+   */
+  abstract resendConfirmationCode(email: string): Promise<void>;
+
+  /** Proves a password: USER_PASSWORD_AUTH, or SRP when the pool wants it. */
+  abstract passwordAuth(email: string, password: string): Promise<SignInResult>;
+
+  /** Answers NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA. */
+  abstract respondToChallenge(input: ChallengeInput): Promise<SignInResult>;
+
+  /** New access and ID tokens for a refresh token (REFRESH_TOKEN_AUTH). */
+  abstract refresh(input: RefreshInput): Promise<SignInResult>;
+
+  /** RevokeToken: the refresh token (and the tokens it gave) stop working. */
+  abstract revokeRefreshToken(refreshToken: string): Promise<void>;
+
+  /** GetUser: the account behind an access token. */
+  abstract getUser(accessToken: string): Promise<UserProfile>;
+
+  abstract changePassword(change: PasswordChange): Promise<void>;
+
+  /**
+   * ForgotPassword: the pool sends a reset code. Resolves as well for the
+   * errors that would tell whether the account exists.
+   */
+  abstract forgotPassword(email: string): Promise<void>;
+
+  /** ConfirmForgotPassword: the code, and the new password. */
+  abstract confirmForgotPassword(reset: PasswordReset): Promise<void>;
+
+  /** AssociateSoftwareToken: a new TOTP secret (base32) for the user. */
+  abstract associateSoftwareToken(accessToken: string): Promise<string>;
+
+  /** VerifySoftwareToken: true when the code proves the secret. */
+  abstract verifySoftwareToken(check: SoftwareTokenCheck): Promise<boolean>;
+
+  /** SetUserMFAPreference for TOTP. */
+  abstract setTotpPreference(
+    accessToken: string,
+    preference: MfaPreference,
+  ): Promise<void>;
+}
+
+export type GatewayMethod = keyof CognitoGateway;
+
+/** Every method of the gateway (fakes are built from it); the compiler keeps it complete. */
+export const GATEWAY_METHODS = Object.keys({
+  signUp: true,
+  confirmSignUp: true,
+  resendConfirmationCode: true,
+  passwordAuth: true,
+  respondToChallenge: true,
+  refresh: true,
+  revokeRefreshToken: true,
+  getUser: true,
+  changePassword: true,
+  forgotPassword: true,
+  confirmForgotPassword: true,
+  associateSoftwareToken: true,
+  verifySoftwareToken: true,
+  setTotpPreference: true,
+} satisfies Record<GatewayMethod, true>) as GatewayMethod[];

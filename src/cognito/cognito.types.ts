@@ -1,0 +1,99 @@
+/**
+ * What the gateway (CognitoGateway) takes and gives, in the app's words.
+ * Emails are the pool's usernames. No Cognito wire field appears here: those
+ * are in user-pool.wire.ts, read only by the gateway.
+ */
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface SignUpResult {
+  /** The new user's `sub`. */
+  userSub: string;
+  /** False until the code sent by email is confirmed. */
+  userConfirmed: boolean;
+  /** Where the code went, masked (e.g. a***@e***). */
+  codeDeliveryDestination?: string;
+}
+
+/** The tokens of a signed-in session, as Cognito issued them. */
+export interface SessionTokens {
+  accessToken: string;
+  idToken: string;
+  /** Not sent on refresh (the refresh token stays the same). */
+  refreshToken?: string;
+  /** Seconds; real Cognito says, the emulator and the SRP path do not. */
+  expiresIn?: number;
+}
+
+/** What proving a password, answering a challenge or refreshing gives. */
+export type SignInResult =
+  | { kind: 'tokens'; tokens: SessionTokens }
+  | {
+      kind: 'challenge';
+      /** e.g. NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA. */
+      challenge: string;
+      /** Opaque; goes back unchanged with the answer. */
+      session: string;
+    };
+
+/** The answer to a challenge a sign-in returned. */
+export type ChallengeAnswer =
+  | { challenge: 'NEW_PASSWORD_REQUIRED'; newPassword: string }
+  | { challenge: 'SOFTWARE_TOKEN_MFA'; code: string };
+
+export interface ChallengeInput {
+  email: string;
+  /** The session the challenge came with, exactly as given. */
+  session: string;
+  answer: ChallengeAnswer;
+}
+
+export interface RefreshInput {
+  refreshToken: string;
+  /** Needed only when the app client has a secret (its hash names the user). */
+  email?: string;
+}
+
+/** The signed-in user's account, from the pool (GetUser). */
+export interface UserProfile {
+  /** The pool's username (the `sub` when users sign in by email alias). */
+  username: string;
+  sub?: string;
+  email?: string;
+  name?: string;
+  emailVerified: boolean;
+  /** Every attribute the pool keeps, by name (custom ones too). */
+  attributes: Readonly<Record<string, string>>;
+  /** e.g. SOFTWARE_TOKEN_MFA, when the user has one. */
+  preferredMfa?: string;
+  /** The second factors set up for the user. */
+  mfaMethods: string[];
+}
+
+export interface PasswordChange {
+  accessToken: string;
+  previousPassword: string;
+  proposedPassword: string;
+}
+
+export interface PasswordReset {
+  email: string;
+  code: string;
+  newPassword: string;
+}
+
+export interface SoftwareTokenCheck {
+  accessToken: string;
+  code: string;
+  /** The name the pool keeps for this authenticator. */
+  deviceName: string;
+}
+
+export interface MfaPreference {
+  enabled: boolean;
+  preferred: boolean;
+}

@@ -1,0 +1,248 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ApiException } from '../common/errors/api-exception.js';
+import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
+import { CognitoPool } from './cognito-pool.js';
+import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
+import { CognitoGateway, type GatewayMethod } from './cognito.gateway.js';
+import type {
+  ChallengeInput,
+  MfaPreference,
+  PasswordChange,
+  PasswordReset,
+  RefreshInput,
+  SignInResult,
+  SignUpInput,
+  SignUpResult,
+  SoftwareTokenCheck,
+  UserProfile,
+} from './cognito.types.js';
+import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
+import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
+import { GATEWAY_ERRORS } from './gateway-errors.js';
+import { UserPoolClient } from './user-pool.client.js';
+import { profileOf, signInResultOf } from './user-pool.replies.js';
+import type {
+  AuthReply,
+  ReplyOf,
+  RequestOf,
+  UserPoolOperation,
+} from './user-pool.wire.js';
+
+/**
+ * The gateway over the pool's public (app client) API: each method builds
+ * the request, sends it through UserPoolClient, maps a failure with its own
+ * table and answers in the app's types. Calls that need server credentials
+ * (Admin*) get a client of their own beside UserPoolClient.
+ */
+@Injectable()
+export class UserPoolGateway extends CognitoGateway {
+  constructor(
+    private readonly userPool: UserPoolClient,
+    private readonly pool: CognitoPool,
+    @Inject(EMBEDDED_COGNITO)
+    private readonly embedded: EmbeddedCognito | null,
+  ) {
+    super();
+  }
+
+  async signUp({ email, password, name }: SignUpInput): Promise<SignUpResult> {
+    const reply = await this.send('signUp', 'SignUp', {
+      ClientId: this.userPool.clientId,
+      Username: email,
+      Password: password,
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'name', Value: name },
+      ],
+    });
+    return {
+      userSub: reply.UserSub,
+      userConfirmed: reply.UserConfirmed,
+      codeDeliveryDestination: reply.CodeDeliveryDetails?.Destination,
+    };
+  }
+
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    await this.send('confirmSignUp', 'ConfirmSignUp', {
+      ClientId: this.userPool.clientId,
+      Username: email,
+      ConfirmationCode: code,
+    });
+  }
+
+  /**
+   * cognito-local lacks the call (`Unsupported`): in embedded mode the
+   * stored sign-up code goes to the outbox again instead.
+   */
+  async resendConfirmationCode(email: string): Promise<void> {
+    try {
+      await this.userPool.send('ResendConfirmationCode', {
+        ClientId: this.userPool.clientId,
+        Username: email,
+      });
+    } catch (error) {
+      if (cognitoErrorName(error) === 'Unsupported' && this.embedded) {
+        await this.embedded.resendSignUpCode(email);
+        return;
+      }
+      this.rethrowUnlessHidden('resendConfirmationCode', error);
+    }
+  }
+
+  async passwordAuth(email: string, password: string): Promise<SignInResult> {
+    let reply: AuthReply;
+    try {
+      reply =
+        this.pool.authFlow === 'USER_SRP_AUTH'
+          ? await this.userPool.authenticateSrp(email, password)
+          : await this.userPool.send('InitiateAuth', {
+              AuthFlow: 'USER_PASSWORD_AUTH',
+              ClientId: this.userPool.clientId,
+              AuthParameters: { USERNAME: email, PASSWORD: password },
+            });
+    } catch (error) {
+      throw mapCognitoError(GATEWAY_ERRORS.passwordAuth, error);
+    }
+    return signInResultOf(reply);
+  }
+
+  async respondToChallenge({
+    email,
+    session,
+    answer,
+  }: ChallengeInput): Promise<SignInResult> {
+    const responses: Record<string, string> =
+      answer.challenge === 'NEW_PASSWORD_REQUIRED'
+        ? { NEW_PASSWORD: answer.newPassword }
+        : { SOFTWARE_TOKEN_MFA_CODE: answer.code };
+    const reply = await this.send(
+      'respondToChallenge',
+      'RespondToAuthChallenge',
+      {
+        ClientId: this.userPool.clientId,
+        ChallengeName: answer.challenge,
+        Session: session,
+        ChallengeResponses: { USERNAME: email, ...responses },
+      },
+    );
+    return signInResultOf(reply);
+  }
+
+  /** REFRESH_TOKEN_AUTH names no user, so its SECRET_HASH needs the email. */
+  async refresh({ refreshToken, email }: RefreshInput): Promise<SignInResult> {
+    const secretHash = email ? this.userPool.secretHash(email) : undefined;
+    if (this.userPool.hasSecret && !secretHash) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
+        'email is required: the app client has a secret, and SECRET_HASH needs the user',
+      ]);
+    }
+    const reply = await this.send('refresh', 'InitiateAuth', {
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: this.userPool.clientId,
+      AuthParameters: {
+        REFRESH_TOKEN: refreshToken,
+        ...(secretHash ? { SECRET_HASH: secretHash } : {}),
+      },
+    });
+    return signInResultOf(reply);
+  }
+
+  /** UserPoolClient adds the ClientSecret when there is one. */
+  async revokeRefreshToken(refreshToken: string): Promise<void> {
+    await this.send('revokeRefreshToken', 'RevokeToken', {
+      ClientId: this.userPool.clientId,
+      Token: refreshToken,
+    });
+  }
+
+  async getUser(accessToken: string): Promise<UserProfile> {
+    return profileOf(
+      await this.send('getUser', 'GetUser', { AccessToken: accessToken }),
+    );
+  }
+
+  async changePassword(change: PasswordChange): Promise<void> {
+    await this.send('changePassword', 'ChangePassword', {
+      AccessToken: change.accessToken,
+      PreviousPassword: change.previousPassword,
+      ProposedPassword: change.proposedPassword,
+    });
+  }
+
+  async forgotPassword(email: string): Promise<void> {
+    try {
+      await this.userPool.send('ForgotPassword', {
+        ClientId: this.userPool.clientId,
+        Username: email,
+      });
+    } catch (error) {
+      this.rethrowUnlessHidden('forgotPassword', error);
+    }
+  }
+
+  async confirmForgotPassword(reset: PasswordReset): Promise<void> {
+    await this.send('confirmForgotPassword', 'ConfirmForgotPassword', {
+      ClientId: this.userPool.clientId,
+      Username: reset.email,
+      ConfirmationCode: reset.code,
+      Password: reset.newPassword,
+    });
+  }
+
+  async associateSoftwareToken(accessToken: string): Promise<string> {
+    const { SecretCode } = await this.send(
+      'associateSoftwareToken',
+      'AssociateSoftwareToken',
+      { AccessToken: accessToken },
+    );
+    return SecretCode;
+  }
+
+  async verifySoftwareToken(check: SoftwareTokenCheck): Promise<boolean> {
+    const { Status } = await this.send(
+      'verifySoftwareToken',
+      'VerifySoftwareToken',
+      {
+        AccessToken: check.accessToken,
+        UserCode: check.code,
+        FriendlyDeviceName: check.deviceName,
+      },
+    );
+    return Status === 'SUCCESS';
+  }
+
+  async setTotpPreference(
+    accessToken: string,
+    preference: MfaPreference,
+  ): Promise<void> {
+    await this.send('setTotpPreference', 'SetUserMFAPreference', {
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: {
+        Enabled: preference.enabled,
+        PreferredMfa: preference.preferred,
+      },
+    });
+  }
+
+  /** Sends one operation; a failure rejects as the method's answer. */
+  private async send<O extends UserPoolOperation>(
+    method: GatewayMethod,
+    operation: O,
+    params: RequestOf<O>,
+  ): Promise<ReplyOf<O>> {
+    try {
+      return await this.userPool.send(operation, params);
+    } catch (error) {
+      throw mapCognitoError(GATEWAY_ERRORS[method], error);
+    }
+  }
+
+  /**
+   * Throws the method's answer, unless the error would tell whether the
+   * account exists: then the call resolves as a success.
+   */
+  private rethrowUnlessHidden(method: GatewayMethod, error: unknown): void {
+    if (ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) return;
+    throw mapCognitoError(GATEWAY_ERRORS[method], error);
+  }
+}
