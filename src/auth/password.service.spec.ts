@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import type { Mock } from 'vitest';
 import type { AuthConfig } from '../config/auth.config.js';
+import { loadConfig } from '../config/env.validation.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import {
   fakeCognitoGateway,
@@ -13,12 +14,8 @@ import { PasswordService } from './password.service.js';
 
 const EMAIL = 'ash@example.com';
 
-const AUTH_CONFIG: AuthConfig = {
-  clockSkewSeconds: 5,
-  jwksTimeoutMs: 3000,
-  jwksRefetchCooldownMs: 10_000,
-  failureMinMs: 0,
-};
+/** The app's defaults, with no failure delay (a spec of its own checks it). */
+const AUTH_CONFIG: AuthConfig = loadConfig({ AUTH_FAILURE_MIN_MS: '0' }).auth;
 
 function servicesWith(gateway: FakeCognitoGateway): {
   passwords: PasswordService;

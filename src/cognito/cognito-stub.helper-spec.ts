@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { CognitoConfig } from '../config/cognito.config.js';
-import type { AuthFlow } from '../config/env.validation.js';
+import { loadConfig, type AuthFlow } from '../config/env.validation.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import type { CognitoPool } from './cognito-pool.js';
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
@@ -50,17 +50,12 @@ export function connectionOf(
 export function configOf(
   overrides: Partial<CognitoConfig> = {},
 ): CognitoConfig {
-  return {
-    userPoolId: 'us-east-1_Test',
-    clientId: CLIENT_ID,
-    clientSecret: undefined,
-    authority: undefined,
-    endpoint: ENDPOINT,
-    authFlow: 'USER_PASSWORD_AUTH',
-    timeoutMs: 5000,
-    localDir: '.cognito-local',
-    ...overrides,
-  };
+  const defaults = loadConfig({
+    AWS_COGNITO_USER_POOL_ID: 'us-east-1_Test',
+    AWS_COGNITO_CLIENT_ID: CLIENT_ID,
+    AWS_COGNITO_ENDPOINT: ENDPOINT,
+  }).cognito;
+  return { ...defaults, ...overrides };
 }
 
 export function clientOf(
