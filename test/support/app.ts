@@ -123,15 +123,18 @@ async function withOverrides<T>(
   if (overrides.length === 0) return create();
   const { InstanceLoader } =
     await import('@nestjs/core/injector/instance-loader.js');
+  // Called below with apply(this): the loader it belongs to.
+  // oxlint-disable-next-line typescript/unbound-method
   const original = InstanceLoader.prototype.createInstancesOfDependencies;
   const spy = vi
     .spyOn(InstanceLoader.prototype, 'createInstancesOfDependencies')
-    .mockImplementation(function (this: InstanceLoader, ...args) {
-      const container = (
-        this as unknown as {
-          container: { replace(token: unknown, options: object): void };
-        }
-      ).container;
+    .mockImplementation(function (
+      this: InstanceType<typeof InstanceLoader>,
+      ...args
+    ) {
+      const { container } = this as unknown as {
+        container: { replace(token: unknown, options: object): void };
+      };
       for (const { provide, ...replacement } of overrides) {
         container.replace(provide, { ...replacement, isProvider: true });
       }

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { PASSWORD } from '../users.js';
 import { WHITESPACE, anyString, base64urlSegment, oddCasing } from './text.js';
 
 /** Values for the fields of the API's bodies, by kind. */
