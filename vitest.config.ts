@@ -11,7 +11,8 @@ import { defineConfig } from 'vitest/config';
  * emulator round trips, shutdown deadlines), not on the CPU: files run side
  * by side, more of them than there are cores. The specs that measure time
  * (enumeration: the failure floor; shutdown: drain deadlines; outage:
- * timeouts) run afterwards, alone, so that no neighbour skews them.
+ * timeouts) run afterwards, among themselves, so that no busy neighbour
+ * skews them.
  */
 const TIMED = [
   'test/enumeration.e2e-spec.ts',
@@ -58,7 +59,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 1 },
-          maxWorkers: 1,
+          // Side by side with each other only: they wait, they barely compute.
+          maxWorkers: 3,
         },
       },
     ],

@@ -169,7 +169,7 @@ describe('auth route failures (embedded Cognito)', () => {
       expect(unknown.body.message).toBe(wrongCode.body.message);
     });
 
-    it('answers a 400 (not a 5xx) when the account is already confirmed', async () => {
+    it('answers 400 CODE_EXPIRED when the account is already confirmed (the emulator has dropped the code)', async () => {
       const email = newEmail('twice');
       expect((await register(email)).status).toBe(201);
       const code = await lastCode(http, email, 'SignUp');
