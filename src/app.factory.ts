@@ -22,7 +22,8 @@ import {
 import { loadAppConfig } from './config/env.validation.js';
 
 export const API_PREFIX = 'api/v1';
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** An incoming X-Request-Id the app keeps as sent (else it makes one). */
+export const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Headers a browser client may read across origins. */
 const EXPOSED_HEADERS = ['X-Request-Id', 'X-Total-Count', 'Retry-After'];
 

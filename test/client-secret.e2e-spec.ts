@@ -1,21 +1,19 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  EmbeddedCognito,
-  type EmbeddedPool,
-} from '../src/cognito/emulator/embedded-cognito.js';
-import type { OutboxMessage } from '../src/cognito/emulator/outbox.js';
-import { startApp, type TestApp } from './support/app.js';
+import { startApp, useApp } from './support/app.js';
+import { useExternalEmulator } from './support/external-emulator.js';
 import {
   createAppClient,
   type CreatedClient,
 } from './support/cognito-admin.js';
 import { decodeJwt } from './support/forge.js';
 import { Http, expectError } from './support/http.js';
-import { PASSWORD, newEmail, type Tokens } from './support/users.js';
+import {
+  PASSWORD,
+  confirmedUser as registerAndConfirm,
+  newEmail,
+  type Tokens,
+} from './support/users.js';
 
 /**
  * An app client WITH a secret: the app must send SECRET_HASH (or, for
@@ -80,16 +78,11 @@ async function recordingProxy(
 }
 
 describe('an app client with a secret (cognito-local run beside the app)', () => {
-  let dataDir: string;
-  let emulator: EmbeddedCognito;
-  let pool: EmbeddedPool;
+  const external = useExternalEmulator();
   let client: CreatedClient;
-  const sent: OutboxMessage[] = [];
   const calls: Recorded[] = [];
   let proxy: Server;
   let proxyUrl: string;
-  let server: TestApp;
-  let http: Http;
 
   const hash = (secret: string, username: string): string =>
     createHmac('sha256', secret)
@@ -109,71 +102,56 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
 
   /** Register + confirm (code from the emulator's sender) through `on`. */
   const confirmedUser = async (on: Http, email: string): Promise<void> => {
-    const registered = await on.post('/api/v1/auth/register', {
+    await registerAndConfirm(on, email, PASSWORD, {
       name: 'Erika',
-      email,
-      password: PASSWORD,
+      codeOf: (address) => external.codeFor(address),
     });
-    expect(registered.status).toBe(201);
-    const code = sent.filter((m) => m.email === email).at(-1)?.code;
-    expect(code).toMatch(/^\d{6}$/);
-    const confirmed = await on.post('/api/v1/auth/confirm-registration', {
-      email,
-      code,
-    });
-    expect(confirmed.status).toBe(200);
   };
 
   const awsEnv = (
     clientSecret: string | undefined,
-    endpoint = pool.endpoint,
-  ): Record<string, string | undefined> => ({
-    AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
-    AWS_COGNITO_CLIENT_ID: client.ClientId,
-    AWS_COGNITO_CLIENT_SECRET: clientSecret,
-    AWS_COGNITO_ENDPOINT: endpoint,
-    // The tokens' issuer is the emulator's own address, not the proxy's.
-    AWS_COGNITO_AUTHORITY: `${pool.endpoint}/${pool.userPoolId}`,
-  });
+    endpoint = external.pool.endpoint,
+  ): Record<string, string | undefined> =>
+    external.awsEnv({
+      AWS_COGNITO_CLIENT_ID: client.ClientId,
+      AWS_COGNITO_CLIENT_SECRET: clientSecret,
+      AWS_COGNITO_ENDPOINT: endpoint,
+      // The tokens' issuer is the emulator's own address, not the proxy's.
+      AWS_COGNITO_AUTHORITY: `${external.pool.endpoint}/${external.pool.userPoolId}`,
+    });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-secret-'));
-    emulator = new EmbeddedCognito(
-      dataDir,
-      (message) => sent.push(message),
-      process.env.PATH,
+    client = await createAppClient(
+      external.pool.endpoint,
+      external.pool.userPoolId,
+      {
+        name: 'with-secret',
+        generateSecret: true,
+      },
     );
-    pool = await emulator.start();
-    client = await createAppClient(pool.endpoint, pool.userPoolId, {
-      name: 'with-secret',
-      generateSecret: true,
-    });
     ({ url: proxyUrl, server: proxy } = await recordingProxy(
-      pool.endpoint,
+      external.pool.endpoint,
       calls,
     ));
-    server = await startApp(awsEnv(client.ClientSecret, proxyUrl));
-    http = new Http(server.url);
   });
 
   afterAll(async () => {
-    await server?.close();
     await new Promise<void>((done) =>
       proxy ? proxy.close(() => done()) : done(),
     );
-    await emulator?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
+
+  const app = useApp(() => awsEnv(client.ClientSecret, proxyUrl));
 
   it('has a client secret from CreateUserPoolClient, and the app runs in aws mode with it', () => {
     expect(client.ClientSecret).toEqual(expect.any(String));
     expect(client.ClientSecret!.length).toBeGreaterThan(0);
-    expect(server.connection).toMatchObject({
+    expect(app.server.connection).toMatchObject({
       mode: 'aws',
-      userPoolId: pool.userPoolId,
+      userPoolId: external.pool.userPoolId,
       clientId: client.ClientId,
       clientSecret: client.ClientSecret,
-      issuer: `${pool.endpoint}/${pool.userPoolId}`,
+      issuer: `${external.pool.endpoint}/${external.pool.userPoolId}`,
     });
   });
 
@@ -182,7 +160,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
     let tokens: Tokens;
 
     it('registers (SignUp with SecretHash of the email) and confirms (ConfirmSignUp with SecretHash)', async () => {
-      await confirmedUser(http, email);
+      await confirmedUser(app.http, email);
       const secret = client.ClientSecret!;
       expect(lastCall('SignUp').body).toMatchObject({
         ClientId: client.ClientId,
@@ -196,7 +174,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
     });
 
     it('logs in (InitiateAuth with SECRET_HASH) and the tokens work on the guarded route', async () => {
-      const answer = await http.post<Tokens>('/api/v1/auth/login', {
+      const answer = await app.http.post<Tokens>('/api/v1/auth/login', {
         email,
         password: PASSWORD,
       });
@@ -213,12 +191,13 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
         SECRET_HASH: hash(client.ClientSecret!, email),
       });
       expect(
-        (await http.get('/api/v1/pokemons?limit=1', tokens.accessToken)).status,
+        (await app.http.get('/api/v1/pokemons?limit=1', tokens.accessToken))
+          .status,
       ).toBe(200);
     });
 
     it('refreshes with {refreshToken, email}: 200, REFRESH_TOKEN_AUTH with SECRET_HASH', async () => {
-      const answer = await http.post('/api/v1/auth/refresh', {
+      const answer = await app.http.post('/api/v1/auth/refresh', {
         refreshToken: tokens.refreshToken,
         email,
       });
@@ -230,8 +209,12 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
         tokenType: 'Bearer',
       });
       expect(
-        (await http.get('/api/v1/pokemons?limit=1', answer.body.accessToken))
-          .status,
+        (
+          await app.http.get(
+            '/api/v1/pokemons?limit=1',
+            answer.body.accessToken,
+          )
+        ).status,
       ).toBe(200);
       expect(
         lastCall('InitiateAuth', 'REFRESH_TOKEN_AUTH').body.AuthParameters,
@@ -243,7 +226,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
 
     it('refuses a refresh WITHOUT email: 400 VALIDATION_FAILED naming email, and asks nothing of Cognito', async () => {
       const before = calls.length;
-      const answer = await http.post('/api/v1/auth/refresh', {
+      const answer = await app.http.post('/api/v1/auth/refresh', {
         refreshToken: tokens.refreshToken,
       });
       expectError(answer, 400, 'VALIDATION_FAILED');
@@ -252,7 +235,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
     });
 
     it('logs out: 204 (RevokeToken with the client secret), after which the refresh token and the access token are refused', async () => {
-      const answer = await http.post(
+      const answer = await app.http.post(
         '/api/v1/auth/logout',
         { refreshToken: tokens.refreshToken },
         tokens.accessToken,
@@ -264,7 +247,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
         ClientSecret: client.ClientSecret,
       });
       expectError(
-        await http.post('/api/v1/auth/refresh', {
+        await app.http.post('/api/v1/auth/refresh', {
           refreshToken: tokens.refreshToken,
           email,
         }),
@@ -272,7 +255,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
         'UNAUTHORIZED',
       );
       expectError(
-        await http.get('/api/v1/pokemons?limit=1', tokens.accessToken),
+        await app.http.get('/api/v1/pokemons?limit=1', tokens.accessToken),
         401,
         'UNAUTHORIZED',
       );

@@ -55,8 +55,4 @@ describe('configuration at boot', () => {
       );
     });
   });
-
-  afterAll(() => {
-    process.env.NODE_ENV = 'test';
-  });
 });

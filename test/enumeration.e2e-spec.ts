@@ -67,14 +67,6 @@ describe('account enumeration (embedded Cognito)', () => {
 
   afterAll(async () => {
     await server?.close();
-    for (const name of [
-      'AUTH_FAILURE_MIN_MS',
-      'RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL',
-      'RATE_LIMIT_REQUESTS_PER_EMAIL',
-      'RATE_LIMIT_IP_PER_MINUTE',
-    ]) {
-      delete process.env[name];
-    }
   });
 
   describe('login', () => {

@@ -56,8 +56,6 @@ interface Sent {
   requestId: string;
 }
 
-const LOG_VARIABLES = ['LOG_LEVEL', 'LOG_FORMAT'];
-
 describe('logs (LOG_LEVEL=info, LOG_FORMAT=json)', () => {
   let server: TestApp;
   let raw: Http;
@@ -288,7 +286,6 @@ describe('logs (LOG_LEVEL=info, LOG_FORMAT=json)', () => {
 
   afterAll(async () => {
     await server?.close();
-    for (const name of LOG_VARIABLES) delete process.env[name];
   });
 
   /** The latest code of this kind, read through the dev outbox (a logged request too). */

@@ -1,15 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  EmbeddedCognito,
-  type EmbeddedPool,
-} from '../src/cognito/emulator/embedded-cognito.js';
-import type { OutboxMessage } from '../src/cognito/emulator/outbox.js';
-import { startApp, type TestApp } from './support/app.js';
-import { Http, expectError, type Answer } from './support/http.js';
+import { useApp } from './support/app.js';
+import { useExternalEmulator } from './support/external-emulator.js';
+import { expectError, type Answer } from './support/http.js';
 import { timed, waitFor } from './support/timing.js';
-import { PASSWORD, newEmail, type Tokens } from './support/users.js';
+import {
+  PASSWORD,
+  confirmedUser,
+  newEmail,
+  type Tokens,
+} from './support/users.js';
 
 /**
  * Cognito goes away under a running app, and comes back. The app runs in
@@ -27,12 +25,13 @@ const HEALTH_WITHIN_MS = 3500;
 const RECOVERY_WITHIN_MS = 10_000;
 
 describe('Cognito outage under a running app (aws mode, an emulator the test controls)', () => {
-  let dataDir: string;
-  let emulator: EmbeddedCognito;
-  let pool: EmbeddedPool;
-  const sent: OutboxMessage[] = [];
-  let server: TestApp;
-  let http: Http;
+  const external = useExternalEmulator();
+  const app = useApp(() =>
+    external.awsEnv({
+      COGNITO_TIMEOUT_MS: String(COGNITO_TIMEOUT_MS),
+      JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+    }),
+  );
   let frozenPid: number | undefined;
 
   const email = newEmail('outage');
@@ -42,7 +41,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
   let unusedForStop: Tokens;
 
   const login = (password = PASSWORD): Promise<Answer> =>
-    http.post('/api/v1/auth/login', { email, password });
+    app.http.post('/api/v1/auth/login', { email, password });
 
   /** An IDP_UNAVAILABLE answer, fast enough; answers the time it took. */
   async function expectUnavailable(
@@ -58,24 +57,6 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     return ms;
   }
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-outage-'));
-    emulator = new EmbeddedCognito(
-      dataDir,
-      (message) => sent.push(message),
-      process.env.PATH,
-    );
-    pool = await emulator.start();
-    server = await startApp({
-      AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
-      AWS_COGNITO_CLIENT_ID: pool.clientId,
-      AWS_COGNITO_ENDPOINT: pool.endpoint,
-      COGNITO_TIMEOUT_MS: String(COGNITO_TIMEOUT_MS),
-      JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
-    });
-    http = new Http(server.url);
-  });
-
   afterAll(async () => {
     // Never leave a frozen child behind, whatever failed.
     if (frozenPid) {
@@ -85,35 +66,14 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
         // already gone
       }
     }
-    await server?.close();
-    await emulator?.stop();
-    for (const name of [
-      'AWS_COGNITO_USER_POOL_ID',
-      'AWS_COGNITO_CLIENT_ID',
-      'AWS_COGNITO_ENDPOINT',
-      'COGNITO_TIMEOUT_MS',
-      'JWKS_TIMEOUT_MS',
-    ]) {
-      delete process.env[name];
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   describe('while Cognito is up', () => {
     it('registers, confirms and logs in', async () => {
-      const registered = await http.post('/api/v1/auth/register', {
+      await confirmedUser(app.http, email, PASSWORD, {
         name: 'Misty',
-        email,
-        password: PASSWORD,
+        codeOf: (address) => external.codeFor(address),
       });
-      expect(registered.status).toBe(201);
-      const code = sent.filter((m) => m.email === email).at(-1)?.code;
-      expect(code).toMatch(/^\d{6}$/);
-      const confirmed = await http.post('/api/v1/auth/confirm-registration', {
-        email,
-        code,
-      });
-      expect(confirmed.status).toBe(200);
 
       const answers = [await login(), await login(), await login()];
       for (const answer of answers) expect(answer.status).toBe(200);
@@ -125,19 +85,19 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     });
 
     it('serves GET /api/v1/pokemons with the access token (200), and /health 200', async () => {
-      const answer = await http.get(
+      const answer = await app.http.get(
         '/api/v1/pokemons?limit=2',
         used.accessToken,
       );
       expect(answer.status).toBe(200);
       expect(answer.body).toHaveLength(2);
-      expect((await http.get('/health')).status).toBe(200);
+      expect((await app.http.get('/health')).status).toBe(200);
     });
   });
 
   describe('while Cognito hangs (the emulator frozen with SIGSTOP)', () => {
     beforeAll(() => {
-      frozenPid = emulator.pid;
+      frozenPid = external.emulator.pid;
       expect(frozenPid).toEqual(expect.any(Number));
       process.kill(frozenPid!, 'SIGSTOP');
     });
@@ -151,7 +111,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
     it('answers POST /refresh with 503 IDP_UNAVAILABLE in time', async () => {
       await expectUnavailable('refresh, Cognito frozen', () =>
-        http.post('/api/v1/auth/refresh', {
+        app.http.post('/api/v1/auth/refresh', {
           refreshToken: used.refreshToken,
         }),
       );
@@ -159,7 +119,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
     it('still serves GET /api/v1/pokemons with the token already seen (200)', async () => {
       const { result, ms } = await timed(() =>
-        http.get('/api/v1/pokemons?limit=1', used.accessToken),
+        app.http.get('/api/v1/pokemons?limit=1', used.accessToken),
       );
       expect(result.status).toBe(200);
       expect(ms).toBeLessThan(500);
@@ -167,14 +127,14 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
     it('still serves a NEW valid token obtained before the outage (keys cached, signature checked locally)', async () => {
       const { result, ms } = await timed(() =>
-        http.get('/api/v1/pokemons?limit=1', unusedForFreeze.accessToken),
+        app.http.get('/api/v1/pokemons?limit=1', unusedForFreeze.accessToken),
       );
       expect(result.status).toBe(200);
       expect(ms).toBeLessThan(500);
     });
 
     it('answers GET /health with 503 IDP_UNAVAILABLE naming jwks and cognito, in bounded time', async () => {
-      const { result, ms } = await timed(() => http.get('/health'));
+      const { result, ms } = await timed(() => app.http.get('/health'));
       console.log(
         `[outage] /health, Cognito frozen: ${result.status} in ${ms.toFixed(0)} ms`,
       );
@@ -200,7 +160,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
   describe('while Cognito is down (the emulator stopped: connections refused)', () => {
     beforeAll(async () => {
-      await emulator.stop();
+      await external.emulator.stop();
     });
 
     it(`answers POST /login with 503 IDP_UNAVAILABLE within ${UNAVAILABLE_WITHIN_MS} ms`, async () => {
@@ -215,7 +175,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
     it('answers POST /register with 503 IDP_UNAVAILABLE', async () => {
       await expectUnavailable('register, Cognito stopped', () =>
-        http.post('/api/v1/auth/register', {
+        app.http.post('/api/v1/auth/register', {
           name: 'Brock',
           email: newEmail('during-outage'),
           password: PASSWORD,
@@ -225,7 +185,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
     it('answers POST /refresh with 503 IDP_UNAVAILABLE', async () => {
       await expectUnavailable('refresh, Cognito stopped', () =>
-        http.post('/api/v1/auth/refresh', {
+        app.http.post('/api/v1/auth/refresh', {
           refreshToken: used.refreshToken,
         }),
       );
@@ -233,12 +193,12 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
 
     it('answers GET /auth/me (which asks Cognito) with 503 IDP_UNAVAILABLE, not 401', async () => {
       await expectUnavailable('me, Cognito stopped', () =>
-        http.get('/api/v1/auth/me', used.accessToken),
+        app.http.get('/api/v1/auth/me', used.accessToken),
       );
     });
 
     it('still serves GET /api/v1/pokemons with the token already seen (200)', async () => {
-      const answer = await http.get(
+      const answer = await app.http.get(
         '/api/v1/pokemons?limit=1',
         used.accessToken,
       );
@@ -246,19 +206,22 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     });
 
     it('still serves a NEW valid token obtained before the outage and never used (200)', async () => {
-      const answer = await http.get(
+      const answer = await app.http.get(
         '/api/v1/pokemons/pikachu',
         unusedForStop.accessToken,
       );
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ id: 25, name: 'Pikachu' });
       // And its ID token, verified the same way.
-      const byId = await http.get('/api/v1/pokemons/1', unusedForStop.idToken);
+      const byId = await app.http.get(
+        '/api/v1/pokemons/1',
+        unusedForStop.idToken,
+      );
       expect(byId.status).toBe(200);
     });
 
     it('answers GET /health with 503 IDP_UNAVAILABLE, its message naming jwks and cognito', async () => {
-      const { result, ms } = await timed(() => http.get('/health'));
+      const { result, ms } = await timed(() => app.http.get('/health'));
       console.log(
         `[outage] /health, Cognito stopped: ${result.status} in ${ms.toFixed(0)} ms`,
       );
@@ -269,9 +232,9 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     });
 
     it('keeps the process up: further requests are answered', async () => {
-      expectError(await http.get('/api/v1/pokemons'), 401, 'UNAUTHORIZED');
+      expectError(await app.http.get('/api/v1/pokemons'), 401, 'UNAUTHORIZED');
       expect(
-        (await http.get('/api/v1/pokemons/1', used.accessToken)).status,
+        (await app.http.get('/api/v1/pokemons/1', used.accessToken)).status,
       ).toBe(200);
       await expectUnavailable('login again, Cognito stopped', () => login());
     });
@@ -281,10 +244,10 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     let restartedAt: number;
 
     beforeAll(async () => {
-      const again = await emulator.start();
+      const again = await external.emulator.start();
       restartedAt = performance.now();
-      expect(again.endpoint).toBe(pool.endpoint);
-      expect(again.userPoolId).toBe(pool.userPoolId);
+      expect(again.endpoint).toBe(external.pool.endpoint);
+      expect(again.userPoolId).toBe(external.pool.userPoolId);
     });
 
     it(`logs in again (200) within ${RECOVERY_WITHIN_MS} ms, without restarting the app`, async () => {
@@ -300,7 +263,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
         `[outage] login 200 again ${(performance.now() - restartedAt).toFixed(0)} ms after the emulator restarted`,
       );
       expect(answer.body).toMatchObject({ tokenType: 'Bearer' });
-      const fresh = await http.get(
+      const fresh = await app.http.get(
         '/api/v1/pokemons?limit=1',
         answer.body.accessToken,
       );
@@ -311,7 +274,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
       const answer = await waitFor(
         '/health after restart',
         async () => {
-          const probe = await http.get('/health');
+          const probe = await app.http.get('/health');
           return probe.status === 200 ? probe : undefined;
         },
         { timeoutMs: RECOVERY_WITHIN_MS, intervalMs: 100 },
@@ -326,7 +289,7 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     });
 
     it('refreshes with the refresh token issued before the outage', async () => {
-      const answer = await http.post('/api/v1/auth/refresh', {
+      const answer = await app.http.post('/api/v1/auth/refresh', {
         refreshToken: used.refreshToken,
       });
       expect(answer.status).toBe(200);

@@ -35,10 +35,6 @@ function limits(overrides: Limits): Record<string, string | undefined> {
   };
 }
 
-afterAll(() => {
-  for (const name of LIMIT_VARIABLES) delete process.env[name];
-});
-
 const WRONG = 'Wr0ng-Passw0rd!';
 const NEW_PASSWORD = 'N3w-Passw0rd!';
 

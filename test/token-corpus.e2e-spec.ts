@@ -450,13 +450,11 @@ describe('the bad-token corpus (embedded Cognito)', () => {
   describe('refusals: 401 UNAUTHORIZED in the error shape, never a 5xx', () => {
     it.each(REFUSED)('%s -> 401', async (_name, make) => {
       const answer = await get(make(c));
-      expect(answer.status).toBeLessThan(500);
       expectError(answer, 401, 'UNAUTHORIZED');
     });
 
     it.each(BAD_HEADERS)('Authorization: %s -> 401', async (_name, value) => {
       const answer = await http.get(PATH, undefined, { authorization: value });
-      expect(answer.status).toBeLessThan(500);
       expectError(answer, 401, 'UNAUTHORIZED');
     });
   });

@@ -5,6 +5,8 @@ import type { CognitoPool } from '../../src/cognito/cognito-pool.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { snapshotEnv } from './env.js';
+import { Http } from './http.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -15,6 +17,28 @@ export interface TestApp {
   /** The emulator's data folder (embedded mode). */
   dataDir: string;
   close(): Promise<void>;
+}
+
+/** A provider replaced by DI token, as Test.overrideProvider would. */
+export type ProviderOverride = { provide: unknown } & (
+  | { useValue: unknown }
+  | { useFactory: (...args: never[]) => unknown; inject?: unknown[] }
+);
+
+export interface StartOptions {
+  dataDir?: string;
+  /**
+   * Builds a root module around AppModule (e.g. to add a test controller).
+   * Called after the module graph is reset: import app code inside it.
+   */
+  module?: () => Promise<Type<unknown>>;
+  /** Where the app's log lines go (passed to createApp); none: its default. */
+  logDestination?: DestinationStream;
+  /**
+   * Providers to replace by DI token. Called after the module graph is
+   * reset, so the tokens it imports are the app's own.
+   */
+  overrides?: () => Promise<ProviderOverride[]>;
 }
 
 const COGNITO_VARIABLES = [
@@ -33,16 +57,21 @@ const COGNITO_VARIABLES = [
  */
 export async function startApp(
   env: Record<string, string | undefined> = {},
-  options: {
-    dataDir?: string;
-    /**
-     * Builds a root module around AppModule (e.g. to add a test controller).
-     * Called after the module graph is reset: import app code inside it.
-     */
-    module?: () => Promise<Type<unknown>>;
-    /** Where the app's log lines go (passed to createApp); none: its default. */
-    logDestination?: DestinationStream;
-  } = {},
+  options: StartOptions = {},
+): Promise<TestApp> {
+  const restoreEnv = snapshotEnv();
+  try {
+    return await boot(env, options, restoreEnv);
+  } catch (error) {
+    restoreEnv();
+    throw error;
+  }
+}
+
+async function boot(
+  env: Record<string, string | undefined>,
+  options: StartOptions,
+  restoreEnv: () => void,
 ): Promise<TestApp> {
   const dataDir =
     options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
@@ -58,10 +87,10 @@ export async function startApp(
   const { CognitoPool: token } =
     await import('../../src/cognito/cognito-pool.js');
   const module = options.module ? await options.module() : undefined;
-  const app = await createApp({
-    module,
-    logDestination: options.logDestination,
-  });
+  const overrides = options.overrides ? await options.overrides() : [];
+  const app = await withOverrides(overrides, () =>
+    createApp({ module, logDestination: options.logDestination }),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -71,8 +100,93 @@ export async function startApp(
     connection: app.get(token),
     dataDir,
     close: async () => {
-      await app.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      try {
+        await app.close();
+        if (!options.dataDir)
+          await rm(dataDir, { recursive: true, force: true });
+      } finally {
+        restoreEnv();
+      }
+    },
+  };
+}
+
+/**
+ * Runs `create` (which builds a Nest app) with `overrides` in place: once the
+ * modules are scanned and before any provider is built, each token is
+ * replaced in every module, as @nestjs/testing's overrideProvider does.
+ */
+async function withOverrides<T>(
+  overrides: ProviderOverride[],
+  create: () => Promise<T>,
+): Promise<T> {
+  if (overrides.length === 0) return create();
+  const { InstanceLoader } =
+    await import('@nestjs/core/injector/instance-loader.js');
+  // Called below with apply(this): the loader it belongs to.
+  // oxlint-disable-next-line typescript/unbound-method
+  const original = InstanceLoader.prototype.createInstancesOfDependencies;
+  const spy = vi
+    .spyOn(InstanceLoader.prototype, 'createInstancesOfDependencies')
+    .mockImplementation(function (
+      this: InstanceType<typeof InstanceLoader>,
+      ...args
+    ) {
+      const { container } = this as unknown as {
+        container: { replace(token: unknown, options: object): void };
+      };
+      for (const { provide, ...replacement } of overrides) {
+        container.replace(provide, { ...replacement, isProvider: true });
+      }
+      return original.apply(this, args);
+    });
+  try {
+    return await create();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+export interface UsedApp {
+  /** Set once beforeAll has run. */
+  readonly server: TestApp;
+  readonly http: Http;
+  readonly url: string;
+}
+
+/**
+ * startApp in beforeAll, close in afterAll (which also puts process.env
+ * back as it was). `env` may be a function, read in beforeAll (e.g. from an
+ * emulator started by an earlier hook).
+ */
+export function useApp(
+  env:
+    | Record<string, string | undefined>
+    | (() => Record<string, string | undefined>) = {},
+  options: StartOptions = {},
+): UsedApp {
+  let server: TestApp | undefined;
+  let http: Http | undefined;
+  beforeAll(async () => {
+    server = await startApp(typeof env === 'function' ? env() : env, options);
+    http = new Http(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useApp: the app is not up yet');
+    return value;
+  };
+  return {
+    get server() {
+      return ready(server);
+    },
+    get http() {
+      return ready(http);
+    },
+    get url() {
+      return ready(server).url;
     },
   };
 }

@@ -82,5 +82,6 @@ export function expectError(
     'statusCode',
   ]);
   expect(answer.body.statusCode).toBe(status);
+  expect(answer.body.requestId).toEqual(expect.stringMatching(/^\S+$/));
   expect(answer.body.requestId).toBe(answer.headers.get('x-request-id'));
 }

@@ -22,19 +22,30 @@ export async function lastCode(
   return messages[messages.length - 1].code;
 }
 
-/** Register + confirm through the API; returns the email. */
+/** Where a test reads the sign-up code the pool sent to an address. */
+export type CodeSource = (email: string) => Promise<string>;
+
+/**
+ * Register + confirm through the API; returns the email. The code comes from
+ * the dev outbox (embedded emulator) unless `codeOf` reads it elsewhere (an
+ * emulator the test started: ExternalEmulator.codeFor).
+ */
 export async function confirmedUser(
   http: Http,
   email = newEmail(),
   password = PASSWORD,
+  {
+    name = 'Ash',
+    codeOf = (address: string) => lastCode(http, address, 'SignUp'),
+  }: { name?: string; codeOf?: CodeSource } = {},
 ): Promise<string> {
   const registered = await http.post('/api/v1/auth/register', {
-    name: 'Ash',
+    name,
     email,
     password,
   });
   expect(registered.status).toBe(201);
-  const code = await lastCode(http, email, 'SignUp');
+  const code = await codeOf(email);
   const confirmed = await http.post('/api/v1/auth/confirm-registration', {
     email,
     code,

@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth-user.js';
 import { Public } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { rejectionOf } from '../../../test/support/rejection.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
 
@@ -92,16 +93,6 @@ function passportVerifies(verified: AuthUser) {
       context.switchToHttp().getRequest<FakeRequest>().user = verified;
       return Promise.resolve(true);
     });
-}
-
-async function rejectionOf(run: () => unknown): Promise<ApiException> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiException);
-    return error as ApiException;
-  }
-  throw new Error('expected the guard to refuse');
 }
 
 afterEach(() => {

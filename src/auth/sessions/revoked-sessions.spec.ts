@@ -1,5 +1,6 @@
 import type { AuthUser } from '../auth-user.js';
 import { RevokedSessions } from './revoked-sessions.js';
+import { useFakeClock } from '../../../test/support/clock.js';
 
 const AUTH_TIME = 1_900_000_000;
 const START_MS = Date.UTC(2030, 0, 1);
@@ -42,25 +43,6 @@ function otherSession(overrides: Partial<AuthUser> = {}): AuthUser {
     authTime: AUTH_TIME + 600,
     ...overrides,
   });
-}
-
-/**
- * Fake timers whose clock lru-cache also reads: it keeps the `performance`
- * object it found at load, which vi.useFakeTimers() replaces rather than
- * patches; so `performance` is left real and its `now` follows the fake Date.
- */
-function useFakeClock(): void {
-  vi.useFakeTimers({
-    toFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'Date',
-    ],
-  });
-  vi.setSystemTime(START_MS);
-  vi.spyOn(performance, 'now').mockImplementation(() => Date.now());
 }
 
 afterEach(() => {
@@ -165,7 +147,7 @@ describe('RevokedSessions', () => {
   });
 
   it('forgets a revocation once no token of the session can still be alive (24 h)', () => {
-    useFakeClock();
+    useFakeClock(START_MS);
     const revoked = new RevokedSessions();
     revoked.revoke(access());
     vi.advanceTimersByTime(SESSION_TTL_MS - 1000);

@@ -1,23 +1,26 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
 /** The stable machine codes of the error contract (see README, "Errors"). */
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'PASSWORD_POLICY'
-  | 'CODE_MISMATCH'
-  | 'CODE_EXPIRED'
-  | 'INVALID_CREDENTIALS'
-  | 'UNAUTHORIZED'
-  | 'USER_NOT_CONFIRMED'
-  | 'PASSWORD_RESET_REQUIRED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'USER_EXISTS'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'TOO_MANY_REQUESTS'
-  | 'IDP_UNAVAILABLE'
-  | 'INTERNAL';
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'PASSWORD_POLICY',
+  'CODE_MISMATCH',
+  'CODE_EXPIRED',
+  'INVALID_CREDENTIALS',
+  'UNAUTHORIZED',
+  'USER_NOT_CONFIRMED',
+  'PASSWORD_RESET_REQUIRED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'USER_EXISTS',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'TOO_MANY_REQUESTS',
+  'IDP_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * An HTTP error that carries its machine code. Throw this (or any Nest

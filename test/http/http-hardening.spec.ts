@@ -1,5 +1,4 @@
-import { startApp, type TestApp } from './support/app.js';
-import { Http } from './support/http.js';
+import { useFastApp } from '../support/fast-app.js';
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -9,22 +8,14 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** Headers, CORS and head limits: the app's own, on the fast layer. */
 describe('HTTP hardening', () => {
   describe('with the defaults', () => {
-    let server: TestApp;
-    let http: Http;
-
-    beforeAll(async () => {
-      server = await startApp();
-      http = new Http(server.url);
-    });
-
-    afterAll(async () => {
-      await server.close();
-    });
+    const server = useFastApp();
 
     it.each([
-      ['a 200', '/health'],
+      ['a 200', '/docs-json'],
+      ['a 503 (readiness, the provider faked away)', '/health'],
       ['a 401', '/api/v1/pokemons'],
       ['a 404', '/api/v1/nothing-here'],
       ['the Swagger UI', '/docs'],
@@ -49,7 +40,7 @@ describe('HTTP hardening', () => {
         },
       });
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-      const answer = await http.get('/health', undefined, {
+      const answer = await server.http.get('/docs-json', undefined, {
         origin: 'https://evil.example',
       });
       expect(answer.headers.get('access-control-allow-origin')).toBeNull();
@@ -64,16 +55,8 @@ describe('HTTP hardening', () => {
   });
 
   describe('with CORS_ORIGINS set', () => {
-    let server: TestApp;
-
-    beforeAll(async () => {
-      server = await startApp({
-        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
-      });
-    });
-
-    afterAll(async () => {
-      await server.close();
+    const server = useFastApp({
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
     });
 
     it('answers a preflight from a listed origin, exposing the headers clients read', async () => {

@@ -1,0 +1,120 @@
+import type { ProviderOverride } from './app.js';
+import { EMULATOR_KID, emulatorPublicKey } from './forge.js';
+import { createPublicKey } from 'node:crypto';
+
+/**
+ * The identity provider of the fast HTTP layer, replaced by DI token: a
+ * pool where nobody exists and every call is refused the way Cognito refuses
+ * it (through the app's own error mapping), so that requests which pass
+ * validation still get a 4xx of the contract. It records each call: a
+ * validation case can prove the request never reached the provider.
+ *
+ * THE ONE PLACE that names the identity provider's DI token: when the
+ * gateway changes, change the import and `provide` below.
+ */
+export interface FakeIdentityProvider {
+  /** Operations the app sent, oldest first. */
+  readonly calls: { operation: string }[];
+  overrides(): Promise<ProviderOverride[]>;
+}
+
+/** What each operation of the pool answers: a Cognito error name, or a value. */
+const ANSWERS: Record<string, { error: string } | { value: unknown }> = {
+  SignUp: { error: 'UsernameExistsException' },
+  ConfirmSignUp: { error: 'CodeMismatchException' },
+  ResendConfirmationCode: { error: 'UserNotFoundException' },
+  InitiateAuth: { error: 'NotAuthorizedException' },
+  RespondToAuthChallenge: { error: 'NotAuthorizedException' },
+  ChangePassword: { error: 'NotAuthorizedException' },
+  ForgotPassword: { error: 'UserNotFoundException' },
+  ConfirmForgotPassword: { error: 'CodeMismatchException' },
+  GetUser: { error: 'NotAuthorizedException' },
+  RevokeToken: { value: {} },
+  AssociateSoftwareToken: { error: 'NotAuthorizedException' },
+  VerifySoftwareToken: { error: 'NotAuthorizedException' },
+  SetUserMFAPreference: { error: 'NotAuthorizedException' },
+};
+
+function cognitoError(name: string): Error {
+  return Object.assign(new Error(`fake identity provider: ${name}`), {
+    name,
+    code: name,
+  });
+}
+
+/**
+ * Replaces the low-level user-pool client (UserPoolClient), under the real
+ * CognitoGateway: the app's own per-method error tables and
+ * account-enumeration rules answer, as they would for Cognito's errors.
+ */
+export function fakeIdentityProvider(): FakeIdentityProvider {
+  const calls: { operation: string }[] = [];
+  return {
+    calls,
+    async overrides() {
+      // Imported here, after startApp reset the module graph: the app's own
+      // token classes.
+      const { UserPoolClient } =
+        await import('../../src/cognito/user-pool.client.js');
+      const { CognitoPool } = await import('../../src/cognito/cognito-pool.js');
+      let pool: { clientId: string; clientSecret?: string } | undefined;
+      const fake = {
+        get pool() {
+          return pool;
+        },
+        get clientId() {
+          return pool!.clientId;
+        },
+        get hasSecret() {
+          return Boolean(pool?.clientSecret);
+        },
+        secretHash: () => undefined,
+        async send(operation: string) {
+          calls.push({ operation });
+          const answer = ANSWERS[operation] ?? {
+            error: 'InternalErrorException',
+          };
+          if ('value' in answer) return answer.value;
+          throw cognitoError(answer.error);
+        },
+        async authenticateSrp() {
+          calls.push({ operation: 'InitiateAuth' });
+          throw cognitoError('NotAuthorizedException');
+        },
+      };
+      return [
+        {
+          provide: UserPoolClient,
+          useFactory: (resolved: typeof pool) => {
+            pool = resolved;
+            return fake;
+          },
+          inject: [CognitoPool],
+        },
+      ];
+    },
+  };
+}
+
+/**
+ * The JWKS key lookup, replaced by DI token: the one trusted key is the
+ * emulator's published one (kid CognitoLocal), so forge.ts mints tokens the
+ * fast app accepts, with no JWKS endpoint to fetch.
+ */
+export async function fakeSigningKeys(): Promise<ProviderOverride[]> {
+  const { JwksKeyStore } =
+    await import('../../src/auth/verification/jwks-key-store.js');
+  const { TokenRejectedError } =
+    await import('../../src/auth/verification/token-claims.js');
+  const key = createPublicKey(emulatorPublicKey.pem);
+  const store = {
+    fetches: 0,
+    size: 1,
+    refresh: async () => undefined,
+    getKey: async (kid: string) => {
+      if (kid === EMULATOR_KID) return key;
+      throw new TokenRejectedError('unknown kid');
+    },
+  };
+  return [{ provide: JwksKeyStore, useValue: store }];
+}
