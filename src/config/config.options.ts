@@ -4,6 +4,7 @@ import { authConfig } from './auth.config.js';
 import { cognitoConfig } from './cognito.config.js';
 import { httpConfig } from './http.config.js';
 import { rateLimitConfig } from './rate-limit.config.js';
+import { storeConfig } from './store.config.js';
 
 /**
  * The namespaces, injectable by their `KEY`. They hand out the configuration
@@ -14,5 +15,12 @@ export const configOptions: ConfigModuleOptions = {
   isGlobal: true,
   cache: true,
   ignoreEnvFile: true,
-  load: [appConfig, cognitoConfig, authConfig, httpConfig, rateLimitConfig],
+  load: [
+    appConfig,
+    cognitoConfig,
+    authConfig,
+    httpConfig,
+    rateLimitConfig,
+    storeConfig,
+  ],
 };

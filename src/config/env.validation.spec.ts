@@ -76,6 +76,7 @@ const DEFAULTS = {
     requestsPerEmail: 30,
     windowSeconds: 900,
   },
+  store: { redisUrl: undefined, redisTimeoutMs: 500 },
 };
 
 describe('loadConfig', () => {
@@ -121,6 +122,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '3',
       RATE_LIMIT_REQUESTS_PER_EMAIL: '7',
       RATE_LIMIT_EMAIL_WINDOW_SECONDS: '60',
+      REDIS_URL: 'redis://10.0.0.5:6380/2',
+      REDIS_TIMEOUT_MS: '250',
     });
     expect(config).toEqual({
       app: { port: 3000, host: '0.0.0.0', production: false },
@@ -151,6 +154,7 @@ describe('loadConfig', () => {
         requestsPerEmail: 7,
         windowSeconds: 60,
       },
+      store: { redisUrl: 'redis://10.0.0.5:6380/2', redisTimeoutMs: 250 },
     });
   });
 

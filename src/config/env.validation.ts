@@ -9,6 +9,7 @@ import {
   rateLimitNamespace,
   type RateLimitConfig,
 } from './rate-limit.config.js';
+import { storeNamespace, type StoreConfig } from './store.config.js';
 import {
   checkVariables,
   ConfigValidationError,
@@ -26,6 +27,7 @@ export interface Config {
   auth: AuthConfig;
   http: HttpConfig;
   rateLimit: RateLimitConfig;
+  store: StoreConfig;
 }
 
 /** Every variable the app reads, by namespace, each with its rules. */
@@ -36,6 +38,7 @@ export function configVariables(): string[] {
     authNamespace,
     httpNamespace,
     rateLimitNamespace,
+    storeNamespace,
   ].flatMap((namespace) => variableNames(namespace.variables));
 }
 
@@ -55,9 +58,10 @@ export function loadConfig(raw: Environment): Config {
   const auth = checkVariables(authNamespace.variables, env);
   const http = checkVariables(httpNamespace.variables, env);
   const rateLimit = checkVariables(rateLimitNamespace.variables, env);
+  const store = checkVariables(storeNamespace.variables, env);
   const nodeEnv = app.values.NODE_ENV;
   const sentences = [
-    ...[app, cognito, auth, http, rateLimit].flatMap((n) => n.sentences),
+    ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
   ];
   if (sentences.length > 0) {
@@ -71,6 +75,7 @@ export function loadConfig(raw: Environment): Config {
     auth: authNamespace.parse(auth.values, nodeEnv),
     http: httpNamespace.parse(http.values, nodeEnv),
     rateLimit: rateLimitNamespace.parse(rateLimit.values, nodeEnv),
+    store: storeNamespace.parse(store.values, nodeEnv),
   };
 }
 
