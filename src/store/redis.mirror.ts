@@ -1,0 +1,160 @@
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { within } from './redis.connection.js';
+import { SessionTable, type TableWrite } from './session-table.js';
+
+/** The Redis keys and channel of one store (every instance uses the same). */
+export interface RedisLayout {
+  counter: (key: string) => string;
+  revoked: string;
+  cutoffs: string;
+  cutoffExpiries: string;
+  version: string;
+  channel: string;
+}
+
+export function redisLayout(prefix: string): RedisLayout {
+  return {
+    counter: (key) => `${prefix}c:${key}`,
+    revoked: `${prefix}rev`,
+    cutoffs: `${prefix}cut`,
+    cutoffExpiries: `${prefix}cut:exp`,
+    version: `${prefix}ver`,
+    channel: `${prefix}events`,
+  };
+}
+
+const PAGE = 1000;
+
+/**
+ * This instance's copy of the revocations and cutoffs held in Redis, so
+ * that the guard never waits on Redis. Fed by the messages every write
+ * publishes, and loaded whole at start, after a reconnect, and when a
+ * version is seen missing. Writes are merged: an entry leaves only when it
+ * expires (a revocation is never taken back, a cutoff only grows).
+ *
+ * Every write bumps a version in Redis and its message carries it:
+ * `applied` is the version up to which no message was missed.
+ */
+export class RedisMirror {
+  private readonly logger = new Logger('SharedStore');
+  private readonly table: SessionTable;
+  /** Loaded at least once, and nothing was dropped for want of room since. */
+  private loadedOnce = false;
+  private overflowed = false;
+  private overflowLogged = false;
+  applied = 0;
+
+  constructor(
+    private readonly layout: RedisLayout,
+    maxBytes: number,
+  ) {
+    this.table = new SessionTable(maxBytes);
+  }
+
+  /** Whether a miss in the mirror means "not in Redis either" (as of its last message). */
+  get complete(): boolean {
+    return this.loadedOnce && !this.overflowed;
+  }
+
+  isRevoked(keys: readonly string[]): boolean {
+    return this.table.isRevoked(keys);
+  }
+
+  cutoffOf(key: string): number | undefined {
+    return this.table.cutoffOf(key);
+  }
+
+  revoke(keys: readonly string[], expiresAtMs: number): void {
+    this.noteWrite(this.table.revoke(keys, expiresAtMs));
+  }
+
+  setCutoff(key: string, seconds: number, expiresAtMs: number): void {
+    this.noteWrite(this.table.setCutoff(key, seconds, expiresAtMs));
+  }
+
+  /**
+   * Applies one published message. Returns false when a version before it
+   * was never seen (the caller reloads).
+   */
+  apply(message: string): boolean {
+    const [version, kind, ...rest] = message.split(' ');
+    const v = Number(version);
+    if (kind === 'r' && rest.length >= 2) {
+      this.revoke(rest.slice(1), Number(rest[0]));
+    } else if (kind === 'c' && rest.length === 2) {
+      const [seconds, expiresAt] = rest[1].split(':').map(Number);
+      this.setCutoff(rest[0], seconds, expiresAt);
+    }
+    if (!Number.isSafeInteger(v)) return true;
+    if (v === this.applied + 1) this.applied = v;
+    return v <= this.applied;
+  }
+
+  /**
+   * Loads every live revocation and cutoff from Redis into the mirror
+   * (merged), each page within the timeout; `applied` becomes the version
+   * read before the load, since every write up to it is now in.
+   */
+  async load(client: Redis, timeoutMs: number): Promise<void> {
+    const version = Number(
+      (await within(client.get(this.layout.version), timeoutMs)) ?? 0,
+    );
+    this.overflowed = false;
+    await this.loadRevocations(client, timeoutMs);
+    await this.loadCutoffs(client, timeoutMs);
+    this.applied = version;
+    this.loadedOnce = true;
+    if (!this.overflowed) this.overflowLogged = false;
+  }
+
+  private async loadRevocations(
+    client: Redis,
+    timeoutMs: number,
+  ): Promise<void> {
+    const now = Date.now();
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await within(
+        client.zrangebyscore(
+          this.layout.revoked,
+          `(${now}`,
+          '+inf',
+          'WITHSCORES',
+          'LIMIT',
+          offset,
+          PAGE,
+        ),
+        timeoutMs,
+      );
+      for (let i = 0; i + 1 < page.length; i += 2) {
+        this.revoke([page[i]], Number(page[i + 1]));
+      }
+      if (page.length < 2 * PAGE) return;
+    }
+  }
+
+  private async loadCutoffs(client: Redis, timeoutMs: number): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, fields] = await within(
+        client.hscan(this.layout.cutoffs, cursor, 'COUNT', PAGE),
+        timeoutMs,
+      );
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [seconds, expiresAt] = fields[i + 1].split(':').map(Number);
+        this.setCutoff(fields[i], seconds, expiresAt);
+      }
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  private noteWrite(result: TableWrite): void {
+    if (result === 'ok') return;
+    this.overflowed = true;
+    if (this.overflowLogged) return;
+    this.overflowLogged = true;
+    this.logger.error(
+      `The local mirror of revocations is full (${this.table.maxBytes} bytes): what it lacks is asked of Redis`,
+    );
+  }
+}

@@ -1,0 +1,120 @@
+/** One count of a fixed-window counter, as it stands after a hit. */
+export interface CounterHit {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** When the window ends and the count starts again from zero (epoch ms). */
+  resetAtMs: number;
+}
+
+/** Why the store could not answer. */
+export type StoreUnavailableReason = 'unreachable' | 'full';
+
+/**
+ * The store cannot take the write (or answer the read) safely: Redis did not
+ * answer within REDIS_TIMEOUT_MS, or the in-memory table of revocations and
+ * cutoffs is full and will not evict a live entry. A feature answers 503
+ * IDP_UNAVAILABLE: the client retries later. The message names no key.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+
+  constructor(
+    readonly reason: StoreUnavailableReason,
+    message = reason === 'full'
+      ? 'The session store is full.'
+      : 'The shared store did not answer in time.',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The state the instances share: fixed-window counters (rate limits), the
+ * denylist of logged-out sessions, and per-user sign-out cutoffs. Injected
+ * by this class (the DI token); StoreModule provides the in-memory store
+ * when REDIS_URL is unset and the Redis one when it is set. Both pass the
+ * same specs (shared-store.spec.ts).
+ *
+ * Keys are the caller's, preferably already hashes (e.g. SHA-256 of the
+ * normalised email); the store hashes them again, so every stored key has
+ * the same size whatever it is given. Every entry expires with the window
+ * or the token it describes.
+ */
+export abstract class SharedStore {
+  /**
+   * Adds `amount` (a whole number, default 1) to the counter `key` and
+   * answers the count after it. The window starts with the first hit and
+   * lasts `windowMs`; a hit after it starts a new window. Atomic across
+   * instances: 200 concurrent hits give the counts 1 to 200 once each.
+   * With Redis down, counts per instance (never throws for that).
+   */
+  abstract hit(
+    key: string,
+    windowMs: number,
+    amount?: number,
+  ): Promise<CounterHit>;
+
+  /** The counter as it stands, without counting; undefined when no window is open. */
+  abstract peek(key: string): Promise<CounterHit | undefined>;
+
+  /**
+   * Takes `amount` (default 1) back from the counter in its current window
+   * (e.g. an attempt that turned out not to count), never below zero;
+   * nothing when the window is over.
+   */
+  abstract giveBack(key: string, amount?: number): Promise<void>;
+
+  /**
+   * Adds the keys (e.g. a session's jti, origin_jti, event id) to the
+   * denylist for `ttlMs` (an entry already there keeps the later expiry).
+   * Resolves once every instance can learn it (Redis has it); rejects with
+   * StoreUnavailableError otherwise, and the caller answers 503.
+   */
+  abstract revoke(keys: readonly string[], ttlMs: number): Promise<void>;
+
+  /**
+   * Whether any of the keys is on the denylist. Answered from memory (with
+   * Redis: the local mirror, which learns of another instance's revocation
+   * within a second, and keeps answering while Redis is down). Rejects with
+   * StoreUnavailableError only when the mirror cannot know (before its
+   * first load, or after it overflowed) and Redis does not answer.
+   */
+  abstract isRevoked(keys: readonly string[]): Promise<boolean>;
+
+  /**
+   * Sets the sign-out cutoff of a user (epoch seconds: tokens whose
+   * `auth_time` is before it are refused, as the feature decides), for
+   * `ttlMs`. Keeps the later of the old and new cutoff, and the later
+   * expiry. Rejects like `revoke`.
+   */
+  abstract setCutoff(
+    userKey: string,
+    epochSeconds: number,
+    ttlMs: number,
+  ): Promise<void>;
+
+  /** The user's cutoff in epoch seconds, undefined if none. Answered like `isRevoked`. */
+  abstract cutoffOf(userKey: string): Promise<number | undefined>;
+
+  /** Stops timers and closes connections (StoreModule calls it at shutdown). */
+  abstract close(): Promise<void>;
+}
+
+/** Programming errors in the arguments: thrown at once, whatever the store. */
+export function checkWindow(windowMs: number, name = 'windowMs'): void {
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1) {
+    throw new RangeError(`${name} must be a whole number of milliseconds >= 1`);
+  }
+}
+
+export function checkAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount < 1) {
+    throw new RangeError('amount must be a whole number >= 1');
+  }
+}
+
+export function checkSeconds(epochSeconds: number): void {
+  if (!Number.isSafeInteger(epochSeconds) || epochSeconds < 0) {
+    throw new RangeError('epochSeconds must be a whole number >= 0');
+  }
+}

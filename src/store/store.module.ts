@@ -1,0 +1,50 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { storeConfig } from '../config/store.config.js';
+import { MemorySharedStore } from './memory.store.js';
+import { RedisSharedStore } from './redis.store.js';
+import { SharedStore } from './shared-store.js';
+import { SharedThrottlerStorage } from './throttler.storage.js';
+
+/** The in-memory store without REDIS_URL; with it, the Redis store, started (mirror loaded) before the app listens. */
+export async function createSharedStore(
+  config: ConfigType<typeof storeConfig>,
+): Promise<SharedStore> {
+  if (!config.redisUrl) return new MemorySharedStore();
+  const store = new RedisSharedStore({
+    url: config.redisUrl,
+    timeoutMs: config.redisTimeoutMs,
+  });
+  await store.start();
+  return store;
+}
+
+/**
+ * The state the instances share (counters, revoked sessions, sign-out
+ * cutoffs), for every module: inject `SharedStore`, or give
+ * `SharedThrottlerStorage` to ThrottlerModule as its storage.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: SharedStore,
+      inject: [storeConfig.KEY],
+      useFactory: createSharedStore,
+    },
+    SharedThrottlerStorage,
+  ],
+  exports: [SharedStore, SharedThrottlerStorage],
+})
+export class StoreModule implements OnApplicationShutdown {
+  constructor(@Inject(SharedStore) private readonly store: SharedStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
