@@ -11,10 +11,12 @@ import { configOptions } from './config/config.options.js';
 import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PokemonModule } from './pokemon/pokemon.module.js';
+import { StoreModule } from './store/store.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot(configOptions),
+    StoreModule,
     CognitoModule,
     AuthModule,
     PokemonModule,
