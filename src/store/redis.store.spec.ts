@@ -6,6 +6,18 @@ import { sleep, timeUntil, useStores } from './stores.helper-spec.js';
 
 const stores = useStores();
 
+/**
+ * Timing bounds. The unit specs run beside the rest of the suite on two
+ * cores, where a worker can stall for hundreds of milliseconds: the
+ * timeouts are long enough that "bounded by the timeout" and "answered from
+ * memory" still cannot be confused. TIMEOUT is REDIS_TIMEOUT_MS here.
+ */
+const TIMEOUT = 1000;
+/** What a stalled worker may add to a bounded wait. */
+const MARGIN = 700;
+/** Far below TIMEOUT: an answer that did not wait on Redis. */
+const FAST = 200;
+
 /** How long a call took, and how it ended. */
 async function timed<T>(
   call: () => Promise<T>,
@@ -119,14 +131,34 @@ describe('RedisSharedStore, several instances on one Redis', () => {
     stores.redis.pause();
     const unknown = await timed(() => small.isRevoked(['k6']));
     expect(unknown.error).toBeInstanceOf(StoreUnavailableError);
-    expect(unknown.ms).toBeLessThan(500 + 250);
+    expect(unknown.ms).toBeLessThan(500 + MARGIN);
     error.mockRestore();
   });
 });
 
-describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
-  const TIMEOUT = 300;
+describe('RedisSharedStore when Redis restarts empty', () => {
+  it('reconnects by itself, keeps what it knew, and hears new revocations', async () => {
+    const a = await stores.makeRedis({ timeoutMs: TIMEOUT });
+    const b = await stores.makeRedis({ timeoutMs: TIMEOUT });
+    await a.revoke(['jti:before'], 60_000);
+    await timeUntil(() => b.isRevoked(['jti:before']), 1000);
+    await stores.redis.restart();
+    await timeUntil(
+      () =>
+        a.revoke(['jti:after'], 60_000).then(
+          () => true,
+          () => false,
+        ),
+      5000,
+    );
+    await timeUntil(() => b.isRevoked(['jti:after']), 3000);
+    expect(await b.isRevoked(['jti:before'])).toBe(true);
+    expect((await b.hit('k', 60_000)).count).toBe(1);
+    expect((await a.hit('k', 60_000)).count).toBe(2);
+  });
+});
 
+describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
   it('answers reads from the mirror, at once', async () => {
     const a = await stores.makeRedis({ timeoutMs: TIMEOUT });
     const b = await stores.makeRedis({ timeoutMs: TIMEOUT });
@@ -145,7 +177,7 @@ describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
       await b.cutoffOf('user-2'),
     ]);
     expect(reads.value).toEqual([true, false, 1_700_000_000, undefined]);
-    expect(reads.ms).toBeLessThan(50);
+    expect(reads.ms).toBeLessThan(FAST);
   });
 
   it('rejects writes with StoreUnavailableError within the timeout, and takes them again once resumed', async () => {
@@ -155,10 +187,10 @@ describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
     expect(revoke.error).toBeInstanceOf(StoreUnavailableError);
     expect((revoke.error as StoreUnavailableError).reason).toBe('unreachable');
     expect(revoke.ms).toBeGreaterThanOrEqual(TIMEOUT - 10);
-    expect(revoke.ms).toBeLessThan(TIMEOUT + 250);
+    expect(revoke.ms).toBeLessThan(TIMEOUT + MARGIN);
     const cutoff = await timed(() => a.setCutoff('user-1', 1, 60_000));
     expect(cutoff.error).toBeInstanceOf(StoreUnavailableError);
-    expect(cutoff.ms).toBeLessThan(TIMEOUT + 250);
+    expect(cutoff.ms).toBeLessThan(TIMEOUT + MARGIN);
     // This instance refuses the session all the same.
     expect(await a.isRevoked(['jti:1'])).toBe(true);
 
@@ -188,13 +220,13 @@ describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
     stores.redis.pause();
     const first = await timed(() => a.hit('k', 60_000));
     expect(first.value?.count).toBe(1);
-    expect(first.ms).toBeLessThan(TIMEOUT + 250);
+    expect(first.ms).toBeLessThan(TIMEOUT + MARGIN);
     const more = await timed(async () => {
       for (let i = 0; i < 9; i++) await a.hit('k', 60_000);
       return a.hit('k', 60_000);
     });
     expect(more.value?.count).toBe(11);
-    expect(more.ms).toBeLessThan(50);
+    expect(more.ms).toBeLessThan(FAST);
     await sleep(500); // a few checks fail meanwhile
     expect(said(warn, DOWN)).toBe(1);
     expect(said(log, BACK)).toBe(0);
@@ -216,7 +248,7 @@ describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
     await a.revoke(['jti:1'], 60_000);
     stores.redis.pause();
     const start = await timed(() => stores.makeRedis({ timeoutMs: TIMEOUT }));
-    expect(start.ms).toBeLessThan(3 * TIMEOUT + 250);
+    expect(start.ms).toBeLessThan(3 * TIMEOUT + MARGIN);
     const fresh = start.value!;
     await expect(fresh.isRevoked(['jti:1'])).rejects.toBeInstanceOf(
       StoreUnavailableError,
@@ -233,7 +265,7 @@ describe('RedisSharedStore health', () => {
     stores.redis.pause();
     const ping = await timed(() => a.ping());
     expect(ping.value).toBe(false);
-    expect(ping.ms).toBeLessThan(200 + 250);
+    expect(ping.ms).toBeLessThan(200 + MARGIN);
   });
 
   it('closes its connections', async () => {

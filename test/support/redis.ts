@@ -14,6 +14,8 @@ export interface RedisServer {
   pause(): void;
   /** Lets a paused server go on (SIGCONT). */
   resume(): void;
+  /** Kills the server and starts a new, empty one on the same port. */
+  restart(): Promise<void>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -86,19 +88,25 @@ export async function startRedis(): Promise<RedisServer> {
       lastError = error;
       continue;
     }
-    const running = child;
+    let running = child;
+    const kill = async (): Promise<void> => {
+      if (running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((r) => running.once('exit', r));
+      running.kill('SIGCONT');
+      running.kill('SIGKILL');
+      await exited;
+    };
     return {
       port,
       url: `redis://127.0.0.1:${port}`,
       pause: () => void running.kill('SIGSTOP'),
       resume: () => void running.kill('SIGCONT'),
+      restart: async () => {
+        await kill();
+        running = await launch(port, dir);
+      },
       stop: async () => {
-        if (running.exitCode === null && running.signalCode === null) {
-          const exited = new Promise((r) => running.once('exit', r));
-          running.kill('SIGCONT');
-          running.kill('SIGKILL');
-          await exited;
-        }
+        await kill();
         await rm(dir, { recursive: true, force: true });
       },
     };
