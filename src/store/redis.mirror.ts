@@ -73,6 +73,33 @@ export class RedisMirror {
     this.noteWrite(this.table.setCutoff(key, seconds, expiresAtMs));
   }
 
+  /** What Redis holds, for a mirror that is not complete. */
+  async revokedInRedis(
+    client: Redis,
+    keys: string[],
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const scores = await within(
+      client.zmscore(this.layout.revoked, ...keys),
+      timeoutMs,
+    );
+    const now = Date.now();
+    return scores.some((score) => score !== null && Number(score) > now);
+  }
+
+  async cutoffInRedis(
+    client: Redis,
+    key: string,
+    timeoutMs: number,
+  ): Promise<number | undefined> {
+    const value = await within(
+      client.hget(this.layout.cutoffs, key),
+      timeoutMs,
+    );
+    const [seconds, expiresAt] = (value ?? '').split(':').map(Number);
+    return value !== null && expiresAt > Date.now() ? seconds : undefined;
+  }
+
   /**
    * Applies one published message. Returns false when a version before it
    * was never seen (the caller reloads).

@@ -62,6 +62,7 @@ export class RedisSharedStore extends SharedStore {
   private readonly sync: MirrorSync;
   private down = false;
   private closed = false;
+  private ticking = false;
 
   constructor(private readonly options: RedisStoreOptions) {
     super();
@@ -112,49 +113,38 @@ export class RedisSharedStore extends SharedStore {
     checkWindow(windowMs);
     checkAmount(amount);
     const stored = storedKey(key);
-    if (!this.down) {
-      try {
-        const [count, left] = (await this.call(HIT, [
-          this.layout.counter(stored),
-          windowMs,
-          amount,
-        ])) as [number, number];
+    return this.counting(
+      async () => {
+        const counter = this.layout.counter(stored);
+        const answer = await this.call(HIT, [counter, windowMs, amount]);
+        const [count, left] = answer as [number, number];
         return { count, resetAtMs: Date.now() + left };
-      } catch {
-        this.markDown();
-      }
-    }
-    return this.local.hit(stored, windowMs, amount);
+      },
+      () => this.local.hit(stored, windowMs, amount),
+    );
   }
 
   async peek(key: string): Promise<CounterHit | undefined> {
     const stored = storedKey(key);
-    if (!this.down) {
-      try {
-        const answer = (await this.call(PEEK, [
-          this.layout.counter(stored),
-        ])) as [number, number] | null;
-        if (!answer || answer[1] < 0) return undefined;
-        return { count: answer[0], resetAtMs: Date.now() + answer[1] };
-      } catch {
-        this.markDown();
-      }
-    }
-    return this.local.peek(stored);
+    return this.counting(
+      async () => {
+        const answer = await this.call(PEEK, [this.layout.counter(stored)]);
+        const [count, left] = (answer ?? [0, -1]) as [number, number];
+        return left < 0 ? undefined : { count, resetAtMs: Date.now() + left };
+      },
+      () => this.local.peek(stored),
+    );
   }
 
   async giveBack(key: string, amount = 1): Promise<void> {
     checkAmount(amount);
     const stored = storedKey(key);
-    if (!this.down) {
-      try {
+    await this.counting(
+      async () => {
         await this.call(GIVE_BACK, [this.layout.counter(stored), amount]);
-        return;
-      } catch {
-        this.markDown();
-      }
-    }
-    this.local.giveBack(stored, amount);
+      },
+      () => this.local.giveBack(stored, amount),
+    );
   }
 
   async revoke(keys: readonly string[], ttlMs: number): Promise<void> {
@@ -179,12 +169,7 @@ export class RedisSharedStore extends SharedStore {
     const stored = keys.map(storedKey);
     if (this.mirror.isRevoked(stored)) return true;
     if (this.mirror.complete || stored.length === 0) return false;
-    const scores = await within(
-      this.client.zmscore(this.layout.revoked, ...stored),
-      this.timeoutMs,
-    );
-    const now = Date.now();
-    return scores.some((score) => score !== null && Number(score) > now);
+    return this.mirror.revokedInRedis(this.client, stored, this.timeoutMs);
   }
 
   async setCutoff(
@@ -215,13 +200,12 @@ export class RedisSharedStore extends SharedStore {
     const known = this.mirror.cutoffOf(stored);
     if (this.mirror.complete) return known;
     try {
-      const value = await within(
-        this.client.hget(this.layout.cutoffs, stored),
+      const held = await this.mirror.cutoffInRedis(
+        this.client,
+        stored,
         this.timeoutMs,
       );
-      const [seconds, expiresAt] = (value ?? '').split(':').map(Number);
-      const live = value !== null && expiresAt > Date.now();
-      return live ? Math.max(seconds, known ?? 0) : known;
+      return held === undefined ? known : Math.max(held, known ?? 0);
     } catch (error) {
       if (known !== undefined) return known;
       throw error;
@@ -247,6 +231,21 @@ export class RedisSharedStore extends SharedStore {
     ]);
   }
 
+  /** Redis while it answers; this process's counters while it does not. */
+  private async counting<T>(
+    shared: () => Promise<T>,
+    local: () => T,
+  ): Promise<T> {
+    if (!this.down) {
+      try {
+        return await shared();
+      } catch {
+        this.markDown();
+      }
+    }
+    return local();
+  }
+
   private call(
     script: RedisScript,
     args: (string | number)[],
@@ -269,17 +268,18 @@ export class RedisSharedStore extends SharedStore {
 
   /** Once a second: is Redis back, and has the mirror missed a version? */
   private async tick(): Promise<void> {
-    if (this.closed) return;
-    let remote: number;
+    if (this.closed || this.ticking) return;
+    this.ticking = true;
     try {
       const version = this.client.get(this.layout.version);
-      remote = Number((await within(version, this.timeoutMs)) ?? 0);
+      const remote = Number((await within(version, this.timeoutMs)) ?? 0);
+      this.markUp();
+      await this.sync.check(remote);
     } catch {
       this.markDown();
-      return;
+    } finally {
+      this.ticking = false;
     }
-    this.markUp();
-    await this.sync.check(remote);
   }
 
   private markDown(): void {
