@@ -153,6 +153,11 @@ describe('RedisSharedStore when Redis restarts empty', () => {
     );
     await timeUntil(() => b.isRevoked(['jti:after']), 3000);
     expect(await b.isRevoked(['jti:before'])).toBe(true);
+    // Counters are shared again after each instance's next check.
+    await timeUntil(async () => {
+      const counted = await b.hit('probe', 60_000);
+      return (await a.peek('probe'))?.count === counted.count;
+    }, 3000);
     expect((await b.hit('k', 60_000)).count).toBe(1);
     expect((await a.hit('k', 60_000)).count).toBe(2);
   });
