@@ -115,11 +115,13 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     SoftwareTokenMFANotFoundException: NO_SUCH_FACTOR,
     InvalidParameterException: BAD_INPUT,
   },
-  // InitiateAuth REFRESH_TOKEN_AUTH.
+  // InitiateAuth REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken.
   refresh: {
     NotAuthorizedException: REFRESH_REFUSED,
     UserNotFoundException: REFRESH_REFUSED,
     InvalidParameterException: REFRESH_REFUSED,
+    // Rotation: a refresh token already exchanged for a new one.
+    RefreshTokenReuseException: REFRESH_REFUSED,
     UserNotConfirmedException: USER_NOT_CONFIRMED,
     PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
   },
@@ -130,6 +132,15 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     UnauthorizedException: SESSION_REFUSED,
     NotAuthorizedException: SESSION_REFUSED,
   },
+  globalSignOut: {
+    NotAuthorizedException: SESSION_REFUSED,
+    InvalidParameterException: SESSION_REFUSED,
+    UserNotConfirmedException: USER_NOT_CONFIRMED,
+    PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+  },
+  // Read only to tell "Cognito could not be asked" from "Cognito answered
+  // about the (nonexistent) user": probeAppClient never rejects.
+  probeAppClient: {},
   getUser: {
     NotAuthorizedException: SESSION_REFUSED,
     UserNotFoundException: SESSION_REFUSED,

@@ -1,10 +1,12 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiException } from '../common/errors/api-exception.js';
 import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
 import { CognitoPool } from './cognito-pool.js';
 import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
 import { CognitoGateway, type GatewayMethod } from './cognito.gateway.js';
 import type {
+  AppClientStatus,
   ChallengeInput,
   MfaPreference,
   PasswordChange,
@@ -19,8 +21,9 @@ import type {
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { GATEWAY_ERRORS } from './gateway-errors.js';
+import { operatorFaultAnswer, operatorFaultOf } from './operator-faults.js';
 import { UserPoolClient } from './user-pool.client.js';
-import { profileOf, signInResultOf } from './user-pool.replies.js';
+import { claimsOf, profileOf, signInResultOf } from './user-pool.replies.js';
 import type {
   AuthReply,
   ReplyOf,
@@ -101,7 +104,7 @@ export class UserPoolGateway extends CognitoGateway {
               AuthParameters: { USERNAME: email, PASSWORD: password },
             });
     } catch (error) {
-      throw mapCognitoError(GATEWAY_ERRORS.passwordAuth, error);
+      throw this.fail('passwordAuth', error);
     }
     return signInResultOf(reply);
   }
@@ -128,12 +131,29 @@ export class UserPoolGateway extends CognitoGateway {
     return signInResultOf(reply);
   }
 
-  /** REFRESH_TOKEN_AUTH names no user, so its SECRET_HASH needs the email. */
-  async refresh({ refreshToken, email }: RefreshInput): Promise<SignInResult> {
-    const secretHash = email ? this.userPool.secretHash(email) : undefined;
+  /**
+   * With refresh-token rotation: GetTokensFromRefreshToken (the secret
+   * itself, no username), which answers a new refresh token. Without:
+   * REFRESH_TOKEN_AUTH, whose SECRET_HASH names the user by the internal
+   * username (never the email).
+   */
+  async refresh({
+    refreshToken,
+    username,
+  }: RefreshInput): Promise<SignInResult> {
+    if (this.userPool.rotatesRefreshTokens) {
+      const reply = await this.send('refresh', 'GetTokensFromRefreshToken', {
+        ClientId: this.userPool.clientId,
+        RefreshToken: refreshToken,
+      });
+      return signInResultOf(reply);
+    }
+    const secretHash = username
+      ? this.userPool.secretHash(username)
+      : undefined;
     if (this.userPool.hasSecret && !secretHash) {
       throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
-        'email is required: the app client has a secret, and SECRET_HASH needs the user',
+        'username is required: the app client has a secret, and SECRET_HASH needs the internal username (the login answer has it)',
       ]);
     }
     const reply = await this.send('refresh', 'InitiateAuth', {
@@ -144,7 +164,7 @@ export class UserPoolGateway extends CognitoGateway {
         ...(secretHash ? { SECRET_HASH: secretHash } : {}),
       },
     });
-    return signInResultOf(reply);
+    return signInResultOf(reply, this.emulatorSessionStart(refreshToken));
   }
 
   /** UserPoolClient adds the ClientSecret when there is one. */
@@ -153,6 +173,62 @@ export class UserPoolGateway extends CognitoGateway {
       ClientId: this.userPool.clientId,
       Token: refreshToken,
     });
+  }
+
+  /** cognito-local lacks GlobalSignOut (`Unsupported`): then false, no error. */
+  async globalSignOut(accessToken: string): Promise<boolean> {
+    try {
+      await this.userPool.send('GlobalSignOut', { AccessToken: accessToken });
+      return true;
+    } catch (error) {
+      if (cognitoErrorName(error) === 'Unsupported') return false;
+      throw this.fail('globalSignOut', error);
+    }
+  }
+
+  /**
+   * Signs in a user that cannot exist, with the configured flow: Cognito
+   * checks the client's secret and flows before it looks for the user, so
+   * "no such user" or "wrong password" means the client is usable.
+   */
+  async probeAppClient(): Promise<AppClientStatus> {
+    const username = `app-client-probe-${randomUUID()}@probe.invalid`;
+    const srp = this.pool.authFlow === 'USER_SRP_AUTH';
+    try {
+      await this.userPool.send('InitiateAuth', {
+        AuthFlow: this.pool.authFlow,
+        ClientId: this.userPool.clientId,
+        AuthParameters: srp
+          ? { USERNAME: username, SRP_A: randomBytes(384).toString('hex') }
+          : { USERNAME: username, PASSWORD: randomUUID() },
+      });
+      // A challenge for nobody: Cognito hides that the user does not exist.
+      return { usable: true };
+    } catch (error) {
+      const fault = operatorFaultOf(error, this.pool);
+      if (fault) return { usable: false, ...fault };
+      if (cognitoErrorName(error) === 'Unsupported') {
+        return {
+          usable: false,
+          fault: `the endpoint does not support ${this.pool.authFlow}`,
+          fix: 'set AWS_COGNITO_AUTH_FLOW=USER_PASSWORD_AUTH (the emulator has no SRP)',
+        };
+      }
+      const answer = mapCognitoError(GATEWAY_ERRORS.probeAppClient, error);
+      const status = answer.getStatus();
+      if (status >= 500 || status === HttpStatus.TOO_MANY_REQUESTS) {
+        // The configuration errors left to 500 (a wrong pool or client id).
+        if (answer.code === 'INTERNAL') {
+          return {
+            usable: false,
+            fault: `Cognito refused the app client (${cognitoErrorName(error) ?? 'unknown error'})`,
+            fix: 'check AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID',
+          };
+        }
+        return { usable: 'unknown', reason: answer.code };
+      }
+      return { usable: true };
+    }
   }
 
   async getUser(accessToken: string): Promise<UserProfile> {
@@ -233,8 +309,34 @@ export class UserPoolGateway extends CognitoGateway {
     try {
       return await this.userPool.send(operation, params);
     } catch (error) {
-      throw mapCognitoError(GATEWAY_ERRORS[method], error);
+      throw this.fail(method, error);
     }
+  }
+
+  /**
+   * The answer for a failure of `method`: 500 for a fault of the app's
+   * configuration (whatever the method's table says of the error's name),
+   * else the method's table.
+   */
+  private fail(method: GatewayMethod, error: unknown): ApiException {
+    const fault = operatorFaultOf(error, this.pool);
+    if (fault) return operatorFaultAnswer(fault, error);
+    return mapCognitoError(GATEWAY_ERRORS[method], error);
+  }
+
+  /**
+   * cognito-local only: the `iat` of its refresh token (a readable JWT),
+   * i.e. when the session began, since the emulator gives refreshed tokens
+   * a new auth_time. Real Cognito's refresh token is opaque and never read:
+   * its refreshed tokens keep the original auth_time.
+   */
+  private emulatorSessionStart(refreshToken: string): number | undefined {
+    const emulated =
+      this.pool.mode === 'embedded' ||
+      (this.pool.endpoint?.startsWith('http://') ?? false);
+    if (!emulated) return undefined;
+    const { iat } = claimsOf(refreshToken);
+    return typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined;
   }
 
   /**
@@ -242,6 +344,10 @@ export class UserPoolGateway extends CognitoGateway {
    * account exists: then the call resolves as a success.
    */
   private rethrowUnlessHidden(method: GatewayMethod, error: unknown): void {
+    // A fault of the configuration comes before the user is looked at: it
+    // tells nothing about the account, and must not pass for a success.
+    const fault = operatorFaultOf(error, this.pool);
+    if (fault) throw operatorFaultAnswer(fault, error);
     if (ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) return;
     throw mapCognitoError(GATEWAY_ERRORS[method], error);
   }
