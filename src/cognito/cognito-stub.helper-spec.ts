@@ -72,11 +72,22 @@ export function gatewayOf(
     authFlow?: AuthFlow;
     embedded?: Pick<EmbeddedCognito, 'resendSignUpCode'>;
     timeoutMs?: number;
+    /** AWS_COGNITO_REFRESH_ROTATION=true */
+    rotation?: boolean;
+    /** Another endpoint than ENDPOINT (an http one counts as an emulator). */
+    endpoint?: string;
   } = {},
 ): UserPoolGateway {
-  const connection = connectionOf(options.secret, options.authFlow);
+  const connection: CognitoPool = Object.assign(
+    connectionOf(options.secret, options.authFlow),
+    options.endpoint ? { endpoint: options.endpoint } : {},
+  );
+  const config = configOf({
+    timeoutMs: options.timeoutMs,
+    refreshRotation: options.rotation ?? false,
+  });
   return new UserPoolGateway(
-    clientOf(connection, configOf({ timeoutMs: options.timeoutMs })),
+    clientOf(connection, config),
     connection,
     (options.embedded ?? null) as EmbeddedCognito | null,
   );

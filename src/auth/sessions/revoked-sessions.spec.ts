@@ -59,31 +59,31 @@ describe('RevokedSessions', () => {
     expect(revoked.isRevoked(id())).toBe(false);
   });
 
-  it('refuses the access token that was revoked', () => {
+  it('refuses the access token that was revoked', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access());
+    await revoked.revoke(access());
     expect(revoked.isRevoked(access())).toBe(true);
   });
 
-  it('refuses an access token by its jti alone', () => {
+  it('refuses an access token by its jti alone', async () => {
     const only = { originJti: undefined, eventId: undefined };
     const revoked = new RevokedSessions();
-    revoked.revoke(access(only));
+    await revoked.revoke(access(only));
     expect(revoked.isRevoked(access(only))).toBe(true);
     expect(revoked.isRevoked(access({ ...only, jti: 'access-jti-9' }))).toBe(
       false,
     );
   });
 
-  it('refuses the ID token of the same session by origin_jti (real Cognito; other jti, no event_id)', () => {
+  it('refuses the ID token of the same session by origin_jti (real Cognito; other jti, no event_id)', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access({ eventId: undefined }));
+    await revoked.revoke(access({ eventId: undefined }));
     expect(revoked.isRevoked(id({ eventId: undefined }))).toBe(true);
   });
 
-  it('refuses a token refreshed from the session by origin_jti (new jti, event_id and auth_time)', () => {
+  it('refuses a token refreshed from the session by origin_jti (new jti, event_id and auth_time)', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access());
+    await revoked.revoke(access());
     expect(
       revoked.isRevoked(
         access({
@@ -95,15 +95,15 @@ describe('RevokedSessions', () => {
     ).toBe(true);
   });
 
-  it('refuses the ID token of the same session by event_id (the emulator: no origin_jti)', () => {
+  it('refuses the ID token of the same session by event_id (the emulator: no origin_jti)', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access({ originJti: undefined }));
+    await revoked.revoke(access({ originJti: undefined }));
     expect(revoked.isRevoked(id({ originJti: undefined }))).toBe(true);
   });
 
-  it('keeps another login of the same user in the same second valid (same sub + auth_time, other event_id)', () => {
+  it('keeps another login of the same user in the same second valid (same sub + auth_time, other event_id)', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access({ originJti: undefined }));
+    await revoked.revoke(access({ originJti: undefined }));
     expect(
       revoked.isRevoked(
         otherSession({ originJti: undefined, authTime: AUTH_TIME }),
@@ -111,31 +111,31 @@ describe('RevokedSessions', () => {
     ).toBe(false);
   });
 
-  it('refuses the access token of the session when the ID token was used to log out', () => {
+  it('refuses the access token of the session when the ID token was used to log out', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(id());
+    await revoked.revoke(id());
     expect(revoked.isRevoked(access())).toBe(true);
   });
 
-  it('does not take an ID token jti for an access token jti', () => {
+  it('does not take an ID token jti for an access token jti', async () => {
     const revoked = new RevokedSessions();
     const only = { jti: 'shared', originJti: undefined, eventId: undefined };
-    revoked.revoke(id(only));
+    await revoked.revoke(id(only));
     expect(revoked.isRevoked(access(only))).toBe(false);
   });
 
-  it('keeps another session of the same user valid (other jti, origin_jti and auth_time)', () => {
+  it('keeps another session of the same user valid (other jti, origin_jti and auth_time)', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access());
+    await revoked.revoke(access());
     expect(revoked.isRevoked(otherSession())).toBe(false);
     expect(
       revoked.isRevoked(otherSession({ tokenUse: 'id', jti: 'id-jti-2' })),
     ).toBe(false);
   });
 
-  it('keeps another user valid even with the same event_id', () => {
+  it('keeps another user valid even with the same event_id', async () => {
     const revoked = new RevokedSessions();
-    revoked.revoke(access());
+    await revoked.revoke(access());
     expect(
       revoked.isRevoked(
         access({
@@ -170,7 +170,7 @@ describe('RevokedSessions', () => {
   });
 });
 
-describe('RevokedSessions: sign-out cutoffs', () => {
+describe('RevokedSessions: sign-out cutoffs', async () => {
   it('refuses every token of the user whose auth_time is at or before the cutoff, and none after', () => {
     const revoked = new RevokedSessions();
     revoked.cutOff('uuid-ash', AUTH_TIME + 600);
