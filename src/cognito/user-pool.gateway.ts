@@ -1,5 +1,4 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiException } from '../common/errors/api-exception.js';
 import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
 import { CognitoPool } from './cognito-pool.js';
@@ -21,9 +20,14 @@ import type {
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { GATEWAY_ERRORS } from './gateway-errors.js';
+import { probeAppClient } from './app-client-probe.js';
 import { operatorFaultAnswer, operatorFaultOf } from './operator-faults.js';
 import { UserPoolClient } from './user-pool.client.js';
-import { claimsOf, profileOf, signInResultOf } from './user-pool.replies.js';
+import {
+  emulatorSessionStart,
+  profileOf,
+  signInResultOf,
+} from './user-pool.replies.js';
 import type {
   AuthReply,
   ReplyOf,
@@ -132,10 +136,8 @@ export class UserPoolGateway extends CognitoGateway {
   }
 
   /**
-   * With refresh-token rotation: GetTokensFromRefreshToken (the secret
-   * itself, no username), which answers a new refresh token. Without:
-   * REFRESH_TOKEN_AUTH, whose SECRET_HASH names the user by the internal
-   * username (never the email).
+   * GetTokensFromRefreshToken with rotation (no username), else
+   * REFRESH_TOKEN_AUTH, whose SECRET_HASH names the internal username.
    */
   async refresh({
     refreshToken,
@@ -148,9 +150,7 @@ export class UserPoolGateway extends CognitoGateway {
       });
       return signInResultOf(reply);
     }
-    const secretHash = username
-      ? this.userPool.secretHash(username)
-      : undefined;
+    const secretHash = username && this.userPool.secretHash(username);
     if (this.userPool.hasSecret && !secretHash) {
       throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
         'username is required: the app client has a secret, and SECRET_HASH needs the internal username (the login answer has it)',
@@ -164,7 +164,7 @@ export class UserPoolGateway extends CognitoGateway {
         ...(secretHash ? { SECRET_HASH: secretHash } : {}),
       },
     });
-    return signInResultOf(reply, this.emulatorSessionStart(refreshToken));
+    return signInResultOf(reply, emulatorSessionStart(this.pool, refreshToken));
   }
 
   /** UserPoolClient adds the ClientSecret when there is one. */
@@ -186,49 +186,9 @@ export class UserPoolGateway extends CognitoGateway {
     }
   }
 
-  /**
-   * Signs in a user that cannot exist, with the configured flow: Cognito
-   * checks the client's secret and flows before it looks for the user, so
-   * "no such user" or "wrong password" means the client is usable.
-   */
-  async probeAppClient(): Promise<AppClientStatus> {
-    const username = `app-client-probe-${randomUUID()}@probe.invalid`;
-    const srp = this.pool.authFlow === 'USER_SRP_AUTH';
-    try {
-      await this.userPool.send('InitiateAuth', {
-        AuthFlow: this.pool.authFlow,
-        ClientId: this.userPool.clientId,
-        AuthParameters: srp
-          ? { USERNAME: username, SRP_A: randomBytes(384).toString('hex') }
-          : { USERNAME: username, PASSWORD: randomUUID() },
-      });
-      // A challenge for nobody: Cognito hides that the user does not exist.
-      return { usable: true };
-    } catch (error) {
-      const fault = operatorFaultOf(error, this.pool);
-      if (fault) return { usable: false, ...fault };
-      if (cognitoErrorName(error) === 'Unsupported') {
-        return {
-          usable: false,
-          fault: `the endpoint does not support ${this.pool.authFlow}`,
-          fix: 'set AWS_COGNITO_AUTH_FLOW=USER_PASSWORD_AUTH (the emulator has no SRP)',
-        };
-      }
-      const answer = mapCognitoError(GATEWAY_ERRORS.probeAppClient, error);
-      const status = answer.getStatus();
-      if (status >= 500 || status === HttpStatus.TOO_MANY_REQUESTS) {
-        // The configuration errors left to 500 (a wrong pool or client id).
-        if (answer.code === 'INTERNAL') {
-          return {
-            usable: false,
-            fault: `Cognito refused the app client (${cognitoErrorName(error) ?? 'unknown error'})`,
-            fix: 'check AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID',
-          };
-        }
-        return { usable: 'unknown', reason: answer.code };
-      }
-      return { usable: true };
-    }
+  /** See app-client-probe.ts. */
+  probeAppClient(): Promise<AppClientStatus> {
+    return probeAppClient(this.userPool, this.pool);
   }
 
   async getUser(accessToken: string): Promise<UserProfile> {
@@ -324,31 +284,14 @@ export class UserPoolGateway extends CognitoGateway {
     return mapCognitoError(GATEWAY_ERRORS[method], error);
   }
 
-  /**
-   * cognito-local only: the `iat` of its refresh token (a readable JWT),
-   * i.e. when the session began, since the emulator gives refreshed tokens
-   * a new auth_time. Real Cognito's refresh token is opaque and never read:
-   * its refreshed tokens keep the original auth_time.
-   */
-  private emulatorSessionStart(refreshToken: string): number | undefined {
-    const emulated =
-      this.pool.mode === 'embedded' ||
-      (this.pool.endpoint?.startsWith('http://') ?? false);
-    if (!emulated) return undefined;
-    const { iat } = claimsOf(refreshToken);
-    return typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined;
-  }
-
-  /**
-   * Throws the method's answer, unless the error would tell whether the
-   * account exists: then the call resolves as a success.
-   */
+  /** Throws the method's answer, unless it would tell whether the account exists. */
   private rethrowUnlessHidden(method: GatewayMethod, error: unknown): void {
     // A fault of the configuration comes before the user is looked at: it
     // tells nothing about the account, and must not pass for a success.
     const fault = operatorFaultOf(error, this.pool);
-    if (fault) throw operatorFaultAnswer(fault, error);
-    if (ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) return;
-    throw mapCognitoError(GATEWAY_ERRORS[method], error);
+    if (!fault && ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) {
+      return;
+    }
+    throw this.fail(method, error);
   }
 }

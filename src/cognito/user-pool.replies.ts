@@ -1,3 +1,4 @@
+import type { CognitoPool } from './cognito-pool.js';
 import type {
   SessionUser,
   SignInResult,
@@ -55,6 +56,24 @@ function sessionUserOf(
     ...(sub ? { sub } : {}),
     ...(sessionStartedAt !== undefined ? { sessionStartedAt } : {}),
   };
+}
+
+/**
+ * cognito-local only (the embedded emulator, or one at an http endpoint):
+ * the `iat` of its refresh token (a readable JWT), i.e. when the session
+ * began, since the emulator gives refreshed tokens a new auth_time. Real
+ * Cognito's refresh token is opaque and never read: its refreshed tokens
+ * keep the original auth_time.
+ */
+export function emulatorSessionStart(
+  pool: Pick<CognitoPool, 'mode' | 'endpoint'>,
+  refreshToken: string,
+): number | undefined {
+  const emulated =
+    pool.mode === 'embedded' || (pool.endpoint?.startsWith('http://') ?? false);
+  if (!emulated) return undefined;
+  const { iat } = claimsOf(refreshToken);
+  return typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined;
 }
 
 /** The payload of a JWT, or {} when it is not one. */
