@@ -1,5 +1,6 @@
 import { Http, expectError } from './support/http.js';
 import { startApp, type TestApp } from './support/app.js';
+import { decodeJwt } from './support/forge.js';
 import { PASSWORD, lastCode, newEmail, type Tokens } from './support/users.js';
 
 /**
@@ -92,6 +93,8 @@ describe('the whole path a user takes (embedded Cognito)', () => {
       refreshToken: expect.stringMatching(/^ey/),
       expiresIn: expect.any(Number),
       tokenType: 'Bearer',
+      // The internal username: the sub in an email-as-username pool.
+      username: decodeJwt(answer.body.accessToken).payload.sub,
     });
     tokens = answer.body;
   });

@@ -38,6 +38,7 @@ describe('login challenges (embedded Cognito)', () => {
     refreshToken: expect.stringMatching(/^ey/),
     expiresIn: expect.any(Number),
     tokenType: 'Bearer',
+    username: expect.stringMatching(/^[0-9a-f-]{36}$/),
   };
 
   describe('NEW_PASSWORD_REQUIRED (a user created by an admin)', () => {
@@ -69,6 +70,7 @@ describe('login challenges (embedded Cognito)', () => {
       expect(answer.body).toEqual({
         challenge: 'NEW_PASSWORD_REQUIRED',
         session: expect.any(String),
+        username: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       expect(answer.body.session).not.toBe('');
       session = answer.body.session;
@@ -305,6 +307,7 @@ describe('login challenges (embedded Cognito)', () => {
       expect(answer.body).toEqual({
         challenge: 'SOFTWARE_TOKEN_MFA',
         session: expect.any(String),
+        username: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       expect(answer.body.session).not.toBe('');
       session = answer.body.session;

@@ -196,10 +196,18 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
       ).toBe(200);
     });
 
-    it('refreshes with {refreshToken, email}: 200, REFRESH_TOKEN_AUTH with SECRET_HASH', async () => {
+    it('answers the internal username at login (the access token username, the sub here), not the email', () => {
+      const username = (tokens as Tokens & { username: string }).username;
+      expect(username).toBe(decodeJwt(tokens.accessToken).payload.username);
+      expect(username).toBe(decodeJwt(tokens.accessToken).payload.sub);
+      expect(username).not.toBe(email);
+    });
+
+    it('refreshes with {refreshToken, username}: 200, REFRESH_TOKEN_AUTH with the SECRET_HASH of the username', async () => {
+      const username = (tokens as Tokens & { username: string }).username;
       const answer = await app.http.post('/api/v1/auth/refresh', {
         refreshToken: tokens.refreshToken,
-        email,
+        username,
       });
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({
@@ -220,17 +228,36 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
         lastCall('InitiateAuth', 'REFRESH_TOKEN_AUTH').body.AuthParameters,
       ).toEqual({
         REFRESH_TOKEN: tokens.refreshToken,
-        SECRET_HASH: hash(client.ClientSecret!, email),
+        SECRET_HASH: hash(client.ClientSecret!, username),
       });
     });
 
-    it('refuses a refresh WITHOUT email: 400 VALIDATION_FAILED naming email, and asks nothing of Cognito', async () => {
+    it('refreshes with the bearer token alone naming the user: the SECRET_HASH of its username', async () => {
+      const answer = await app.http.post(
+        '/api/v1/auth/refresh',
+        { refreshToken: tokens.refreshToken },
+        tokens.idToken,
+      );
+      expect(answer.status).toBe(200);
+      expect(
+        lastCall('InitiateAuth', 'REFRESH_TOKEN_AUTH').body.AuthParameters,
+      ).toEqual({
+        REFRESH_TOKEN: tokens.refreshToken,
+        SECRET_HASH: hash(
+          client.ClientSecret!,
+          String(decodeJwt(tokens.idToken).payload['cognito:username']),
+        ),
+      });
+    });
+
+    it('refuses a refresh with neither username nor bearer token (email is never used): 400 VALIDATION_FAILED naming username, and asks nothing of Cognito', async () => {
       const before = calls.length;
       const answer = await app.http.post('/api/v1/auth/refresh', {
         refreshToken: tokens.refreshToken,
+        email,
       });
       expectError(answer, 400, 'VALIDATION_FAILED');
-      expect(answer.body.message.join(' ')).toMatch(/email/);
+      expect(answer.body.message.join(' ')).toMatch(/username/);
       expect(calls.length).toBe(before);
     });
 
@@ -249,7 +276,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
       expectError(
         await app.http.post('/api/v1/auth/refresh', {
           refreshToken: tokens.refreshToken,
-          email,
+          username: (tokens as Tokens & { username: string }).username,
         }),
         401,
         'UNAUTHORIZED',
@@ -281,7 +308,7 @@ describe('an app client with a secret (cognito-local run beside the app)', () =>
           expect(login.status).toBe(200);
           const refreshed = await on.post('/api/v1/auth/refresh', {
             refreshToken: login.body.refreshToken,
-            email,
+            username: (login.body as Tokens & { username: string }).username,
           });
           expect(refreshed.status).toBe(200);
         } finally {

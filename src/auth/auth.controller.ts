@@ -17,6 +17,7 @@ import {
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
   getSchemaPath,
@@ -137,12 +138,17 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RefreshResponse })
+  @ApiBearerAuth()
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
-    description: 'Revoked, expired or foreign refresh token',
+    description:
+      'Revoked, expired or foreign refresh token, or a session ended by a password change',
   })
-  refresh(@Body() dto: RefreshDto): Promise<RefreshResponse> {
-    return this.auth.refresh(dto);
+  refresh(
+    @Body() dto: RefreshDto,
+    @RawBearerToken() bearer: string | undefined,
+  ): Promise<RefreshResponse> {
+    return this.auth.refresh(dto, bearer);
   }
 
   @Post('logout')
@@ -150,6 +156,10 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse({
     description: 'Refresh token revoked; this session refused from now on',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description: 'IDP_UNAVAILABLE: nothing was revoked; retry the same request',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'UNAUTHORIZED' })
   async logout(

@@ -16,6 +16,7 @@ import { PasswordService } from './password.service.js';
 import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { JwksKeyStore } from './verification/jwks-key-store.js';
+import { TokenVerifier } from './verification/token-verifier.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 @Module({
@@ -34,6 +35,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     PasswordService,
     MfaService,
     JwksKeyStore,
+    TokenVerifier,
     JwtStrategy,
     VerifiedTokenCache,
     RevokedSessions,

@@ -10,6 +10,7 @@ import {
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { serviceOf, USER } from './auth.service.helper-spec.js';
 
 const CLIENT_ID = 'client123';
 const EMAIL = 'ash@example.com';
@@ -22,7 +23,7 @@ function serviceWith(
   revoked = new RevokedSessions(),
   config: AuthConfig = AUTH_CONFIG,
 ): AuthService {
-  return new AuthService(gateway, revoked, config);
+  return serviceOf(gateway, { revoked, config });
 }
 
 function part(value: unknown): string {
@@ -151,6 +152,7 @@ describe('AuthService', () => {
           refreshToken: 'refresh-1',
           expiresIn: 3600,
         },
+        user: USER,
       });
       const answer = await serviceWith(gateway).respondToChallenge({
         email: EMAIL,
@@ -173,6 +175,7 @@ describe('AuthService', () => {
         refreshToken: 'refresh-1',
         expiresIn: 3600,
         tokenType: 'Bearer',
+        username: USER.username,
       });
     });
 
@@ -181,6 +184,7 @@ describe('AuthService', () => {
       gateway.respondToChallenge.mockResolvedValue({
         kind: 'tokens',
         tokens: { accessToken: ACCESS, idToken: ID },
+        user: USER,
       });
       await serviceWith(gateway).respondToChallenge({
         email: EMAIL,
@@ -226,6 +230,7 @@ describe('AuthService', () => {
           refreshToken: 'refresh-1',
           expiresIn: 3600,
         },
+        user: USER,
       });
       const answer = await serviceWith(gateway).login({
         email: EMAIL,
@@ -238,6 +243,7 @@ describe('AuthService', () => {
         refreshToken: 'refresh-1',
         expiresIn: 3600,
         tokenType: 'Bearer',
+        username: USER.username,
       });
     });
 
@@ -246,6 +252,7 @@ describe('AuthService', () => {
       gateway.passwordAuth.mockResolvedValue({
         kind: 'tokens',
         tokens: { accessToken: ACCESS, idToken: ID, refreshToken: 'refresh-1' },
+        user: USER,
       });
       const answer = await serviceWith(gateway).login({
         email: EMAIL,
@@ -305,63 +312,6 @@ describe('AuthService', () => {
     });
   });
 
-  describe('refresh', () => {
-    it('refreshes with the token (and no email when none is given), answering no refresh token', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.refresh.mockResolvedValue({
-        kind: 'tokens',
-        tokens: { accessToken: ACCESS, idToken: ID },
-      });
-      const answer = await serviceWith(gateway).refresh({
-        refreshToken: 'refresh-1',
-      });
-      expect(gateway.refresh).toHaveBeenCalledWith({
-        refreshToken: 'refresh-1',
-        email: undefined,
-      });
-      expect(answer).toEqual({
-        accessToken: ACCESS,
-        idToken: ID,
-        expiresIn: 900,
-        tokenType: 'Bearer',
-      });
-      expect(answer).not.toHaveProperty('refreshToken');
-    });
-
-    it('passes the email on, for the SECRET_HASH of a client with a secret', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.refresh.mockResolvedValue({
-        kind: 'tokens',
-        tokens: { accessToken: ACCESS, idToken: ID, expiresIn: 3600 },
-      });
-      await serviceWith(gateway).refresh({
-        refreshToken: 'refresh-1',
-        email: EMAIL,
-      });
-      expect(gateway.refresh).toHaveBeenCalledWith({
-        refreshToken: 'refresh-1',
-        email: EMAIL,
-      });
-    });
-
-    it('answers 401 UNAUTHORIZED when Cognito asks for a challenge on refresh', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.refresh.mockResolvedValue({
-        kind: 'challenge',
-        challenge: 'SOFTWARE_TOKEN_MFA',
-        session: 's',
-      });
-      const error = await rejectionOf(
-        serviceWith(gateway).refresh({ refreshToken: 'refresh-1' }),
-      );
-      expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
-      expect(error.code).toBe('UNAUTHORIZED');
-      expect(error.messages).toBe(
-        'Cognito asks for a challenge on refresh; log in again.',
-      );
-    });
-  });
-
   describe('resendConfirmation', () => {
     it('answers the 202 body once the gateway has asked for the code', async () => {
       const gateway = fakeCognitoGateway();
@@ -382,81 +332,6 @@ describe('AuthService', () => {
       );
       expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
       expect(error.code).toBe('TOO_MANY_REQUESTS');
-    });
-  });
-
-  describe('logout', () => {
-    it('revokes the refresh token at Cognito and refuses the session from then on', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.revokeRefreshToken.mockResolvedValue(undefined);
-      const revoked = new RevokedSessions();
-      const user = accessUser();
-      expect(revoked.isRevoked(user)).toBe(false);
-
-      await serviceWith(gateway, revoked).logout(user, 'refresh-1');
-
-      expect(gateway.revokeRefreshToken).toHaveBeenCalledWith('refresh-1');
-      expect(revoked.isRevoked(user)).toBe(true);
-    });
-
-    it.each(['UnsupportedTokenTypeException', 'NotAuthorizedException'])(
-      'answers success and refuses the session when Cognito refuses the refresh token with %s (logging out twice is fine)',
-      async (name) => {
-        const gateway = fakeCognitoGateway();
-        gateway.revokeRefreshToken.mockRejectedValue(
-          gatewayFailure('revokeRefreshToken', name),
-        );
-        const revoked = new RevokedSessions();
-        const user = accessUser();
-        await expect(
-          serviceWith(gateway, revoked).logout(user, 'not-a-refresh-token'),
-        ).resolves.toBeUndefined();
-        expect(revoked.isRevoked(user)).toBe(true);
-      },
-    );
-
-    it('answers 503 when Cognito cannot be reached, so the client retries, and still refuses the session', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.revokeRefreshToken.mockRejectedValue(
-        gatewayFailure('revokeRefreshToken', 'InternalErrorException'),
-      );
-      const revoked = new RevokedSessions();
-      const user = accessUser();
-      const error = await rejectionOf(
-        serviceWith(gateway, revoked).logout(user, 'refresh-1'),
-      );
-      expect(error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
-      expect(revoked.isRevoked(user)).toBe(true);
-    });
-
-    it.each(['TooManyRequestsException', 'ThrottlingException'])(
-      'answers 429 when Cognito throttles RevokeToken (%s): the refresh token was not revoked, so the client must retry',
-      async (name) => {
-        const gateway = fakeCognitoGateway();
-        gateway.revokeRefreshToken.mockRejectedValue(
-          gatewayFailure('revokeRefreshToken', name),
-        );
-        const revoked = new RevokedSessions();
-        const user = accessUser();
-        const error = await rejectionOf(
-          serviceWith(gateway, revoked).logout(user, 'refresh-1'),
-        );
-        expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
-        expect(error.code).toBe('TOO_MANY_REQUESTS');
-        expect(revoked.isRevoked(user)).toBe(true);
-      },
-    );
-
-    it('revokes nothing at Cognito without a refresh token, and still refuses the session', async () => {
-      const gateway = fakeCognitoGateway();
-      const revoked = new RevokedSessions();
-      const user = accessUser();
-
-      await serviceWith(gateway, revoked).logout(user);
-
-      expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
-      expect(revoked.isRevoked(user)).toBe(true);
-      expect(revoked.isRevoked(idUser())).toBe(true);
     });
   });
 

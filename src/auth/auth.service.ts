@@ -1,6 +1,7 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout } from 'node:timers/promises';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
+import { isAccountLimit } from '../cognito/cognito-errors.js';
 import { CognitoGateway } from '../cognito/cognito.gateway.js';
 import type { SignInResult } from '../cognito/cognito.types.js';
 import { ApiException } from '../common/errors/api-exception.js';
@@ -21,17 +22,24 @@ import {
   type StatusResponse,
   type TokensResponse,
 } from './dto/responses.dto.js';
+import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { toLoginAnswer, toRefreshAnswer } from './token-answers.js';
+import { TokenRejectedError } from './verification/token-claims.js';
+import { TokenVerifier } from './verification/token-verifier.js';
 
 /** Sign-up and the session lifecycle, each a short sequence of Cognito calls. */
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly revoked: RevokedSessions,
     @Inject(authConfig.KEY)
     private readonly config: AuthConfig,
+    private readonly verifier: TokenVerifier,
+    private readonly limiter: EmailRateLimiter,
   ) {}
 
   async register({
@@ -51,8 +59,23 @@ export class AuthService {
     email,
     code,
   }: ConfirmRegistrationDto): Promise<StatusResponse> {
-    await this.cognito.confirmSignUp(email, code);
+    try {
+      await this.cognito.confirmSignUp(email, code);
+    } catch (error) {
+      throw this.asEmailLimit(error, email);
+    }
     return SUCCESS;
+  }
+
+  /**
+   * Cognito's per-account limit, answered exactly as the API's own
+   * per-email limit answers (status, code, sentence, Retry-After), so the
+   * answer does not tell that the account exists. Anything else unchanged.
+   */
+  asEmailLimit(error: unknown, email: string): unknown {
+    return isAccountLimit(error)
+      ? this.limiter.tooMany('requests', email)
+      : error;
   }
 
   /** 202 whether or not the account exists (the gateway hides which). */
@@ -106,8 +129,21 @@ export class AuthService {
     return toLoginAnswer(result);
   }
 
-  async refresh({ refreshToken, email }: RefreshDto): Promise<RefreshResponse> {
-    const result = await this.cognito.refresh({ refreshToken, email });
+  /**
+   * New tokens for a refresh token. SECRET_HASH (app clients with a
+   * secret) names the user by the internal username: the body's
+   * `username`, else that of the bearer token sent with the request (of
+   * this pool, expired or not). A session that began at or before the
+   * user's sign-out cutoff gets no new tokens.
+   */
+  async refresh(
+    { refreshToken, username }: RefreshDto,
+    bearer?: string,
+  ): Promise<RefreshResponse> {
+    const result = await this.cognito.refresh({
+      refreshToken,
+      username: username ?? (await this.usernameOf(bearer)),
+    });
     if (result.kind === 'challenge') {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,
@@ -115,31 +151,84 @@ export class AuthService {
         'Cognito asks for a challenge on refresh; log in again.',
       );
     }
+    const { sub, sessionStartedAt } = result.user;
+    if (sub && this.revoked.isCutOff(sub, sessionStartedAt)) {
+      throw new ApiException(
+        HttpStatus.UNAUTHORIZED,
+        'UNAUTHORIZED',
+        'This session has ended (password changed or signed out everywhere); log in again.',
+      );
+    }
     return toRefreshAnswer(result.tokens);
   }
 
+  /** The internal username of a bearer token of this pool, expired or not; none if it is not one. */
+  private async usernameOf(
+    bearer: string | undefined,
+  ): Promise<string | undefined> {
+    if (!bearer) return undefined;
+    try {
+      const user = await this.verifier.verify(bearer, {
+        ignoreExpiration: true,
+      });
+      return user.username;
+    } catch (error) {
+      if (error instanceof TokenRejectedError) return undefined;
+      throw new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'IDP_UNAVAILABLE',
+        'The identity provider cannot be reached to check the token; try again later.',
+        { cause: error },
+      );
+    }
+  }
+
   /**
-   * Refuses this session's tokens in this API from now on (though their
-   * signatures stay valid until they expire), then revokes the refresh
-   * token at Cognito when one is given. A refresh token Cognito does not
-   * know (already revoked, of another client, not a refresh token) changes
-   * nothing: the session is over either way, and logging out twice is fine.
-   * If Cognito cannot be reached or throttles the call, the 503 or 429
-   * tells the client to retry so the refresh token does get revoked.
+   * Revokes the refresh token at Cognito FIRST, then refuses this
+   * session's tokens in this API (their signatures stay valid until they
+   * expire). In that order, a 503 or 429 from Cognito leaves the bearer
+   * token usable, so the same request can be retried until the refresh
+   * token is revoked. A refresh token Cognito does not know (already
+   * revoked, of another client, not a refresh token) changes nothing: the
+   * session is over either way, and logging out twice is fine.
    */
   async logout(user: AuthUser, refreshToken?: string): Promise<void> {
-    this.revoked.revoke(user);
-    if (!refreshToken) return;
-    try {
-      await this.cognito.revokeRefreshToken(refreshToken);
-    } catch (error) {
-      // Cognito does not know the token: nothing left to revoke. Anything
-      // else (throttled, unreachable) means it may still be valid: retry.
-      const unknownToken =
-        error instanceof ApiException &&
-        (error.code === 'UNAUTHORIZED' || error.code === 'VALIDATION_FAILED');
-      if (!unknownToken) throw error;
+    if (refreshToken) {
+      try {
+        await this.cognito.revokeRefreshToken(refreshToken);
+      } catch (error) {
+        // Cognito does not know the token: nothing left to revoke. Anything
+        // else (throttled, unreachable) means it may still be valid: retry.
+        const unknownToken =
+          error instanceof ApiException &&
+          (error.code === 'UNAUTHORIZED' || error.code === 'VALIDATION_FAILED');
+        if (!unknownToken) throw error;
+      }
     }
+    await this.revoked.revoke(user);
+  }
+
+  /**
+   * Ends every session of the user: GlobalSignOut where Cognito has it
+   * (with `accessToken`), and the user's cutoff in this API, which alone
+   * does the job where Cognito lacks the call or fails it (then logged).
+   * Resolves once the next whole second has begun (see RevokedSessions),
+   * with whether Cognito signed the user out too.
+   */
+  async endSessionsOf(sub: string, accessToken?: string): Promise<boolean> {
+    const ended = this.revoked.endSessionsOf(sub);
+    const signedOut = accessToken
+      ? await this.cognito
+          .globalSignOut(accessToken)
+          .catch((error: unknown) => {
+            this.logger.warn(
+              `GlobalSignOut failed; the API's own cutoff ends the sessions (${String(error)})`,
+            );
+            return false;
+          })
+      : false;
+    await ended;
+    return signedOut;
   }
 
   /**

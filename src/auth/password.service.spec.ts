@@ -1,28 +1,34 @@
 import { HttpStatus } from '@nestjs/common';
 import type { Mock } from 'vitest';
-import type { AuthConfig } from '../config/auth.config.js';
-import { loadConfig } from '../config/env.validation.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import {
   fakeCognitoGateway,
   gatewayFailure,
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
-import { AuthService } from './auth.service.js';
+import type { AuthService } from './auth.service.js';
+import { CONFIG, USER, serviceOf } from './auth.service.helper-spec.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { PasswordService } from './password.service.js';
+import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 
 const EMAIL = 'ash@example.com';
-
-/** The app's defaults, with no failure delay (a spec of its own checks it). */
-const AUTH_CONFIG: AuthConfig = loadConfig({ AUTH_FAILURE_MIN_MS: '0' }).auth;
 
 function servicesWith(gateway: FakeCognitoGateway): {
   passwords: PasswordService;
   auth: AuthService;
+  revoked: RevokedSessions;
+  limiter: EmailRateLimiter;
 } {
-  const auth = new AuthService(gateway, new RevokedSessions(), AUTH_CONFIG);
-  return { passwords: new PasswordService(gateway, auth), auth };
+  const revoked = new RevokedSessions();
+  const limiter = new EmailRateLimiter(CONFIG.rateLimit);
+  const auth = serviceOf(gateway, { revoked, limiter });
+  return {
+    passwords: new PasswordService(gateway, auth),
+    auth,
+    revoked,
+    limiter,
+  };
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
@@ -52,6 +58,7 @@ function loggedInGateway(): FakeCognitoGateway {
       refreshToken: 'internal-refresh-token',
       expiresIn: 3600,
     },
+    user: USER,
   });
   return gateway;
 }
@@ -76,37 +83,84 @@ const ACCEPTED_BODY = {
 
 describe('PasswordService', () => {
   describe('changePassword', () => {
-    it('proves identity with the current password, changes it with that access token, then revokes that refresh token', async () => {
+    it('proves identity with the current password, changes it with that access token, then signs the user out everywhere and cuts off their sessions', async () => {
       const gateway = loggedInGateway();
       gateway.changePassword.mockResolvedValue(undefined);
-      gateway.revokeRefreshToken.mockResolvedValue(undefined);
-      const { passwords, auth } = servicesWith(gateway);
+      gateway.globalSignOut.mockResolvedValue(true);
+      const { passwords, auth, revoked } = servicesWith(gateway);
       const passwordAuth = vi.spyOn(auth, 'passwordAuth');
+      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(false);
 
+      const before = Date.now();
       await expect(passwords.changePassword(CHANGE)).resolves.toEqual({
         status: 'success',
       });
 
+      // The answer waits for the next whole second (auth_time is in seconds).
+      expect(Math.floor(Date.now() / 1000)).toBeGreaterThan(
+        Math.floor(before / 1000),
+      );
+      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+      expect(revoked.isCutOff(USER.sub, Math.floor(before / 1000))).toBe(true);
+      expect(revoked.isCutOff(USER.sub, Math.floor(Date.now() / 1000))).toBe(
+        false,
+      );
+      expect(revoked.isCutOff('uuid-other', USER.sessionStartedAt)).toBe(false);
       expect(passwordAuth).toHaveBeenCalledWith(EMAIL, 'Old-pass-1!');
+      // GlobalSignOut revoked the internal login's refresh token too.
       expect(callOrder(gateway)).toEqual([
         'passwordAuth',
         'changePassword',
-        'revokeRefreshToken',
+        'globalSignOut',
       ]);
+      expect(gateway.globalSignOut).toHaveBeenCalledWith(
+        'internal-access-token',
+      );
       expect(gateway.passwordAuth).toHaveBeenCalledWith(EMAIL, 'Old-pass-1!');
       expect(gateway.changePassword).toHaveBeenCalledWith({
         accessToken: 'internal-access-token',
         previousPassword: 'Old-pass-1!',
         proposedPassword: 'New-pass-2!',
       });
-      expect(gateway.revokeRefreshToken).toHaveBeenCalledWith(
-        'internal-refresh-token',
-      );
     });
+
+    it.each<[string, () => Promise<boolean>]>([
+      ['lacks GlobalSignOut (the emulator)', () => Promise.resolve(false)],
+      [
+        'fails GlobalSignOut (503)',
+        () =>
+          Promise.reject(
+            gatewayFailure('globalSignOut', 'InternalErrorException'),
+          ),
+      ],
+    ])(
+      'when Cognito %s: answers success, the cutoff alone ends the sessions, and the internal refresh token is revoked',
+      async (_label, globalSignOut) => {
+        const gateway = loggedInGateway();
+        gateway.changePassword.mockResolvedValue(undefined);
+        gateway.globalSignOut.mockImplementation(globalSignOut);
+        gateway.revokeRefreshToken.mockResolvedValue(undefined);
+        const { passwords, revoked } = servicesWith(gateway);
+        await expect(passwords.changePassword(CHANGE)).resolves.toEqual({
+          status: 'success',
+        });
+        expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+        expect(callOrder(gateway)).toEqual([
+          'passwordAuth',
+          'changePassword',
+          'globalSignOut',
+          'revokeRefreshToken',
+        ]);
+        expect(gateway.revokeRefreshToken).toHaveBeenCalledWith(
+          'internal-refresh-token',
+        );
+      },
+    );
 
     it('still answers success when revoking the internal refresh token fails', async () => {
       const gateway = loggedInGateway();
       gateway.changePassword.mockResolvedValue(undefined);
+      gateway.globalSignOut.mockResolvedValue(false);
       gateway.revokeRefreshToken.mockRejectedValue(
         gatewayFailure('revokeRefreshToken', 'TooManyRequestsException'),
       );
@@ -156,7 +210,7 @@ describe('PasswordService', () => {
       );
       expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
       expect(error.code).toBe('PASSWORD_POLICY');
-      expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
+      expect(callOrder(gateway)).toEqual(['passwordAuth', 'changePassword']);
     });
   });
 
@@ -198,21 +252,123 @@ describe('PasswordService', () => {
   });
 
   describe('confirmPassword', () => {
-    it('resets the password with the code and the new password', async () => {
-      const gateway = fakeCognitoGateway();
+    const RESET = {
+      email: EMAIL,
+      confirmationCode: '123456',
+      newPassword: 'New-pass-2!',
+    };
+
+    it('resets the password, signs in with the new one to learn the user, then signs them out everywhere and cuts off their sessions', async () => {
+      const gateway = loggedInGateway();
       gateway.confirmForgotPassword.mockResolvedValue(undefined);
-      await expect(
-        servicesWith(gateway).passwords.confirmPassword({
-          email: EMAIL,
-          confirmationCode: '123456',
-          newPassword: 'New-pass-2!',
-        }),
-      ).resolves.toEqual({ status: 'success' });
+      gateway.globalSignOut.mockResolvedValue(true);
+      const { passwords, revoked } = servicesWith(gateway);
+      await expect(passwords.confirmPassword(RESET)).resolves.toEqual({
+        status: 'success',
+      });
       expect(gateway.confirmForgotPassword).toHaveBeenCalledWith({
         email: EMAIL,
         code: '123456',
         newPassword: 'New-pass-2!',
       });
+      expect(callOrder(gateway)).toEqual([
+        'confirmForgotPassword',
+        'passwordAuth',
+        'globalSignOut',
+      ]);
+      expect(gateway.passwordAuth).toHaveBeenCalledWith(EMAIL, 'New-pass-2!');
+      expect(gateway.globalSignOut).toHaveBeenCalledWith(
+        'internal-access-token',
+      );
+      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+    });
+
+    it('revokes the internal refresh token where GlobalSignOut is missing (the emulator)', async () => {
+      const gateway = loggedInGateway();
+      gateway.confirmForgotPassword.mockResolvedValue(undefined);
+      gateway.globalSignOut.mockResolvedValue(false);
+      gateway.revokeRefreshToken.mockResolvedValue(undefined);
+      const { passwords, revoked } = servicesWith(gateway);
+      await passwords.confirmPassword(RESET);
+      expect(gateway.revokeRefreshToken).toHaveBeenCalledWith(
+        'internal-refresh-token',
+      );
+      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+    });
+
+    it('cuts off the user a challenge names (USER_ID_FOR_SRP) when the new password meets one (TOTP)', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmForgotPassword.mockResolvedValue(undefined);
+      gateway.passwordAuth.mockResolvedValue({
+        kind: 'challenge',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: 'mfa-session',
+        username: 'uuid-user',
+      });
+      const { passwords, revoked } = servicesWith(gateway);
+      await expect(passwords.confirmPassword(RESET)).resolves.toEqual({
+        status: 'success',
+      });
+      expect(callOrder(gateway)).toEqual([
+        'confirmForgotPassword',
+        'passwordAuth',
+      ]);
+      expect(revoked.isCutOff('uuid-user', USER.sessionStartedAt)).toBe(true);
+    });
+
+    it('still answers success when the sign-in after the reset fails (the password is reset)', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmForgotPassword.mockResolvedValue(undefined);
+      gateway.passwordAuth.mockRejectedValue(
+        gatewayFailure('passwordAuth', 'InternalErrorException'),
+      );
+      const { passwords } = servicesWith(gateway);
+      await expect(passwords.confirmPassword(RESET)).resolves.toEqual({
+        status: 'success',
+      });
+    });
+
+    it("answers Cognito's per-account LimitExceededException exactly as the API's own per-email limit answers", async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmForgotPassword.mockRejectedValue(
+        gatewayFailure('confirmForgotPassword', 'LimitExceededException'),
+      );
+      const { passwords, limiter } = servicesWith(gateway);
+      // As the route's interceptor does before the handler runs.
+      limiter.take('requests', EMAIL);
+      const error = await rejectionOf(passwords.confirmPassword(RESET));
+      const own = ownLimitAnswer(EMAIL);
+      expect(error.getStatus()).toBe(own.getStatus());
+      expect(error.getResponse()).toEqual(own.getResponse());
+      expect(error.retryAfterSeconds).toBe(own.retryAfterSeconds);
+      expect(gateway.passwordAuth).not.toHaveBeenCalled();
+    });
+
+    it('rethrows other answers unchanged (400 CODE_MISMATCH), ending no session', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmForgotPassword.mockRejectedValue(
+        gatewayFailure('confirmForgotPassword', 'CodeMismatchException'),
+      );
+      const error = await rejectionOf(
+        servicesWith(gateway).passwords.confirmPassword(RESET),
+      );
+      expect(error.code).toBe('CODE_MISMATCH');
+      expect(callOrder(gateway)).toEqual(['confirmForgotPassword']);
     });
   });
 });
+
+/** What the API's own limiter answers for `email` once its window is used up. */
+function ownLimitAnswer(email: string): ApiException {
+  const limiter = new EmailRateLimiter({
+    ...CONFIG.rateLimit,
+    requestsPerEmail: 1,
+  });
+  limiter.take('requests', email);
+  try {
+    limiter.take('requests', email);
+  } catch (error) {
+    return error as ApiException;
+  }
+  throw new Error('the limiter did not refuse');
+}

@@ -1,5 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { CognitoGateway } from '../cognito/cognito.gateway.js';
+import type { SignInResult } from '../cognito/cognito.types.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import { AuthService } from './auth.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -11,9 +12,11 @@ import {
   type StatusResponse,
 } from './dto/responses.dto.js';
 
-/** Change, forget and reset a password. */
+/** Change, forget and reset a password; either ends the user's sessions. */
 @Injectable()
 export class PasswordService {
+  private readonly logger = new Logger(PasswordService.name);
+
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
@@ -22,7 +25,8 @@ export class PasswordService {
   /**
    * The tutorial's contract: identity is proven with the current password
    * (a login, mapped as one), then Cognito changes it with the access token
-   * it gave. The refresh token of that internal login is revoked right away.
+   * it gave. Every session of the user then ends, that internal login's too
+   * (ChangePassword itself revokes nothing).
    */
   async changePassword(dto: ChangePasswordDto): Promise<StatusResponse> {
     const result = await this.auth.passwordAuth(dto.email, dto.currentPassword);
@@ -33,17 +37,12 @@ export class PasswordService {
         `Cognito asks for ${result.challenge} first: log in, complete it, then change the password.`,
       );
     }
-    const { accessToken, refreshToken } = result.tokens;
     await this.cognito.changePassword({
-      accessToken,
+      accessToken: result.tokens.accessToken,
       previousPassword: dto.currentPassword,
       proposedPassword: dto.newPassword,
     });
-    if (refreshToken) {
-      await this.cognito
-        .revokeRefreshToken(refreshToken)
-        .catch(() => undefined);
-    }
+    await this.endSessions(result);
     return SUCCESS;
   }
 
@@ -53,12 +52,57 @@ export class PasswordService {
     return ACCEPTED;
   }
 
+  /**
+   * Sets the new password with the emailed code, then ends every session of
+   * the user. The route knows only the email: a sign-in with the new
+   * password tells who the user is (and gives the access token
+   * GlobalSignOut needs).
+   */
   async confirmPassword(dto: ConfirmPasswordDto): Promise<StatusResponse> {
-    await this.cognito.confirmForgotPassword({
-      email: dto.email,
-      code: dto.confirmationCode,
-      newPassword: dto.newPassword,
-    });
+    try {
+      await this.cognito.confirmForgotPassword({
+        email: dto.email,
+        code: dto.confirmationCode,
+        newPassword: dto.newPassword,
+      });
+    } catch (error) {
+      throw this.auth.asEmailLimit(error, dto.email);
+    }
+    let result: SignInResult;
+    try {
+      result = await this.cognito.passwordAuth(dto.email, dto.newPassword);
+    } catch (error) {
+      // The password is reset; only the ending of old sessions failed.
+      this.logger.error(
+        `Password reset, but the sign-in that ends the user's sessions failed (${String(error)})`,
+      );
+      return SUCCESS;
+    }
+    await this.endSessions(result);
     return SUCCESS;
+  }
+
+  /**
+   * Ends every session of the user a sign-in names: by GlobalSignOut and
+   * the cutoff of its sub (tokens), or by the cutoff alone (a challenge
+   * names only the username, the sub in an email-as-username pool). That
+   * sign-in's own refresh token is revoked where GlobalSignOut did not.
+   */
+  private async endSessions(result: SignInResult): Promise<void> {
+    if (result.kind === 'challenge') {
+      if (result.username) await this.auth.endSessionsOf(result.username);
+      else this.logger.error(`Cognito named no user in ${result.challenge}`);
+      return;
+    }
+    const { accessToken, refreshToken } = result.tokens;
+    const sub = result.user.sub ?? result.user.username;
+    const signedOut = sub
+      ? await this.auth.endSessionsOf(sub, accessToken)
+      : false;
+    if (!signedOut && refreshToken) {
+      await this.cognito
+        .revokeRefreshToken(refreshToken)
+        .catch(() => undefined);
+    }
   }
 }

@@ -10,7 +10,11 @@ export function toLoginAnswer(
   result: SignInResult,
 ): TokensResponse | ChallengeResponse {
   if (result.kind === 'challenge') {
-    return { challenge: result.challenge, session: result.session };
+    return {
+      challenge: result.challenge,
+      session: result.session,
+      ...(result.username ? { username: result.username } : {}),
+    };
   }
   const { accessToken, idToken, expiresIn, tokenType } = toRefreshAnswer(
     result.tokens,
@@ -21,16 +25,22 @@ export function toLoginAnswer(
     refreshToken: result.tokens.refreshToken ?? '',
     expiresIn,
     tokenType,
+    // For SECRET_HASH on refresh: the internal username, not the email.
+    username: result.user.username ?? result.user.sub ?? '',
   };
 }
 
-/** Refresh's answer: new access and ID tokens (the refresh token stays). */
+/**
+ * Refresh's answer: new access and ID tokens, and the new refresh token
+ * when Cognito rotated it (else the old one stays).
+ */
 export function toRefreshAnswer(tokens: SessionTokens): RefreshResponse {
   return {
     accessToken: tokens.accessToken,
     idToken: tokens.idToken,
     expiresIn: tokens.expiresIn ?? lifetimeOf(tokens.accessToken),
     tokenType: 'Bearer',
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
   };
 }
 

@@ -54,13 +54,24 @@ const METHODS: Record<
         answer: { challenge: 'SOFTWARE_TOKEN_MFA', code: '123456' },
       }),
   },
+  // REFRESH_TOKEN_AUTH; with rotation, GetTokensFromRefreshToken (the
+  // failing client below rotates in the `rotating` connection).
   refresh: {
-    operations: ['InitiateAuth'],
+    operations: ['InitiateAuth', 'GetTokensFromRefreshToken'],
     call: (g) => g.refresh({ refreshToken: 'r' }),
   },
   revokeRefreshToken: {
     operations: ['RevokeToken'],
     call: (g) => g.revokeRefreshToken('r'),
+  },
+  globalSignOut: {
+    operations: ['GlobalSignOut'],
+    call: (g) => g.globalSignOut('t'),
+  },
+  // Never rejects: its outcomes are checked in user-pool.gateway.sessions.spec.ts.
+  probeAppClient: {
+    operations: ['InitiateAuth'],
+    call: (g) => g.probeAppClient(),
   },
   getUser: { operations: ['GetUser'], call: (g) => g.getUser('t') },
   changePassword: {
@@ -100,7 +111,10 @@ const METHODS: Record<
   },
 };
 
-const ALL = Object.keys(METHODS) as GatewayMethod[];
+/** The methods that answer Cognito's errors (probeAppClient reports them instead). */
+const ALL = (Object.keys(METHODS) as GatewayMethod[]).filter(
+  (method) => method !== 'probeAppClient',
+);
 const MFA_METHODS: GatewayMethod[] = [
   'associateSoftwareToken',
   'verifySoftwareToken',
@@ -233,6 +247,17 @@ const PER_METHOD: Row[] = [
   ['refresh', 'InvalidParameterException', 401, 'UNAUTHORIZED'],
   ['refresh', 'UserNotConfirmedException', 403, 'USER_NOT_CONFIRMED'],
   ['refresh', 'PasswordResetRequiredException', 403, 'PASSWORD_RESET_REQUIRED'],
+  ['refresh', 'RefreshTokenReuseException', 401, 'UNAUTHORIZED'],
+
+  ['globalSignOut', 'NotAuthorizedException', 401, 'UNAUTHORIZED'],
+  ['globalSignOut', 'InvalidParameterException', 401, 'UNAUTHORIZED'],
+  ['globalSignOut', 'UserNotConfirmedException', 403, 'USER_NOT_CONFIRMED'],
+  [
+    'globalSignOut',
+    'PasswordResetRequiredException',
+    403,
+    'PASSWORD_RESET_REQUIRED',
+  ],
 
   [
     'revokeRefreshToken',
@@ -356,7 +381,10 @@ const UNMAPPED: [GatewayMethod, string][] = [
   ['forgotPassword', 'CodeMismatchException'],
   ['confirmSignUp', 'InvalidPasswordException'],
   // The emulator lacks the call; with no emulator embedded to work around it.
-  ...ALL.map((method): [GatewayMethod, string] => [method, 'Unsupported']),
+  // (globalSignOut resolves for it: the API's own cutoff does the job.)
+  ...ALL.filter((method) => method !== 'globalSignOut').map(
+    (method): [GatewayMethod, string] => [method, 'Unsupported'],
+  ),
   ...ALL.map((method): [GatewayMethod, string] => [
     method,
     'SomethingNewException',

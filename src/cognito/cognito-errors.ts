@@ -177,6 +177,19 @@ export function mapCognitoError(
   );
 }
 
+/**
+ * Cognito's per-account limit (LimitExceededException) on a call that
+ * names a user: an answer only an existing account gets, which the caller
+ * should dress as its own per-email limit.
+ */
+export function isAccountLimit(error: unknown): boolean {
+  return (
+    error instanceof ApiException &&
+    error.code === 'TOO_MANY_REQUESTS' &&
+    cognitoErrorName(error) === 'LimitExceededException'
+  );
+}
+
 /** Own entries only: an error named `constructor` must not find Object's. */
 function lookup(table: ErrorTable, name: string): Answer | undefined {
   return Object.hasOwn(table, name) ? table[name] : undefined;

@@ -72,11 +72,22 @@ export function gatewayOf(
     authFlow?: AuthFlow;
     embedded?: Pick<EmbeddedCognito, 'resendSignUpCode'>;
     timeoutMs?: number;
+    /** AWS_COGNITO_REFRESH_ROTATION=true */
+    rotation?: boolean;
+    /** Another endpoint than ENDPOINT (an http one counts as an emulator). */
+    endpoint?: string;
   } = {},
 ): UserPoolGateway {
-  const connection = connectionOf(options.secret, options.authFlow);
+  const connection: CognitoPool = Object.assign(
+    connectionOf(options.secret, options.authFlow),
+    options.endpoint ? { endpoint: options.endpoint } : {},
+  );
+  const config = configOf({
+    timeoutMs: options.timeoutMs,
+    refreshRotation: options.rotation ?? false,
+  });
   return new UserPoolGateway(
-    clientOf(connection, configOf({ timeoutMs: options.timeoutMs })),
+    clientOf(connection, config),
     connection,
     (options.embedded ?? null) as EmbeddedCognito | null,
   );
@@ -165,9 +176,11 @@ export function jwt(payload: Json): string {
   return `${part({ alg: 'RS256', kid: 'k1' })}.${part(payload)}.c2lnbmF0dXJl`;
 }
 
-const NOW = Math.floor(Date.now() / 1000);
+export const NOW = Math.floor(Date.now() / 1000);
 export const ACCESS = jwt({
   sub: 'uuid-user',
+  username: 'uuid-user',
+  auth_time: NOW - 60,
   token_use: 'access',
   client_id: CLIENT_ID,
   iat: NOW,
@@ -175,10 +188,19 @@ export const ACCESS = jwt({
 });
 export const ID = jwt({
   sub: 'uuid-user',
+  'cognito:username': 'uuid-user',
+  auth_time: NOW - 60,
   token_use: 'id',
   aud: CLIENT_ID,
   email: EMAIL,
   iat: NOW,
   exp: NOW + 3600,
 });
-export const REFRESH = jwt({ token_use: 'refresh', iat: NOW });
+export const REFRESH = jwt({ token_use: 'refresh', iat: NOW - 120 });
+
+/** Whose ACCESS and ID are, as the gateway reads them. */
+export const USER = {
+  username: 'uuid-user',
+  sub: 'uuid-user',
+  sessionStartedAt: NOW - 60,
+};

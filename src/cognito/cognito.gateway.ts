@@ -1,4 +1,5 @@
 import type {
+  AppClientStatus,
   ChallengeInput,
   MfaPreference,
   PasswordChange,
@@ -38,11 +39,27 @@ export abstract class CognitoGateway {
   /** Answers NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA. */
   abstract respondToChallenge(input: ChallengeInput): Promise<SignInResult>;
 
-  /** New access and ID tokens for a refresh token (REFRESH_TOKEN_AUTH). */
+  /**
+   * New access and ID tokens for a refresh token: REFRESH_TOKEN_AUTH, or
+   * GetTokensFromRefreshToken when the app client rotates refresh tokens
+   * (then a new refresh token too).
+   */
   abstract refresh(input: RefreshInput): Promise<SignInResult>;
 
   /** RevokeToken: the refresh token (and the tokens it gave) stop working. */
   abstract revokeRefreshToken(refreshToken: string): Promise<void>;
+
+  /**
+   * GlobalSignOut: every refresh token of the user stops working. Resolves
+   * false where the identity provider lacks the call (the emulator).
+   */
+  abstract globalSignOut(accessToken: string): Promise<boolean>;
+
+  /**
+   * Whether the app client is usable as configured (secret, auth flow):
+   * one InitiateAuth for a user that cannot exist. Never rejects.
+   */
+  abstract probeAppClient(): Promise<AppClientStatus>;
 
   /** GetUser: the account behind an access token. */
   abstract getUser(accessToken: string): Promise<UserProfile>;
@@ -82,6 +99,8 @@ export const GATEWAY_METHODS = Object.keys({
   respondToChallenge: true,
   refresh: true,
   revokeRefreshToken: true,
+  globalSignOut: true,
+  probeAppClient: true,
   getUser: true,
   changePassword: true,
   forgotPassword: true,

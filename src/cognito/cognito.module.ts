@@ -3,6 +3,7 @@ import {
   Inject,
   Logger,
   Module,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -41,12 +42,35 @@ import { UserPoolGateway } from './user-pool.gateway.js';
   ],
   exports: [CognitoPool, CognitoGateway, Outbox, EMBEDDED_COGNITO],
 })
-export class CognitoModule implements OnApplicationShutdown {
+export class CognitoModule
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(CognitoModule.name);
 
   constructor(
     @Inject(EMBEDDED_COGNITO) private readonly embedded: EmbeddedCognito | null,
+    private readonly gateway: CognitoGateway,
   ) {}
+
+  /**
+   * Probes the app client once, without holding up the start: a secret or
+   * auth flow Cognito refuses is logged with its fix, before the first
+   * login meets it.
+   */
+  onApplicationBootstrap(): void {
+    void Promise.resolve()
+      .then(() => this.gateway.probeAppClient())
+      .then(
+        (status) => {
+          if (status.usable === false) {
+            this.logger.error(
+              `The app client cannot be used: ${status.fault}; ${status.fix}`,
+            );
+          }
+        },
+        () => undefined,
+      );
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.embedded) return;

@@ -23,21 +23,36 @@ export interface SignUpResult {
 export interface SessionTokens {
   accessToken: string;
   idToken: string;
-  /** Not sent on refresh (the refresh token stays the same). */
+  /** Not sent on refresh, unless the app client rotates refresh tokens. */
   refreshToken?: string;
   /** Seconds; real Cognito says, the emulator and the SRP path do not. */
   expiresIn?: number;
 }
 
+/** Who the tokens of a session belong to, read from the tokens Cognito just gave. */
+export interface SessionUser {
+  /** The internal username (`username` / `cognito:username`; the `sub` in an email-as-username pool). */
+  username?: string;
+  sub?: string;
+  /**
+   * When the session began, in seconds: its `auth_time`, which real
+   * Cognito keeps on refresh (on a refresh with cognito-local, which gives
+   * refreshed tokens a new auth_time, the refresh token's `iat`).
+   */
+  sessionStartedAt?: number;
+}
+
 /** What proving a password, answering a challenge or refreshing gives. */
 export type SignInResult =
-  | { kind: 'tokens'; tokens: SessionTokens }
+  | { kind: 'tokens'; tokens: SessionTokens; user: SessionUser }
   | {
       kind: 'challenge';
       /** e.g. NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA. */
       challenge: string;
       /** Opaque; goes back unchanged with the answer. */
       session: string;
+      /** The internal username, when Cognito names it (USER_ID_FOR_SRP, USERNAME). */
+      username?: string;
     };
 
 /** The answer to a challenge a sign-in returned. */
@@ -54,9 +69,21 @@ export interface ChallengeInput {
 
 export interface RefreshInput {
   refreshToken: string;
-  /** Needed only when the app client has a secret (its hash names the user). */
-  email?: string;
+  /**
+   * The internal username (not the email): needed only when the app client
+   * has a secret and does not rotate refresh tokens (REFRESH_TOKEN_AUTH's
+   * SECRET_HASH names the user).
+   */
+  username?: string;
 }
+
+/** Whether the app client can be used as configured (probeAppClient). */
+export type AppClientStatus =
+  | { usable: true }
+  /** Cognito refused the app's configuration; `fix` says what to change. */
+  | { usable: false; fault: string; fix: string }
+  /** Cognito could not be asked (unreachable, throttled). */
+  | { usable: 'unknown'; reason: string };
 
 /** The signed-in user's account, from the pool (GetUser). */
 export interface UserProfile {

@@ -39,6 +39,20 @@ const MFA: ErrorTable = {
   InvalidParameterException: BAD_INPUT,
 };
 
+// InitiateAuth USER_PASSWORD_AUTH, or USER_SRP_AUTH with the library's
+// RespondToAuthChallenge PASSWORD_VERIFIER.
+const PASSWORD_AUTH: ErrorTable = {
+  NotAuthorizedException: INVALID_CREDENTIALS,
+  UserNotFoundException: INVALID_CREDENTIALS,
+  InvalidPasswordException: INVALID_CREDENTIALS,
+  InvalidParameterException: INVALID_CREDENTIALS,
+  UserNotConfirmedException: USER_NOT_CONFIRMED,
+  PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+  // The SRP step (PASSWORD_VERIFIER) sends no code, new password,
+  // attribute or MFA choice: the challenge-only errors of
+  // RespondToAuthChallenge would be a bug here, so they stay 500.
+};
+
 /**
  * Cognito error name -> answer, per gateway method (each sends the
  * operations named in its doc in cognito.gateway.ts; names common to all
@@ -81,19 +95,7 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     // table is read; this entry answers only if that list drops the name.
     CodeDeliveryFailureException: UNAVAILABLE,
   },
-  // InitiateAuth USER_PASSWORD_AUTH, or USER_SRP_AUTH with the library's
-  // RespondToAuthChallenge PASSWORD_VERIFIER.
-  passwordAuth: {
-    NotAuthorizedException: INVALID_CREDENTIALS,
-    UserNotFoundException: INVALID_CREDENTIALS,
-    InvalidPasswordException: INVALID_CREDENTIALS,
-    InvalidParameterException: INVALID_CREDENTIALS,
-    UserNotConfirmedException: USER_NOT_CONFIRMED,
-    PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
-    // The SRP step (PASSWORD_VERIFIER) sends no code, new password,
-    // attribute or MFA choice: the challenge-only errors of
-    // RespondToAuthChallenge would be a bug here, so they stay 500.
-  },
+  passwordAuth: PASSWORD_AUTH,
   respondToChallenge: {
     CodeMismatchException: CODE_MISMATCH,
     ExpiredCodeException: CODE_EXPIRED,
@@ -115,11 +117,13 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     SoftwareTokenMFANotFoundException: NO_SUCH_FACTOR,
     InvalidParameterException: BAD_INPUT,
   },
-  // InitiateAuth REFRESH_TOKEN_AUTH.
+  // InitiateAuth REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken.
   refresh: {
     NotAuthorizedException: REFRESH_REFUSED,
     UserNotFoundException: REFRESH_REFUSED,
     InvalidParameterException: REFRESH_REFUSED,
+    // Rotation: a refresh token already exchanged for a new one.
+    RefreshTokenReuseException: REFRESH_REFUSED,
     UserNotConfirmedException: USER_NOT_CONFIRMED,
     PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
   },
@@ -130,6 +134,16 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     UnauthorizedException: SESSION_REFUSED,
     NotAuthorizedException: SESSION_REFUSED,
   },
+  globalSignOut: {
+    NotAuthorizedException: SESSION_REFUSED,
+    InvalidParameterException: SESSION_REFUSED,
+    UserNotConfirmedException: USER_NOT_CONFIRMED,
+    PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+  },
+  // The same InitiateAuth as passwordAuth. Read only to tell "Cognito
+  // answered about the (nonexistent) user" from "could not be asked" and
+  // from the configuration errors left to 500: probeAppClient never rejects.
+  probeAppClient: PASSWORD_AUTH,
   getUser: {
     NotAuthorizedException: SESSION_REFUSED,
     UserNotFoundException: SESSION_REFUSED,

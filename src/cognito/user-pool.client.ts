@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
 import { CognitoPool } from './cognito-pool.js';
 import {
+  TAKES_CLIENT_SECRET,
   TOP_LEVEL_SECRET_HASH,
   type AuthReply,
   type ReplyOf,
@@ -48,12 +49,15 @@ const NO_STORAGE: ICognitoStorage = {
 export class UserPoolClient {
   private readonly pool: CognitoUserPool;
   private readonly client: LowLevelClient;
+  /** The app client rotates refresh tokens (AWS_COGNITO_REFRESH_ROTATION). */
+  readonly rotatesRefreshTokens: boolean;
 
   constructor(
     private readonly connection: CognitoPool,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
   ) {
     const { timeoutMs } = config;
+    this.rotatesRefreshTokens = config.refreshRotation;
     this.pool = new CognitoUserPool({
       UserPoolId: connection.userPoolId,
       ClientId: connection.clientId,
@@ -115,10 +119,12 @@ export class UserPoolClient {
     });
     user.setAuthenticationFlowType('USER_SRP_AUTH');
     return new Promise<AuthReply>((resolve, reject) => {
+      // After InitiateAuth the library names the user by USER_ID_FOR_SRP.
       const challenge = (name: string) => (): void =>
         resolve({
           ChallengeName: name,
           Session: (user as unknown as { Session: string }).Session,
+          ChallengeParameters: { USERNAME: user.getUsername() },
         });
       user.authenticateUser(
         new AuthenticationDetails({ Username: username, Password: password }),
@@ -145,11 +151,12 @@ export class UserPoolClient {
 
   /**
    * Adds SECRET_HASH where the operation takes one and the client has a
-   * secret (RevokeToken takes the secret itself).
+   * secret (RevokeToken and GetTokensFromRefreshToken take the secret
+   * itself).
    */
   private withSecretHash(operation: string, params: Params): Params {
     if (!this.connection.clientSecret) return params;
-    if (operation === 'RevokeToken') {
+    if (TAKES_CLIENT_SECRET.has(operation)) {
       return { ...params, ClientSecret: this.connection.clientSecret };
     }
     if (TOP_LEVEL_SECRET_HASH.has(operation)) {

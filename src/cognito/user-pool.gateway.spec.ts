@@ -7,6 +7,7 @@ import {
   ID,
   REFRESH,
   SECRET,
+  USER,
   gatewayOf,
   ok,
   rejectionOf,
@@ -118,6 +119,7 @@ describe('UserPoolGateway: what each method sends and answers', () => {
           refreshToken: REFRESH,
           expiresIn: 3600,
         },
+        user: USER,
       });
     });
 
@@ -146,6 +148,7 @@ describe('UserPoolGateway: what each method sends and answers', () => {
       expect(result).toEqual({
         kind: 'tokens',
         tokens: { accessToken: ACCESS, idToken: ID },
+        user: USER,
       });
     });
   });
@@ -225,17 +228,20 @@ describe('UserPoolGateway: what each method sends and answers', () => {
           },
         ],
       ]);
+      // An https-less endpoint is an emulator: but 'refresh-1' is no JWT,
+      // so the session start is the tokens' auth_time.
       expect(result).toEqual({
         kind: 'tokens',
         tokens: { accessToken: ACCESS, idToken: ID },
+        user: USER,
       });
     });
 
-    it('with a client secret and an email sends the SECRET_HASH of the email', async () => {
+    it('with a client secret and a username sends the SECRET_HASH of the username', async () => {
       const sent = stubCognito(() => ok({ AuthenticationResult: TOKENS }));
       await gatewayOf({ secret: SECRET }).refresh({
         refreshToken: 'refresh-1',
-        email: EMAIL,
+        username: EMAIL,
       });
       expect(sent[0].body.AuthParameters).toEqual({
         REFRESH_TOKEN: 'refresh-1',
@@ -243,7 +249,7 @@ describe('UserPoolGateway: what each method sends and answers', () => {
       });
     });
 
-    it('with a client secret and no email answers 400 VALIDATION_FAILED without calling Cognito', async () => {
+    it('with a client secret and no username answers 400 VALIDATION_FAILED naming username, without calling Cognito', async () => {
       const sent = stubCognito();
       const error = await rejectionOf(
         gatewayOf({ secret: SECRET }).refresh({ refreshToken: 'refresh-1' }),
@@ -251,7 +257,7 @@ describe('UserPoolGateway: what each method sends and answers', () => {
       expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
       expect(error.code).toBe('VALIDATION_FAILED');
       expect(error.messages).toEqual([
-        'email is required: the app client has a secret, and SECRET_HASH needs the user',
+        'username is required: the app client has a secret, and SECRET_HASH needs the internal username (the login answer has it)',
       ]);
       expect(sent).toEqual([]);
     });

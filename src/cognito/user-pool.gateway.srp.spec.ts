@@ -7,6 +7,7 @@ import {
   ID,
   REFRESH,
   SECRET,
+  USER,
   cognitoFailure,
   expectedHash,
   gatewayOf,
@@ -63,6 +64,7 @@ describe('UserPoolGateway.passwordAuth with USER_SRP_AUTH (which the emulator ca
       expect(result).toEqual({
         kind: 'tokens',
         tokens: { accessToken: ACCESS, idToken: ID, refreshToken: REFRESH },
+        user: USER,
       });
       expect(sent.map((request) => request.operation)).toEqual([
         'InitiateAuth',
@@ -140,6 +142,8 @@ describe('UserPoolGateway.passwordAuth with USER_SRP_AUTH (which the emulator ca
       kind: 'challenge',
       challenge: 'SOFTWARE_TOKEN_MFA',
       session: 'mfa-session-from-cognito',
+      // The user the library now names: USER_ID_FOR_SRP of the first step.
+      username: 'uuid-user',
     });
   });
 
@@ -159,6 +163,7 @@ describe('UserPoolGateway.passwordAuth with USER_SRP_AUTH (which the emulator ca
       kind: 'challenge',
       challenge: 'NEW_PASSWORD_REQUIRED',
       session: 'new-password-session',
+      username: 'uuid-user',
     });
   });
 });

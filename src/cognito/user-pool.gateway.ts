@@ -5,6 +5,7 @@ import { CognitoPool } from './cognito-pool.js';
 import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
 import { CognitoGateway, type GatewayMethod } from './cognito.gateway.js';
 import type {
+  AppClientStatus,
   ChallengeInput,
   MfaPreference,
   PasswordChange,
@@ -19,8 +20,14 @@ import type {
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { GATEWAY_ERRORS } from './gateway-errors.js';
+import { probeAppClient } from './app-client-probe.js';
+import { operatorFaultAnswer, operatorFaultOf } from './operator-faults.js';
 import { UserPoolClient } from './user-pool.client.js';
-import { profileOf, signInResultOf } from './user-pool.replies.js';
+import {
+  emulatorSessionStart,
+  profileOf,
+  signInResultOf,
+} from './user-pool.replies.js';
 import type {
   AuthReply,
   ReplyOf,
@@ -101,7 +108,7 @@ export class UserPoolGateway extends CognitoGateway {
               AuthParameters: { USERNAME: email, PASSWORD: password },
             });
     } catch (error) {
-      throw mapCognitoError(GATEWAY_ERRORS.passwordAuth, error);
+      throw this.fail('passwordAuth', error);
     }
     return signInResultOf(reply);
   }
@@ -128,12 +135,25 @@ export class UserPoolGateway extends CognitoGateway {
     return signInResultOf(reply);
   }
 
-  /** REFRESH_TOKEN_AUTH names no user, so its SECRET_HASH needs the email. */
-  async refresh({ refreshToken, email }: RefreshInput): Promise<SignInResult> {
-    const secretHash = email ? this.userPool.secretHash(email) : undefined;
+  /**
+   * GetTokensFromRefreshToken with rotation (no username), else
+   * REFRESH_TOKEN_AUTH, whose SECRET_HASH names the internal username.
+   */
+  async refresh({
+    refreshToken,
+    username,
+  }: RefreshInput): Promise<SignInResult> {
+    if (this.userPool.rotatesRefreshTokens) {
+      const reply = await this.send('refresh', 'GetTokensFromRefreshToken', {
+        ClientId: this.userPool.clientId,
+        RefreshToken: refreshToken,
+      });
+      return signInResultOf(reply);
+    }
+    const secretHash = username && this.userPool.secretHash(username);
     if (this.userPool.hasSecret && !secretHash) {
       throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
-        'email is required: the app client has a secret, and SECRET_HASH needs the user',
+        'username is required: the app client has a secret, and SECRET_HASH needs the internal username (the login answer has it)',
       ]);
     }
     const reply = await this.send('refresh', 'InitiateAuth', {
@@ -144,7 +164,7 @@ export class UserPoolGateway extends CognitoGateway {
         ...(secretHash ? { SECRET_HASH: secretHash } : {}),
       },
     });
-    return signInResultOf(reply);
+    return signInResultOf(reply, emulatorSessionStart(this.pool, refreshToken));
   }
 
   /** UserPoolClient adds the ClientSecret when there is one. */
@@ -153,6 +173,22 @@ export class UserPoolGateway extends CognitoGateway {
       ClientId: this.userPool.clientId,
       Token: refreshToken,
     });
+  }
+
+  /** cognito-local lacks GlobalSignOut (`Unsupported`): then false, no error. */
+  async globalSignOut(accessToken: string): Promise<boolean> {
+    try {
+      await this.userPool.send('GlobalSignOut', { AccessToken: accessToken });
+      return true;
+    } catch (error) {
+      if (cognitoErrorName(error) === 'Unsupported') return false;
+      throw this.fail('globalSignOut', error);
+    }
+  }
+
+  /** See app-client-probe.ts. */
+  probeAppClient(): Promise<AppClientStatus> {
+    return probeAppClient(this.userPool, this.pool);
   }
 
   async getUser(accessToken: string): Promise<UserProfile> {
@@ -233,16 +269,29 @@ export class UserPoolGateway extends CognitoGateway {
     try {
       return await this.userPool.send(operation, params);
     } catch (error) {
-      throw mapCognitoError(GATEWAY_ERRORS[method], error);
+      throw this.fail(method, error);
     }
   }
 
   /**
-   * Throws the method's answer, unless the error would tell whether the
-   * account exists: then the call resolves as a success.
+   * The answer for a failure of `method`: 500 for a fault of the app's
+   * configuration (whatever the method's table says of the error's name),
+   * else the method's table.
    */
+  private fail(method: GatewayMethod, error: unknown): ApiException {
+    const fault = operatorFaultOf(error, this.pool);
+    if (fault) return operatorFaultAnswer(fault, error);
+    return mapCognitoError(GATEWAY_ERRORS[method], error);
+  }
+
+  /** Throws the method's answer, unless it would tell whether the account exists. */
   private rethrowUnlessHidden(method: GatewayMethod, error: unknown): void {
-    if (ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) return;
-    throw mapCognitoError(GATEWAY_ERRORS[method], error);
+    // A fault of the configuration comes before the user is looked at: it
+    // tells nothing about the account, and must not pass for a success.
+    const fault = operatorFaultOf(error, this.pool);
+    if (!fault && ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) {
+      return;
+    }
+    throw this.fail(method, error);
   }
 }

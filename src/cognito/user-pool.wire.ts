@@ -22,6 +22,8 @@ export interface AuthReply {
   };
   ChallengeName?: string;
   Session?: string;
+  /** e.g. USER_ID_FOR_SRP or USERNAME: the internal username of the user challenged. */
+  ChallengeParameters?: Record<string, string>;
 }
 
 type Empty = Record<string, unknown>;
@@ -47,7 +49,7 @@ export interface UserPoolApi {
   };
   InitiateAuth: {
     request: {
-      AuthFlow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH';
+      AuthFlow: 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH' | 'REFRESH_TOKEN_AUTH';
       ClientId: string;
       AuthParameters: Record<string, string>;
     };
@@ -64,6 +66,19 @@ export interface UserPoolApi {
   };
   RevokeToken: {
     request: { ClientId: string; Token: string };
+    reply: Empty;
+  };
+  /**
+   * Refresh with rotation. Takes the ClientSecret itself (added by
+   * UserPoolClient), no SECRET_HASH and no username.
+   */
+  GetTokensFromRefreshToken: {
+    request: { ClientId: string; RefreshToken: string };
+    reply: AuthReply;
+  };
+  /** Revokes every refresh token of the user behind the access token. */
+  GlobalSignOut: {
+    request: { AccessToken: string };
     reply: Empty;
   };
   GetUser: {
@@ -121,6 +136,10 @@ export interface UserPoolApi {
 export type UserPoolOperation = keyof UserPoolApi;
 export type RequestOf<O extends UserPoolOperation> = UserPoolApi[O]['request'];
 export type ReplyOf<O extends UserPoolOperation> = UserPoolApi[O]['reply'];
+
+/** Operations that take the app client's secret itself as `ClientSecret`. */
+export const TAKES_CLIENT_SECRET: ReadonlySet<string> =
+  new Set<UserPoolOperation>(['RevokeToken', 'GetTokensFromRefreshToken']);
 
 /** Operations whose SECRET_HASH is the top-level `SecretHash` of `Username`. */
 export const TOP_LEVEL_SECRET_HASH: ReadonlySet<string> =

@@ -14,6 +14,9 @@ export class AuthVariables {
 
   @IsWholeNumber(0, 5_000, 'milliseconds')
   AUTH_FAILURE_MIN_MS?: number;
+
+  @IsWholeNumber(1, 3650, 'days')
+  REFRESH_TOKEN_VALIDITY_DAYS?: number;
 }
 
 export interface AuthConfig {
@@ -28,6 +31,11 @@ export interface AuthConfig {
    * unknown email and a wrong password cannot be told apart by timing.
    */
   failureMinMs: number;
+  /**
+   * The app client's refresh token lifetime: the longest a session can last,
+   * so how long a logout or a sign-out cutoff is remembered.
+   */
+  refreshTokenValidityDays: number;
 }
 
 export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
@@ -37,6 +45,7 @@ export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
     jwksTimeoutMs: env.JWKS_TIMEOUT_MS ?? 3000,
     jwksRefetchCooldownMs: env.JWKS_REFETCH_COOLDOWN_MS ?? 10_000,
     failureMinMs: env.AUTH_FAILURE_MIN_MS ?? 250,
+    refreshTokenValidityDays: env.REFRESH_TOKEN_VALIDITY_DAYS ?? 30,
   }),
 };
 

@@ -59,6 +59,12 @@ export class CognitoVariables {
   })
   AWS_COGNITO_AUTH_FLOW?: AuthFlow;
 
+  @IsOptional()
+  @IsIn(['true', 'false'], {
+    message: 'AWS_COGNITO_REFRESH_ROTATION must be true or false.',
+  })
+  AWS_COGNITO_REFRESH_ROTATION?: 'true' | 'false';
+
   @IsWholeNumber(100, 60_000, 'milliseconds')
   COGNITO_TIMEOUT_MS?: number;
 
@@ -83,6 +89,11 @@ export interface CognitoConfig {
   authority: string | undefined;
   endpoint: string | undefined;
   authFlow: AuthFlow;
+  /**
+   * The app client rotates refresh tokens: refresh goes through
+   * GetTokensFromRefreshToken and answers the new refresh token.
+   */
+  refreshRotation: boolean;
   /** Longest wait for one Cognito call; past it the route answers 503. */
   timeoutMs: number;
   /** Data folder of the embedded emulator (pool, client, users survive restarts). */
@@ -132,6 +143,7 @@ export const cognitoNamespace: ConfigNamespace<
     authority: env.AWS_COGNITO_AUTHORITY,
     endpoint: env.AWS_COGNITO_ENDPOINT,
     authFlow: env.AWS_COGNITO_AUTH_FLOW ?? 'USER_PASSWORD_AUTH',
+    refreshRotation: env.AWS_COGNITO_REFRESH_ROTATION === 'true',
     timeoutMs: env.COGNITO_TIMEOUT_MS ?? 5000,
     localDir: env.COGNITO_LOCAL_DIR ?? '.cognito-local',
     emulatorPath: env.PATH,

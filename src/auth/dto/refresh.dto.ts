@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { IsNormalizedEmail } from '../../common/validation/email.decorator.js';
 
 export class RefreshDto {
@@ -10,9 +16,20 @@ export class RefreshDto {
   refreshToken: string;
 
   @ApiPropertyOptional({
-    example: 'ash@example.com',
+    example: '1a7a024b-7229-46f9-b111-0c3df950bd7c',
     description:
-      'Needed only when the app client has a secret (for SECRET_HASH)',
+      'The `username` of the login answer. Needed only when the app client has a secret (SECRET_HASH names the user) and no bearer token of the user is sent',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, {
+    message: 'username must be the username of the login answer',
+  })
+  username?: string;
+
+  @ApiPropertyOptional({
+    example: 'ash@example.com',
+    description: 'Accepted for older clients; not used',
   })
   @IsOptional()
   @IsNormalizedEmail()

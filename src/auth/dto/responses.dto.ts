@@ -29,11 +29,24 @@ export class RefreshResponse {
 
   @ApiProperty({ example: 'Bearer' })
   tokenType: 'Bearer';
+
+  @ApiPropertyOptional({
+    description:
+      'Only when the app client rotates refresh tokens: the new refresh token (the old one stops working)',
+  })
+  refreshToken?: string;
 }
 
 export class TokensResponse extends RefreshResponse {
   @ApiProperty()
-  refreshToken: string;
+  declare refreshToken: string;
+
+  @ApiProperty({
+    example: '1a7a024b-7229-46f9-b111-0c3df950bd7c',
+    description:
+      "The user's internal Cognito username (cognito:username; the sub in an email-as-username pool): send it to POST /auth/refresh",
+  })
+  username: string;
 }
 
 export class MeResponse {
@@ -74,6 +87,11 @@ export class ChallengeResponse {
 
   @ApiProperty()
   session: string;
+
+  @ApiPropertyOptional({
+    description: "The user's internal Cognito username, when Cognito names it",
+  })
+  username?: string;
 }
 
 export class StatusResponse {

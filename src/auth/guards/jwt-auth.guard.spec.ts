@@ -157,7 +157,7 @@ describe('JwtAuthGuard', () => {
       const { guard, cache, revoked } = setup();
       const cached = user();
       cache.set(TOKEN, cached);
-      revoked.revoke(user({ tokenUse: 'id', jti: 'id-jti-1' }));
+      await revoked.revoke(user({ tokenUse: 'id', jti: 'id-jti-1' }));
       const passport = vi.spyOn(passportGuard, 'canActivate');
       const request = requestWith(`Bearer ${TOKEN}`);
 
@@ -201,7 +201,7 @@ describe('JwtAuthGuard', () => {
     it('refuses a freshly verified token of a revoked session and does not cache it', async () => {
       const { guard, cache, revoked } = setup();
       const verified = user();
-      revoked.revoke(verified);
+      await revoked.revoke(verified);
       passportVerifies(verified);
 
       const error = await rejectionOf(() =>

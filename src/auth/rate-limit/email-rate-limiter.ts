@@ -39,16 +39,7 @@ export class EmailRateLimiter {
     const key = `${bucket}:${normalize(email)}`;
     let window = this.current(key);
     if (window && window.count >= this.limit(bucket)) {
-      const seconds = Math.max(
-        1,
-        Math.ceil((window.resetAt - Date.now()) / 1000),
-      );
-      throw new ApiException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'TOO_MANY_REQUESTS',
-        `Too many attempts for this email; try again in ${seconds} seconds.`,
-        { retryAfterSeconds: seconds },
-      );
+      throw this.refusal(window.resetAt);
     }
     if (!window) {
       window = {
@@ -62,6 +53,27 @@ export class EmailRateLimiter {
     return () => {
       if (taken.count > 0) taken.count -= 1;
     };
+  }
+
+  /**
+   * The answer `take` gives once `email` has used up `bucket`, for a limit
+   * met elsewhere (Cognito's per-account one) that must look the same.
+   */
+  tooMany(bucket: EmailBucket, email: string): ApiException {
+    const window = this.current(`${bucket}:${normalize(email)}`);
+    return this.refusal(
+      window?.resetAt ?? Date.now() + this.config.windowSeconds * 1000,
+    );
+  }
+
+  private refusal(resetAt: number): ApiException {
+    const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+    return new ApiException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'TOO_MANY_REQUESTS',
+      `Too many attempts for this email; try again in ${seconds} seconds.`,
+      { retryAfterSeconds: seconds },
+    );
   }
 
   private current(key: string): Window | undefined {

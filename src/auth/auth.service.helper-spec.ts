@@ -1,0 +1,58 @@
+/*
+ * Shared by the AuthService and PasswordService specs. The `-spec.ts`
+ * ending keeps it out of the build; not ending in `.spec.ts`, it is not a
+ * suite of its own.
+ */
+import type { AuthConfig } from '../config/auth.config.js';
+import { loadConfig } from '../config/env.validation.js';
+import type { FakeCognitoGateway } from '../../test/support/fake-cognito-gateway.js';
+import type { AuthUser } from './auth-user.js';
+import { AuthService } from './auth.service.js';
+import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
+import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { TokenRejectedError } from './verification/token-claims.js';
+import type { TokenVerifier } from './verification/token-verifier.js';
+
+/** The app's defaults, with no failure delay (a spec of its own checks it). */
+export const CONFIG = loadConfig({ AUTH_FAILURE_MIN_MS: '0' });
+
+/** Whose tokens a fake sign-in gives. */
+export const USER = {
+  username: 'uuid-user',
+  sub: 'uuid-user',
+  sessionStartedAt: Math.floor(Date.now() / 1000) - 60,
+};
+
+/** A verifier that knows the tokens of `users` and refuses any other. */
+export function verifierOf(
+  users: Record<string, Partial<AuthUser>> = {},
+): TokenVerifier & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    verify: (token: string, options?: unknown) => {
+      calls.push([token, options]);
+      const user = users[token];
+      return user
+        ? Promise.resolve(user as AuthUser)
+        : Promise.reject(new TokenRejectedError('unknown token'));
+    },
+  } as unknown as TokenVerifier & { calls: unknown[][] };
+}
+
+export function serviceOf(
+  gateway: FakeCognitoGateway,
+  {
+    revoked = new RevokedSessions(),
+    config = CONFIG.auth,
+    verifier = verifierOf(),
+    limiter = new EmailRateLimiter(CONFIG.rateLimit),
+  }: {
+    revoked?: RevokedSessions;
+    config?: AuthConfig;
+    verifier?: TokenVerifier;
+    limiter?: EmailRateLimiter;
+  } = {},
+): AuthService {
+  return new AuthService(gateway, revoked, config, verifier, limiter);
+}

@@ -1,0 +1,73 @@
+import { HttpStatus } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CognitoPool } from './cognito-pool.js';
+import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
+import type { AppClientStatus } from './cognito.types.js';
+import { GATEWAY_ERRORS } from './gateway-errors.js';
+import { operatorFaultOf, type AppClientSetup } from './operator-faults.js';
+import type { UserPoolClient } from './user-pool.client.js';
+
+/** Usernames of the probe (test doubles of the pool may recognise them). */
+export const PROBE_USERNAME_PREFIX = 'app-client-probe-';
+
+/**
+ * Signs in a user that cannot exist, with the configured flow: Cognito
+ * checks the client's secret and flows before it looks for the user, so
+ * "no such user" or "wrong password" means the client is usable as
+ * configured. Never rejects.
+ */
+export async function probeAppClient(
+  userPool: UserPoolClient,
+  pool: CognitoPool,
+): Promise<AppClientStatus> {
+  const username = `${PROBE_USERNAME_PREFIX}${randomUUID()}@probe.invalid`;
+  try {
+    await userPool.send('InitiateAuth', {
+      AuthFlow: pool.authFlow,
+      ClientId: userPool.clientId,
+      AuthParameters:
+        pool.authFlow === 'USER_SRP_AUTH'
+          ? { USERNAME: username, SRP_A: randomBytes(384).toString('hex') }
+          : { USERNAME: username, PASSWORD: randomUUID() },
+    });
+    // A challenge for nobody: Cognito hides that the user does not exist.
+    return { usable: true };
+  } catch (error) {
+    return probeOutcome(error, pool);
+  }
+}
+
+/**
+ * What the app-client probe's failure says of the client: a configuration
+ * fault (with its fix), Cognito unreachable or throttling (unknown), or an
+ * answer about the nonexistent user (usable).
+ */
+export function probeOutcome(
+  error: unknown,
+  setup: AppClientSetup,
+): AppClientStatus {
+  const fault = operatorFaultOf(error, setup);
+  if (fault) return { usable: false, ...fault };
+  const name = cognitoErrorName(error);
+  if (name === 'Unsupported') {
+    return {
+      usable: false,
+      fault: `the endpoint does not support ${setup.authFlow}`,
+      fix: 'set AWS_COGNITO_AUTH_FLOW=USER_PASSWORD_AUTH (the emulator has no SRP)',
+    };
+  }
+  const answer = mapCognitoError(GATEWAY_ERRORS.probeAppClient, error);
+  // The configuration errors left to 500 (a wrong pool or client id, ...).
+  if (answer.code === 'INTERNAL') {
+    return {
+      usable: false,
+      fault: `Cognito refused the app client (${name ?? 'unknown error'})`,
+      fix: 'check AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID',
+    };
+  }
+  const status = answer.getStatus();
+  if (status >= 500 || status === HttpStatus.TOO_MANY_REQUESTS) {
+    return { usable: 'unknown', reason: answer.code };
+  }
+  return { usable: true };
+}
