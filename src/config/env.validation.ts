@@ -59,6 +59,7 @@ export function loadConfig(raw: Environment): Config {
   const sentences = [
     ...[app, cognito, auth, http, rateLimit].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
+    ...(httpNamespace.check?.(http.values, nodeEnv) ?? []),
   ];
   if (sentences.length > 0) {
     throw new ConfigValidationError(
