@@ -112,6 +112,25 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
     expect(await run('failedPasswords', body, 'ok', '198.51.100.9')).toBe('ok');
   });
 
+  it('counts an IPv6 client by its /64, as the per-IP limit does', async () => {
+    const { run } = setup();
+    const body = { email: 'sabrina@example.com', password: 'x' };
+    for (let i = 1; i <= 3; i++) {
+      await run(
+        'failedPasswords',
+        body,
+        'INVALID_CREDENTIALS',
+        `2001:db8::${i}`,
+      );
+    }
+    expect(await run('failedPasswords', body, 'ok', '2001:db8::ffff')).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    expect(await run('failedPasswords', body, 'ok', '2001:db8:0:1::1')).toBe(
+      'ok',
+    );
+  });
+
   it('never counts a 500 or a 503 (an operator fault or an outage) as a failed password', async () => {
     const { limiter, run } = setup();
     const body = { email: 'brock@example.com', password: 'x' };

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { catchError, switchMap, tap, throwError, timer } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -79,7 +80,11 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
         }),
       );
     }
-    const attempt = this.limiter.takePasswordAttempt(email, request.ip);
+    // As the per-IP throttler counts it: an IPv6 client by its /64.
+    const attempt = this.limiter.takePasswordAttempt(
+      email,
+      normalizeIp(request.ip),
+    );
     // Only a refused password keeps the attempt counted: a success, a
     // fault (500, 503) or a refused body gives it back.
     const answer = next.handle().pipe(
