@@ -57,6 +57,7 @@ export async function loginBench(
         // be what is measured. The limiter's own cost stays on the path.
         RATE_LIMIT_IP_PER_MINUTE: '1000000',
         RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000000',
+        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000000',
         AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
         AWS_COGNITO_CLIENT_ID: pool.clientId,
         AWS_COGNITO_ENDPOINT: pool.endpoint,

@@ -22,8 +22,8 @@ import { closeConnections, hostile, MIX, send } from './soak-traffic.js';
  * It reports; a missed target does not fail the run (exit 0), only a
  * broken harness does.
  */
-/** How the app is told to trust X-Forwarded-For (later: a hop count, '1'). */
-const TRUST_PROXY = 'true';
+/** How the app is told to trust X-Forwarded-For: one proxy hop (the soak plays it). */
+const TRUST_PROXY = '1';
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 /** Hostile requests per second, all routes together. */
 const HOSTILE_RPS = Number(process.env.SOAK_HOSTILE_RPS ?? 200);

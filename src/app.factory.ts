@@ -13,6 +13,7 @@ import { AppModule } from './app.module.js';
 import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
+import { answerAfterUnreadBody } from './common/http/unread-body.js';
 import {
   AccessLogController,
   createLogger,
@@ -20,6 +21,7 @@ import {
   PinoNestLogger,
 } from './common/logging/logger.js';
 import { loadAppConfig } from './config/env.validation.js';
+import type { HttpConfig } from './config/http.config.js';
 
 export const API_PREFIX = 'api/v1';
 /** An incoming X-Request-Id the app keeps as sent (else it makes one). */
@@ -33,6 +35,17 @@ function requestId(request: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming)
     ? incoming
     : randomUUID();
+}
+
+/**
+ * TRUST_PROXY as Fastify's trustProxy: a hop count becomes the function
+ * Fastify itself makes of a number (trust the last n hops); its types know
+ * only the other forms.
+ */
+function trustedHops(
+  trust: HttpConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 const draining = new WeakSet<object>();
@@ -78,7 +91,7 @@ export async function createApp(
     genReqId: requestId,
     bodyLimit: http.bodyLimitBytes,
     http: { maxHeaderSize: http.maxHeaderBytes },
-    trustProxy: http.trustProxy,
+    trustProxy: trustedHops(http.trustProxy),
     return503OnClosing: true,
     // Errors Fastify answers before any hook or filter (a malformed URL, a
     // path segment over the router's limit): the same shape and request id.
@@ -107,7 +120,10 @@ export async function createApp(
     },
   );
   app.setGlobalPrefix(API_PREFIX, {
-    exclude: [{ path: 'health', method: RequestMethod.GET }],
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/live', method: RequestMethod.GET },
+    ],
   });
   if (http.corsOrigins.length > 0) {
     app.enableCors({
@@ -117,6 +133,7 @@ export async function createApp(
   }
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonOnly(fastify);
+  answerAfterUnreadBody(fastify);
   const headers = securityHeaders({
     // Swagger UI at /docs loads its own scripts and styles from 'self'.
     contentSecurityPolicy: {

@@ -51,6 +51,7 @@ describe('account enumeration (embedded Cognito)', () => {
       AUTH_FAILURE_MIN_MS: String(FLOOR_MS),
       // Many failed logins for one email on purpose: keep the limits out of the way.
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000',
+      RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000',
       RATE_LIMIT_REQUESTS_PER_EMAIL: '1000',
       RATE_LIMIT_IP_PER_MINUTE: '100000',
     });

@@ -34,6 +34,7 @@ describe('fuzz: POST routes against the embedded Cognito emulator', () => {
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     RATE_LIMIT_REQUESTS_PER_EMAIL: '1000000',
     RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000000',
+    RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000000',
     AUTH_FAILURE_MIN_MS: '0',
   });
   let context: Context;

@@ -30,6 +30,8 @@ describe('Cognito outage under a running app (aws mode, an emulator the test con
     external.awsEnv({
       COGNITO_TIMEOUT_MS: String(COGNITO_TIMEOUT_MS),
       JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+      // Each /health below sees the outage as it is now, not a cached answer.
+      HEALTH_CACHE_MS: '0',
     }),
   );
   let frozenPid: number | undefined;

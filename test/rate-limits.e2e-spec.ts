@@ -6,13 +6,17 @@ import { PASSWORD, confirmedUser, newEmail } from './support/users.js';
 
 /**
  * The limits on the auth routes, each app started with small ones: failed
- * passwords per email (login and change-password together), requests per
+ * passwords per email and client address (login and change-password
+ * together; every request here comes from one address), requests per
  * email (forgot-password and the like), and requests per client IP over
  * all auth routes. Past a limit: 429 TOO_MANY_REQUESTS with Retry-After.
  */
 
 const LIMIT_VARIABLES = [
+  'RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP',
   'RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL',
+  'RATE_LIMIT_SLOWDOWN_STEP_MS',
+  'RATE_LIMIT_SLOWDOWN_MAX_MS',
   'RATE_LIMIT_REQUESTS_PER_EMAIL',
   'RATE_LIMIT_IP_PER_MINUTE',
   'RATE_LIMIT_EMAIL_WINDOW_SECONDS',
@@ -25,7 +29,10 @@ type Limits = Partial<Record<(typeof LIMIT_VARIABLES)[number], string>>;
 /** Every limit variable set (or unset), so that no app inherits another's. */
 function limits(overrides: Limits): Record<string, string | undefined> {
   return {
+    RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000',
     RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000',
+    RATE_LIMIT_SLOWDOWN_STEP_MS: undefined,
+    RATE_LIMIT_SLOWDOWN_MAX_MS: undefined,
     RATE_LIMIT_REQUESTS_PER_EMAIL: '1000',
     RATE_LIMIT_IP_PER_MINUTE: '100000',
     RATE_LIMIT_EMAIL_WINDOW_SECONDS: undefined,
@@ -86,7 +93,7 @@ async function emulatorUser(
   return email;
 }
 
-describe('per-email limits (3 failed passwords, 4 requests per email)', () => {
+describe('per-email limits from one address (3 failed passwords per email and IP, 4 requests per email)', () => {
   const FAILED = 3;
   const REQUESTS = 4;
   const WINDOW_SECONDS = 900;
@@ -108,7 +115,7 @@ describe('per-email limits (3 failed passwords, 4 requests per email)', () => {
   beforeAll(async () => {
     server = await startApp(
       limits({
-        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: String(FAILED),
+        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: String(FAILED),
         RATE_LIMIT_REQUESTS_PER_EMAIL: String(REQUESTS),
       }),
     );
@@ -138,7 +145,7 @@ describe('per-email limits (3 failed passwords, 4 requests per email)', () => {
       expectTooMany(blocked, WINDOW_SECONDS);
     });
 
-    it('refuses even the RIGHT password with 429 while the email is blocked', async () => {
+    it('refuses even the RIGHT password with 429 from that address while it is blocked', async () => {
       expectTooMany(await login(email, PASSWORD), WINDOW_SECONDS);
     });
 
@@ -238,7 +245,7 @@ describe('per-email limits (3 failed passwords, 4 requests per email)', () => {
   });
 });
 
-describe('per-email limit under concurrency (3 failed passwords, the 250 ms failure floor on)', () => {
+describe('per-email limit under concurrency (3 failed passwords per email and IP, the 250 ms failure floor on)', () => {
   const FAILED = 3;
   const AT_ONCE = 12;
   let server: TestApp;
@@ -247,7 +254,7 @@ describe('per-email limit under concurrency (3 failed passwords, the 250 ms fail
   beforeAll(async () => {
     server = await startApp(
       limits({
-        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: String(FAILED),
+        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: String(FAILED),
         AUTH_FAILURE_MIN_MS: '250',
       }),
     );
@@ -286,14 +293,14 @@ describe('per-email limit under concurrency (3 failed passwords, the 250 ms fail
   });
 });
 
-describe('the per-email window (2 failed passwords per 2 seconds)', () => {
+describe('the per-email window (2 failed passwords per email and IP per 2 seconds)', () => {
   let server: TestApp;
   let http: Http;
 
   beforeAll(async () => {
     server = await startApp(
       limits({
-        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '2',
+        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '2',
         RATE_LIMIT_EMAIL_WINDOW_SECONDS: '2',
       }),
     );

@@ -106,6 +106,7 @@ async function startBuiltApp(env: Record<string, string>): Promise<Running> {
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000',
+    RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000',
     ...env,
   });
   const http = new Http(`http://127.0.0.1:${port}`);

@@ -15,6 +15,7 @@ import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
+import { BoundedThrottlerStorage } from './rate-limit/bounded-throttler-storage.js';
 import { JwksKeyStore } from './verification/jwks-key-store.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -24,9 +25,10 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     PassportModule.register({ defaultStrategy: 'jwt', session: false }),
     ThrottlerModule.forRootAsync({
       inject: [rateLimitConfig.KEY],
-      useFactory: (limits: ConfigType<typeof rateLimitConfig>) => [
-        { ttl: 60_000, limit: limits.perIpPerMinute },
-      ],
+      useFactory: (limits: ConfigType<typeof rateLimitConfig>) => ({
+        throttlers: [{ ttl: 60_000, limit: limits.perIpPerMinute }],
+        storage: new BoundedThrottlerStorage(),
+      }),
     }),
   ],
   controllers: [AuthController, PasswordController, MfaController],

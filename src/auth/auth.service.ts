@@ -73,9 +73,7 @@ export class AuthService {
    * answer does not tell that the account exists. Anything else unchanged.
    */
   asEmailLimit(error: unknown, email: string): unknown {
-    return isAccountLimit(error)
-      ? this.limiter.tooMany('requests', email)
-      : error;
+    return isAccountLimit(error) ? this.limiter.tooManyRequests(email) : error;
   }
 
   /** 202 whether or not the account exists (the gateway hides which). */

@@ -277,7 +277,7 @@ describe('AuthService.confirmRegistration', () => {
     expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
     expect(error.code).toBe('TOO_MANY_REQUESTS');
     expect(error.messages).toMatch(
-      /^Too many attempts for this email; try again in \d+ seconds\.$/,
+      /^Too many requests for this email; try again in \d+ seconds\.$/,
     );
     expect(error.retryAfterSeconds).toBe(
       Number(/in (\d+) seconds/.exec(String(error.messages))![1]),

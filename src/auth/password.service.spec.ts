@@ -335,7 +335,7 @@ describe('PasswordService', () => {
       );
       const { passwords, limiter } = servicesWith(gateway);
       // As the route's interceptor does before the handler runs.
-      limiter.take('requests', EMAIL);
+      limiter.takeRequest(EMAIL);
       const error = await rejectionOf(passwords.confirmPassword(RESET));
       const own = ownLimitAnswer(EMAIL);
       expect(error.getStatus()).toBe(own.getStatus());
@@ -364,9 +364,9 @@ function ownLimitAnswer(email: string): ApiException {
     ...CONFIG.rateLimit,
     requestsPerEmail: 1,
   });
-  limiter.take('requests', email);
+  limiter.takeRequest(email);
   try {
-    limiter.take('requests', email);
+    limiter.takeRequest(email);
   } catch (error) {
     return error as ApiException;
   }

@@ -63,6 +63,7 @@ export function loadConfig(raw: Environment): Config {
   const sentences = [
     ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
+    ...(httpNamespace.check?.(http.values, nodeEnv) ?? []),
   ];
   if (sentences.length > 0) {
     throw new ConfigValidationError(

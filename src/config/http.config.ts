@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { isIP } from 'node:net';
 import { loadedConfig } from './loaded-config.js';
 import { IsWholeNumber, type ConfigNamespace } from './variables.js';
 
@@ -30,9 +31,13 @@ export class HttpVariables {
   })
   CORS_ORIGINS?: string;
 
+  /** Its values are checked in httpNamespace.check: `true` has a sentence of its own. */
   @IsOptional()
-  @IsIn(['true', 'false'], { message: 'TRUST_PROXY must be true or false.' })
+  @IsString()
   TRUST_PROXY?: string;
+
+  @IsWholeNumber(0, 60_000, 'milliseconds')
+  HEALTH_CACHE_MS?: number;
 
   @IsOptional()
   @IsIn(LOG_LEVELS, {
@@ -53,8 +58,14 @@ export interface HttpConfig {
   maxHeaderBytes: number;
   /** Origins allowed by CORS; none (CORS closed) by default. */
   corsOrigins: string[];
-  /** Trust X-Forwarded-For (behind a proxy or load balancer), for per-IP limits. */
-  trustProxy: boolean;
+  /**
+   * Which hops of X-Forwarded-For to trust (Fastify's trustProxy): none, the
+   * last n, or those from these addresses/CIDRs. The client address
+   * (request.ip, what per-IP limits key on) is the first untrusted one.
+   */
+  trustProxy: false | number | string[];
+  /** How long GET /health reuses its last readiness check. */
+  healthCacheMs: number;
   /** Longest wait for in-flight requests at shutdown. */
   shutdownTimeoutMs: number;
   logLevel: string;
@@ -62,8 +73,46 @@ export interface HttpConfig {
   logFormat: 'json' | 'pretty';
 }
 
+/** Names proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR (address/prefix) or one of PROXY_NAMES. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= max;
+}
+
+const TRUST_PROXY_TRUE =
+  'TRUST_PROXY=true would trust every X-Forwarded-For entry, including those a client writes itself: set the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.0/8) instead.';
+
+/** The TRUST_PROXY value as Fastify takes it; undefined when it is not valid. */
+function parseTrustProxy(
+  value: string | undefined,
+): HttpConfig['trustProxy'] | undefined {
+  const text = (value ?? 'false').trim();
+  if (text === 'false' || text === '0') return false;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyAddress) ? entries : undefined;
+}
+
 export const httpNamespace: ConfigNamespace<HttpVariables, HttpConfig> = {
   variables: HttpVariables,
+  check: (env) => {
+    if (env.TRUST_PROXY?.trim().toLowerCase() === 'true')
+      return [TRUST_PROXY_TRUE];
+    if (parseTrustProxy(env.TRUST_PROXY) === undefined) {
+      return [
+        'TRUST_PROXY must be false, a number of proxy hops (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,192.168.1.7).',
+      ];
+    }
+    return [];
+  },
   parse: (env, nodeEnv) => ({
     bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 64 * 1024,
     maxHeaderBytes: env.MAX_HEADER_BYTES ?? 16 * 1024,
@@ -71,7 +120,8 @@ export const httpNamespace: ConfigNamespace<HttpVariables, HttpConfig> = {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+    healthCacheMs: env.HEALTH_CACHE_MS ?? 2000,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: env.LOG_FORMAT ?? (nodeEnv === 'production' ? 'json' : 'pretty'),

@@ -1,4 +1,4 @@
-import { PokemonService } from './pokemon.service.js';
+import { PAGE_CACHE_BYTES, PokemonService } from './pokemon.service.js';
 
 describe('PokemonService (real @pkmn/dex data)', () => {
   const service = new PokemonService();
@@ -211,6 +211,23 @@ describe('PokemonService (real @pkmn/dex data)', () => {
       const other = service.page({ limit: 151, offset: 1, type: 'water' });
       expect(other.body).not.toBe(first.body);
       expect(other.body.toString()).not.toBe(first.body.toString());
+    });
+
+    it('keeps the page cache within its byte budget under a flood of distinct queries, and still answers', async () => {
+      const flooded = new PokemonService();
+      await flooded.onModuleInit();
+      for (let offset = 0; offset < 4000; offset += 1) {
+        flooded.page({ limit: 200, offset: offset % 1000, name: `${offset}` });
+        flooded.page({ limit: 200, offset });
+        expect(flooded.pageCacheBytes).toBeLessThanOrEqual(PAGE_CACHE_BYTES);
+      }
+      // Full: 200-item pages (~40 KB each) filled it.
+      expect(flooded.pageCacheBytes).toBeGreaterThan(PAGE_CACHE_BYTES * 0.9);
+      const first = flooded.page({ limit: 2, offset: 0 });
+      expect(JSON.parse(first.body.toString())).toMatchObject([
+        { id: 1 },
+        { id: 2 },
+      ]);
     });
   });
 });

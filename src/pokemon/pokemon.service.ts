@@ -3,7 +3,10 @@ import { LRUCache } from 'lru-cache';
 import { loadPokemon } from './pokemon-data.loader.js';
 import type { Pokemon } from './pokemon.model.js';
 
-const PAGE_CACHE_BYTES = 4 * 1024 * 1024;
+/** The page cache's byte budget (README, "Under abuse and faults"). */
+export const PAGE_CACHE_BYTES = 4 * 1024 * 1024;
+/** A page entry's cost besides its body and key (objects, the map slot). */
+const PAGE_OVERHEAD_BYTES = 192;
 const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']');
@@ -51,13 +54,19 @@ export class PokemonService implements OnModuleInit {
   private readonly searchKeys = new Map<Pokemon, string>();
   /** Each item's JSON bytes, made once: the data never changes, so neither do they. */
   private readonly json = new Map<Pokemon, Buffer>();
-  /** Pages already built, at most PAGE_CACHE_BYTES of them. */
+  /**
+   * Pages already built, at most PAGE_CACHE_BYTES of them (bodies, keys and
+   * overhead counted; a key is at most ~130 characters: the query's strings
+   * are validated to 50). The data never changes, so a page never goes
+   * stale: entries leave only when the budget needs room.
+   */
   private readonly pages = new LRUCache<
     string,
     { body: Buffer; total: number }
   >({
     maxSize: PAGE_CACHE_BYTES,
-    sizeCalculation: (page) => page.body.length + 64,
+    sizeCalculation: (page, key) =>
+      page.body.length + 2 * key.length + PAGE_OVERHEAD_BYTES,
   });
 
   async onModuleInit(): Promise<void> {
@@ -132,6 +141,11 @@ export class PokemonService implements OnModuleInit {
       this.pages.set(key, page);
     }
     return page;
+  }
+
+  /** Bytes the page cache holds, as counted against PAGE_CACHE_BYTES. */
+  get pageCacheBytes(): number {
+    return this.pages.calculatedSize;
   }
 
   /**

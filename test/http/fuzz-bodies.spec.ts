@@ -41,6 +41,7 @@ describe('fuzz: request bodies (fast layer)', () => {
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     RATE_LIMIT_REQUESTS_PER_EMAIL: '1000000',
     RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000000',
+    RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000000',
   });
   let posts: Route[];
 

@@ -9,18 +9,22 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { catchError, tap, throwError, type Observable } from 'rxjs';
+import { normalizeIp } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import { catchError, switchMap, tap, throwError, timer } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { ErrorResponse } from '../../common/errors/error-response.dto.js';
+import { validEmail } from '../../common/validation/email.decorator.js';
 import { EmailRateLimiter, type EmailBucket } from './email-rate-limiter.js';
 
 const EMAIL_BUCKET = 'auth:emailBucket';
 
 /**
  * Limits a route per email (the body's `email`): `requests` counts every
- * request; `failedPasswords` counts answers of INVALID_CREDENTIALS (each
- * attempt is counted when it starts and given back unless the password was
- * refused, so parallel guesses are counted too).
+ * request with a valid body; `failedPasswords` counts answers of
+ * INVALID_CREDENTIALS per (email, client address) and per email (see
+ * EmailRateLimiter).
  */
 export const LimitPerEmail = (bucket: EmailBucket): MethodDecorator =>
   applyDecorators(
@@ -32,6 +36,24 @@ export const LimitPerEmail = (bucket: EmailBucket): MethodDecorator =>
     }),
   );
 
+/** The body was refused before anything was asked of the identity provider. */
+function refusedBody(error: unknown): boolean {
+  return (
+    error instanceof ApiException &&
+    (error.code === 'VALIDATION_FAILED' || error.code === 'PASSWORD_POLICY')
+  );
+}
+
+function wrongPassword(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 'INVALID_CREDENTIALS';
+}
+
+/**
+ * Interceptors run before the validation pipe, so the email is checked
+ * here with the DTOs' own rule: a body whose email they would refuse is
+ * not counted at all (nor stored: a 60 KB string never reaches a store),
+ * and a count taken for a body refused for another field is given back.
+ */
 @Injectable()
 export class EmailRateLimitInterceptor implements NestInterceptor {
   constructor(
@@ -44,20 +66,37 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
       EMAIL_BUCKET,
       context.getHandler(),
     );
-    const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
-    const email = (body as { email?: unknown } | undefined)?.email;
-    if (!bucket || typeof email !== 'string') return next.handle();
-    const giveBack = this.limiter.take(bucket, email);
-    if (bucket === 'requests') return next.handle();
-    // Only a refused password keeps the attempt counted.
-    return next.handle().pipe(
-      tap(() => giveBack()),
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const email = validEmail(
+      (request.body as { email?: unknown } | undefined)?.email,
+    );
+    if (!bucket || email === undefined) return next.handle();
+    if (bucket === 'requests') {
+      const giveBack = this.limiter.takeRequest(email);
+      return next.handle().pipe(
+        catchError((error: unknown) => {
+          if (refusedBody(error)) giveBack();
+          return throwError(() => error);
+        }),
+      );
+    }
+    // As the per-IP throttler counts it: an IPv6 client by its /64.
+    const attempt = this.limiter.takePasswordAttempt(
+      email,
+      normalizeIp(request.ip),
+    );
+    // Only a refused password keeps the attempt counted: a success, a
+    // fault (500, 503) or a refused body gives it back.
+    const answer = next.handle().pipe(
+      tap(() => attempt.giveBack()),
       catchError((error: unknown) => {
-        const wrongPassword =
-          error instanceof ApiException && error.code === 'INVALID_CREDENTIALS';
-        if (!wrongPassword) giveBack();
+        if (wrongPassword(error)) attempt.failed();
+        else attempt.giveBack();
         return throwError(() => error);
       }),
     );
+    return attempt.delayMs > 0
+      ? timer(attempt.delayMs).pipe(switchMap(() => answer))
+      : answer;
   }
 }

@@ -5,6 +5,10 @@ import { ApiException } from '../../common/errors/api-exception.js';
 /**
  * The per-IP limit over ALL auth routes together (ThrottlerGuard counts per
  * route by default), answered in the API's error shape with Retry-After.
+ * The tracker is ThrottlerGuard's: request.ip, which under TRUST_PROXY is
+ * the address the trusted hops report (never a client-written
+ * X-Forwarded-For entry). The storage (BoundedThrottlerStorage) hashes the
+ * key.
  */
 @Injectable()
 export class IpThrottlerGuard extends ThrottlerGuard {

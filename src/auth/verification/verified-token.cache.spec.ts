@@ -1,8 +1,10 @@
 import type { AuthUser } from '../auth-user.js';
-import { VerifiedTokenCache } from './verified-token.cache.js';
+import {
+  entryBytes,
+  TOKEN_CACHE_BUDGET_BYTES,
+  VerifiedTokenCache,
+} from './verified-token.cache.js';
 
-/** MAX_ENTRIES in verified-token.cache.ts. */
-const MAX_ENTRIES = 10_000;
 /** MAX_TTL_MS in verified-token.cache.ts. */
 const MAX_TTL_MS = 10 * 60_000;
 
@@ -109,19 +111,32 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('token-a')).toBeUndefined();
   });
 
-  it('is bounded: past the maximum, the oldest entries are gone', () => {
+  it('is bounded in bytes: past its budget the oldest entries go, and it never holds more', () => {
     const cache = new VerifiedTokenCache();
+    const sub = (i: number): string => `user-${i}`.padEnd(12);
+    const perEntry = entryBytes('k'.repeat(43), userExpiringIn(3600, sub(0)));
+    const fits = Math.floor(TOKEN_CACHE_BUDGET_BYTES / perEntry);
     const extra = 5;
-    for (let i = 0; i < MAX_ENTRIES + extra; i += 1) {
-      cache.set(`token-${i}`, userExpiringIn(3600, `user-${i}`));
+    for (let i = 0; i < fits + extra; i += 1) {
+      cache.set(`token-${i}`, userExpiringIn(3600, sub(i)));
+      expect(cache.bytes).toBeLessThanOrEqual(TOKEN_CACHE_BUDGET_BYTES);
     }
-    expect(cache.size).toBe(MAX_ENTRIES);
+    expect(cache.size).toBeLessThan(fits + extra);
+    expect(cache.size).toBeGreaterThan(fits - extra);
     for (let i = 0; i < extra; i += 1) {
       expect(cache.get(`token-${i}`)).toBeUndefined();
     }
-    expect(cache.get(`token-${extra}`)?.sub).toBe(`user-${extra}`);
-    expect(cache.get(`token-${MAX_ENTRIES + extra - 1}`)?.sub).toBe(
-      `user-${MAX_ENTRIES + extra - 1}`,
-    );
+    const last = fits + extra - 1;
+    expect(cache.get(`token-${last}`)?.sub).toBe(sub(last));
+  });
+
+  it('costs the same for a 60 KB token as for a short one: the key is a SHA-256', () => {
+    const short = new VerifiedTokenCache();
+    const huge = new VerifiedTokenCache();
+    short.set('a.b.c', userExpiringIn(3600));
+    huge.set(`a.${'x'.repeat(60 * 1024)}.c`, userExpiringIn(3600));
+    expect(huge.bytes).toBe(short.bytes);
+    expect(short.bytes).toBeLessThan(1024);
+    expect(huge.get(`a.${'x'.repeat(60 * 1024)}.c`)?.sub).toBe('uuid-ash');
   });
 });

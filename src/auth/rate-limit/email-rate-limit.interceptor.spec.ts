@@ -1,0 +1,180 @@
+import {
+  HttpStatus,
+  type CallHandler,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { lastValueFrom, throwError, of, defer } from 'rxjs';
+import {
+  ApiException,
+  type ErrorCode,
+} from '../../common/errors/api-exception.js';
+import { loadConfig } from '../../config/env.validation.js';
+import type { RateLimitConfig } from '../../config/rate-limit.config.js';
+import { ENTRY_BYTES } from './bounded-counters.js';
+import { EmailRateLimitInterceptor } from './email-rate-limit.interceptor.js';
+import { EmailRateLimiter, type EmailBucket } from './email-rate-limiter.js';
+
+const LIMITS: RateLimitConfig = {
+  ...loadConfig({}).rateLimit,
+  failedPasswordsPerEmailAndIp: 3,
+  failedPasswordsPerEmail: 5,
+  slowdownStepMs: 100,
+  slowdownMaxMs: 350,
+  requestsPerEmail: 2,
+};
+
+const HUGE_EMAIL = `${'x'.repeat(60 * 1024)}@example.com`;
+
+function setup(limits = LIMITS) {
+  const limiter = new EmailRateLimiter(limits);
+  const interceptor = new EmailRateLimitInterceptor(new Reflector(), limiter);
+  let calls = 0;
+  /** Runs one request through the interceptor; the handler's outcome is `outcome`. */
+  const run = async (
+    bucket: EmailBucket,
+    body: unknown,
+    outcome: 'ok' | ErrorCode = 'ok',
+    ip = '203.0.113.7',
+  ): Promise<'ok' | ErrorCode> => {
+    const handler = (): void => undefined;
+    Reflect.defineMetadata('auth:emailBucket', bucket, handler);
+    const context = {
+      getHandler: () => handler,
+      switchToHttp: () => ({ getRequest: () => ({ body, ip }) }),
+    } as unknown as ExecutionContext;
+    const next: CallHandler = {
+      handle: () =>
+        defer(() => {
+          calls += 1;
+          return outcome === 'ok'
+            ? of({ done: true })
+            : throwError(
+                () => new ApiException(HttpStatus.BAD_REQUEST, outcome, 'x'),
+              );
+        }),
+    };
+    try {
+      await lastValueFrom(interceptor.intercept(context, next));
+      return 'ok';
+    } catch (error) {
+      return (error as ApiException).code;
+    }
+  };
+  return { limiter, run, calls: () => calls };
+}
+
+describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
+  it('does not count, nor store, a body whose email the DTOs would refuse (a 60 KB one)', async () => {
+    const { limiter, run } = setup();
+    for (let i = 0; i < 10; i++) {
+      await run('failedPasswords', { email: HUGE_EMAIL }, 'VALIDATION_FAILED');
+      await run('requests', { email: HUGE_EMAIL }, 'VALIDATION_FAILED');
+      await run('requests', { email: 7 }, 'VALIDATION_FAILED');
+    }
+    expect(limiter.bytes).toBe(0);
+  });
+
+  it('counts the email trimmed and lower-cased, under one fixed-size key', async () => {
+    const { limiter, run } = setup();
+    await run('requests', { email: 'Ash@Example.com ' });
+    await run('requests', { email: ' ash@example.com' });
+    expect(await run('requests', { email: 'ASH@example.com' })).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    expect(limiter.requests.bytes).toBe(ENTRY_BYTES);
+  });
+
+  it('gives a request back when its body is refused for another field', async () => {
+    const { limiter, run } = setup();
+    for (let i = 0; i < 5; i++) {
+      expect(
+        await run(
+          'requests',
+          { email: 'ash@example.com' },
+          'VALIDATION_FAILED',
+        ),
+      ).toBe('VALIDATION_FAILED');
+    }
+    expect(limiter.bytes).toBe(0);
+    expect(await run('requests', { email: 'ash@example.com' })).toBe('ok');
+  });
+
+  it('blocks an (email, address) pair after its failed passwords, and leaves other addresses alone', async () => {
+    const { run } = setup();
+    const body = { email: 'misty@example.com', password: 'x' };
+    for (let i = 0; i < 3; i++) {
+      expect(await run('failedPasswords', body, 'INVALID_CREDENTIALS')).toBe(
+        'INVALID_CREDENTIALS',
+      );
+    }
+    expect(await run('failedPasswords', body)).toBe('TOO_MANY_REQUESTS');
+    expect(await run('failedPasswords', body, 'ok', '198.51.100.9')).toBe('ok');
+  });
+
+  it('counts an IPv6 client by its /64, as the per-IP limit does', async () => {
+    const { run } = setup();
+    const body = { email: 'sabrina@example.com', password: 'x' };
+    for (let i = 1; i <= 3; i++) {
+      await run(
+        'failedPasswords',
+        body,
+        'INVALID_CREDENTIALS',
+        `2001:db8::${i}`,
+      );
+    }
+    expect(await run('failedPasswords', body, 'ok', '2001:db8::ffff')).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    expect(await run('failedPasswords', body, 'ok', '2001:db8:0:1::1')).toBe(
+      'ok',
+    );
+  });
+
+  it('never counts a 500 or a 503 (an operator fault or an outage) as a failed password', async () => {
+    const { limiter, run } = setup();
+    const body = { email: 'brock@example.com', password: 'x' };
+    for (let i = 0; i < 10; i++) {
+      await run('failedPasswords', body, 'INTERNAL');
+      await run('failedPasswords', body, 'IDP_UNAVAILABLE');
+    }
+    expect(limiter.bytes).toBe(0);
+    expect(await run('failedPasswords', body)).toBe('ok');
+  });
+
+  it('slows attempts for an email past its failures from any address, one step a failure, capped', async () => {
+    const { limiter } = setup();
+    const fail = (ip: string) =>
+      limiter.takePasswordAttempt('gary@example.com', ip);
+    const delays: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const attempt = fail(`10.0.0.${i}`);
+      delays.push(attempt.delayMs);
+      attempt.failed();
+    }
+    // 5 failures free; then 100, 200, 300, and the cap 350.
+    expect(delays).toEqual([0, 0, 0, 0, 0, 100, 200, 300, 350, 350]);
+    expect(fail('10.0.1.1').delayMs).toBe(350);
+    expect(limiter.failedEmails.bytes).toBe(ENTRY_BYTES);
+  });
+
+  it('waits the slowdown before the password is checked', async () => {
+    vi.useFakeTimers();
+    try {
+      const { limiter, run, calls } = setup();
+      for (let i = 0; i < 6; i++) {
+        limiter
+          .takePasswordAttempt('erika@example.com', `10.0.0.${i}`)
+          .failed();
+      }
+      const answer = run('failedPasswords', { email: 'erika@example.com' });
+      await vi.advanceTimersByTimeAsync(199);
+      expect(calls()).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls()).toBe(1);
+      expect(await answer).toBe('ok');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
