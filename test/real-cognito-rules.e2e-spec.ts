@@ -1,0 +1,230 @@
+import { useApp } from './support/app.js';
+import {
+  startConformanceProxy,
+  type ConformanceProxy,
+} from './support/cognito-conformance-proxy.js';
+import {
+  createAppClient,
+  type CreatedClient,
+} from './support/cognito-admin.js';
+import { useExternalEmulator } from './support/external-emulator.js';
+import { decodeJwt } from './support/forge.js';
+import { expectError, type Http } from './support/http.js';
+import { PASSWORD, confirmedUser, newEmail } from './support/users.js';
+
+/**
+ * The whole auth flow of an app client WITH a secret, through a proxy that
+ * enforces what real Cognito enforces and cognito-local does not
+ * (test/support/cognito-conformance-proxy.ts; CONTRIBUTING.md, "The
+ * emulator and real Cognito"): SECRET_HASH on every call that names a
+ * user, the INTERNAL username for REFRESH_TOKEN_AUTH, ClientSecret on
+ * RevokeToken, and Cognito's answers to a wrong secret and to a disabled
+ * auth flow. Every step must pass with no rule broken.
+ */
+
+interface LoginAnswer {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+  username: string;
+}
+
+const external = useExternalEmulator();
+let client: CreatedClient;
+let proxy: ConformanceProxy;
+
+beforeAll(async () => {
+  client = await createAppClient(
+    external.pool.endpoint,
+    external.pool.userPoolId,
+    { name: 'conformance', generateSecret: true },
+  );
+  proxy = await startConformanceProxy({
+    target: external.pool.endpoint,
+    clientId: client.ClientId,
+    clientSecret: client.ClientSecret,
+  });
+});
+afterAll(() => proxy?.close());
+
+const app = useApp(() =>
+  external.awsEnv({
+    AWS_COGNITO_CLIENT_ID: client.ClientId,
+    AWS_COGNITO_CLIENT_SECRET: client.ClientSecret,
+    AWS_COGNITO_ENDPOINT: proxy.url,
+    // The tokens' issuer is the emulator's own address, not the proxy's.
+    AWS_COGNITO_AUTHORITY: `${external.pool.endpoint}/${external.pool.userPoolId}`,
+    RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '3',
+  }),
+);
+
+const codeOf = (email: string) => external.codeFor(email);
+
+/** Polls /health until it answers `status` (it may be cached a few seconds). */
+async function healthBecomes(
+  http: Http,
+  status: number,
+): Promise<{ status: number; body: any }> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const answer = await http.get('/health');
+    if (answer.status === status || Date.now() > deadline) return answer;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+describe('an app client with a secret, through the Cognito rules proxy', () => {
+  const email = newEmail('rules');
+  let tokens: LoginAnswer;
+
+  afterEach(() => {
+    expect(proxy.violations).toEqual([]);
+  });
+
+  it('registers and confirms (SignUp, ConfirmSignUp with the hash of the email)', async () => {
+    await confirmedUser(app.http, email, PASSWORD, { codeOf });
+    expect(proxy.calls.map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['SignUp', 'ConfirmSignUp']),
+    );
+  });
+
+  it('logs in: 200 with the internal username (the sub), not the email', async () => {
+    const answer = await app.http.post<LoginAnswer>('/api/v1/auth/login', {
+      email,
+      password: PASSWORD,
+    });
+    expect(answer.status).toBe(200);
+    tokens = answer.body;
+    const sub = decodeJwt(tokens.accessToken).payload.sub;
+    expect(tokens.username).toBe(sub);
+    expect(tokens.username).not.toBe(email);
+  });
+
+  it('refreshes with {refreshToken, username}: 200, and the new token works', async () => {
+    const answer = await app.http.post('/api/v1/auth/refresh', {
+      refreshToken: tokens.refreshToken,
+      username: tokens.username,
+    });
+    expect(answer.status).toBe(200);
+    expect(
+      (await app.http.get('/api/v1/pokemons?limit=1', answer.body.accessToken))
+        .status,
+    ).toBe(200);
+  });
+
+  it('refreshes with only the bearer token to name the user: 200', async () => {
+    const answer = await app.http.post(
+      '/api/v1/auth/refresh',
+      { refreshToken: tokens.refreshToken },
+      tokens.accessToken,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.accessToken).toMatch(/^ey/);
+  });
+
+  it('refuses a refresh that names nobody: 400 VALIDATION_FAILED naming username, and asks nothing of Cognito', async () => {
+    const before = proxy.calls.length;
+    const answer = await app.http.post('/api/v1/auth/refresh', {
+      refreshToken: tokens.refreshToken,
+      email,
+    });
+    expectError(answer, 400, 'VALIDATION_FAILED');
+    expect(JSON.stringify(answer.body.message)).toMatch(/username/);
+    expect(proxy.calls.length).toBe(before);
+  });
+
+  it('resets the password (ForgotPassword, ConfirmForgotPassword), then logs in with the new one', async () => {
+    const forgot = await app.http.post('/api/v1/auth/forgot-password', {
+      email,
+    });
+    expect(forgot.status).toBe(202);
+    const code = await external.codeFor(email);
+    const confirmed = await app.http.post('/api/v1/auth/confirm-password', {
+      email,
+      confirmationCode: code,
+      newPassword: 'N3w-Passw0rd!',
+    });
+    expect(confirmed.status).toBe(200);
+    const login = await app.http.post<LoginAnswer>('/api/v1/auth/login', {
+      email,
+      password: 'N3w-Passw0rd!',
+    });
+    expect(login.status).toBe(200);
+    tokens = login.body;
+  });
+
+  it('logs out (RevokeToken with ClientSecret): 204, then the refresh token is refused', async () => {
+    const answer = await app.http.post(
+      '/api/v1/auth/logout',
+      { refreshToken: tokens.refreshToken },
+      tokens.accessToken,
+    );
+    expect(answer.status).toBe(204);
+    expect(proxy.calls.at(-1)?.operation).toBe('RevokeToken');
+    expectError(
+      await app.http.post('/api/v1/auth/refresh', {
+        refreshToken: tokens.refreshToken,
+        username: tokens.username,
+      }),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+});
+
+describe('operator faults, as real Cognito answers them', () => {
+  const email = newEmail('faults');
+
+  beforeAll(async () => {
+    await confirmedUser(app.http, email, PASSWORD, { codeOf });
+    expect((await healthBecomes(app.http, 200)).status).toBe(200);
+  });
+
+  afterEach(() => {
+    proxy.configure({
+      clientSecret: client.ClientSecret,
+      disabledFlows: [],
+    });
+    proxy.violations.length = 0;
+  });
+
+  it('a wrong client secret: 500 INTERNAL (never INVALID_CREDENTIALS), not counted against the user, and /health 503 naming appClient', async () => {
+    proxy.configure({ clientSecret: 'the-secret-cognito-really-has' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expectError(
+        await app.http.post('/api/v1/auth/login', {
+          email,
+          password: PASSWORD,
+        }),
+        500,
+        'INTERNAL',
+      );
+    }
+    const health = await healthBecomes(app.http, 503);
+    expectError(health, 503, 'IDP_UNAVAILABLE');
+    expect(health.body.message).toMatch(/appClient/);
+    // Five faults with a limit of 3 failed passwords: none was counted.
+    proxy.configure({ clientSecret: client.ClientSecret });
+    expect(
+      (
+        await app.http.post('/api/v1/auth/login', {
+          email,
+          password: PASSWORD,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await healthBecomes(app.http, 200)).status).toBe(200);
+  });
+
+  it('USER_PASSWORD_AUTH not enabled on the app client: 500 INTERNAL, and /health 503 naming appClient', async () => {
+    proxy.configure({ disabledFlows: ['USER_PASSWORD_AUTH'] });
+    expectError(
+      await app.http.post('/api/v1/auth/login', { email, password: PASSWORD }),
+      500,
+      'INTERNAL',
+    );
+    const health = await healthBecomes(app.http, 503);
+    expectError(health, 503, 'IDP_UNAVAILABLE');
+    expect(health.body.message).toMatch(/appClient/);
+  });
+});
