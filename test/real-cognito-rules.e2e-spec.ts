@@ -9,7 +9,7 @@ import {
 } from './support/cognito-admin.js';
 import { useExternalEmulator } from './support/external-emulator.js';
 import { decodeJwt } from './support/forge.js';
-import { expectError, type Http } from './support/http.js';
+import { expectError, type Answer, type Http } from './support/http.js';
 import { PASSWORD, confirmedUser, newEmail } from './support/users.js';
 
 /**
@@ -61,10 +61,7 @@ const app = useApp(() =>
 const codeOf = (email: string) => external.codeFor(email);
 
 /** Polls /health until it answers `status` (it may be cached a few seconds). */
-async function healthBecomes(
-  http: Http,
-  status: number,
-): Promise<{ status: number; body: any }> {
+async function healthBecomes(http: Http, status: number): Promise<Answer<any>> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const answer = await http.get('/health');
