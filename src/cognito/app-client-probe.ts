@@ -71,3 +71,33 @@ export function probeOutcome(
   }
   return { usable: true };
 }
+
+/** How long what is known of the app client is reused before a new probe. */
+export const PROBE_TTL_MS = 30_000;
+
+/**
+ * What is known of the app client: from the last probe (reused for
+ * PROBE_TTL_MS) or, sooner, from live traffic: a call refused for the
+ * client's configuration shows it unusable at once, and a call Cognito
+ * accepted shows it usable again, with no probe sent.
+ */
+export class AppClientKnowledge {
+  private known?: { status: AppClientStatus; at: number };
+
+  constructor(private readonly probe: () => Promise<AppClientStatus>) {}
+
+  /** What a live call showed. */
+  saw(status: AppClientStatus): void {
+    this.known = { status, at: Date.now() };
+  }
+
+  async status(): Promise<AppClientStatus> {
+    if (this.known && Date.now() - this.known.at < PROBE_TTL_MS) {
+      return this.known.status;
+    }
+    const status = await this.probe();
+    this.known =
+      status.usable === 'unknown' ? undefined : { status, at: Date.now() };
+    return status;
+  }
+}

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { useFakeClock } from '../../test/support/clock.js';
 import {
   ACCESS,
   CLIENT_ID,
@@ -339,5 +340,51 @@ describe('UserPoolGateway.probeAppClient', () => {
       usable: 'unknown',
       reason,
     });
+  });
+});
+
+describe('UserPoolGateway.probeAppClient, what it knows between probes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reuses a probe for 30 s, then probes again', async () => {
+    useFakeClock(Date.UTC(2030, 0, 1));
+    const sent = stubCognito(() => cognitoFailure('UserNotFoundException'));
+    const gateway = gatewayOf();
+    await gateway.probeAppClient();
+    vi.advanceTimersByTime(29_000);
+    await expect(gateway.probeAppClient()).resolves.toEqual({ usable: true });
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(1_000);
+    await gateway.probeAppClient();
+    expect(sent).toHaveLength(2);
+  });
+
+  it('knows at once, with no probe, that a live call was refused for the client secret, and that a later accepted call proves it usable', async () => {
+    let refuse = false;
+    const sent = stubCognito(() =>
+      refuse
+        ? cognitoFailure(
+            'NotAuthorizedException',
+            `Unable to verify secret hash for client ${CLIENT_ID}`,
+          )
+        : ok({}),
+    );
+    const gateway = gatewayOf({ secret: SECRET });
+    await expect(gateway.probeAppClient()).resolves.toEqual({ usable: true });
+    refuse = true;
+    await rejectionOf(gateway.confirmSignUp('ash@example.com', '123456'));
+    await expect(gateway.probeAppClient()).resolves.toMatchObject({
+      usable: false,
+      fix: expect.stringMatching(/AWS_COGNITO_CLIENT_SECRET/),
+    });
+    refuse = false;
+    await gateway.confirmSignUp('ash@example.com', '123456');
+    await expect(gateway.probeAppClient()).resolves.toEqual({ usable: true });
+    // One probe, two live calls: nothing else was sent.
+    expect(sent.map((call) => call.operation)).toEqual([
+      'InitiateAuth',
+      'ConfirmSignUp',
+      'ConfirmSignUp',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
-import { ANSWERED_AS_ACCEPTED } from './account-enumeration.js';
+import { hiddenForEnumeration } from './account-enumeration.js';
 import { CognitoPool } from './cognito-pool.js';
 import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
 import { CognitoGateway, type GatewayMethod } from './cognito.gateway.js';
@@ -20,7 +20,7 @@ import type {
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { GATEWAY_ERRORS } from './gateway-errors.js';
-import { probeAppClient } from './app-client-probe.js';
+import { AppClientKnowledge, probeAppClient } from './app-client-probe.js';
 import { operatorFaultAnswer, operatorFaultOf } from './operator-faults.js';
 import { UserPoolClient } from './user-pool.client.js';
 import {
@@ -38,11 +38,14 @@ import type {
 /**
  * The gateway over the pool's public (app client) API: each method builds
  * the request, sends it through UserPoolClient, maps a failure with its own
- * table and answers in the app's types. Calls that need server credentials
- * (Admin*) get a client of their own beside UserPoolClient.
+ * table and answers in the app's types. Admin* calls get their own client.
  */
 @Injectable()
 export class UserPoolGateway extends CognitoGateway {
+  private readonly appClient = new AppClientKnowledge(() =>
+    probeAppClient(this.userPool, this.pool),
+  );
+
   constructor(
     private readonly userPool: UserPoolClient,
     private readonly pool: CognitoPool,
@@ -110,6 +113,7 @@ export class UserPoolGateway extends CognitoGateway {
     } catch (error) {
       throw this.fail('passwordAuth', error);
     }
+    this.appClient.saw({ usable: true });
     return signInResultOf(reply);
   }
 
@@ -186,9 +190,9 @@ export class UserPoolGateway extends CognitoGateway {
     }
   }
 
-  /** See app-client-probe.ts. */
+  /** The last probe, or what live calls showed since (app-client-probe.ts). */
   probeAppClient(): Promise<AppClientStatus> {
-    return probeAppClient(this.userPool, this.pool);
+    return this.appClient.status();
   }
 
   async getUser(accessToken: string): Promise<UserProfile> {
@@ -267,7 +271,9 @@ export class UserPoolGateway extends CognitoGateway {
     params: RequestOf<O>,
   ): Promise<ReplyOf<O>> {
     try {
-      return await this.userPool.send(operation, params);
+      const reply = await this.userPool.send(operation, params);
+      if ('ClientId' in params) this.appClient.saw({ usable: true });
+      return reply;
     } catch (error) {
       throw this.fail(method, error);
     }
@@ -280,18 +286,15 @@ export class UserPoolGateway extends CognitoGateway {
    */
   private fail(method: GatewayMethod, error: unknown): ApiException {
     const fault = operatorFaultOf(error, this.pool);
-    if (fault) return operatorFaultAnswer(fault, error);
+    if (fault) {
+      this.appClient.saw({ usable: false, ...fault });
+      return operatorFaultAnswer(fault, error);
+    }
     return mapCognitoError(GATEWAY_ERRORS[method], error);
   }
 
   /** Throws the method's answer, unless it would tell whether the account exists. */
   private rethrowUnlessHidden(method: GatewayMethod, error: unknown): void {
-    // A fault of the configuration comes before the user is looked at: it
-    // tells nothing about the account, and must not pass for a success.
-    const fault = operatorFaultOf(error, this.pool);
-    if (!fault && ANSWERED_AS_ACCEPTED.has(cognitoErrorName(error) ?? '')) {
-      return;
-    }
-    throw this.fail(method, error);
+    if (!hiddenForEnumeration(error, this.pool)) throw this.fail(method, error);
   }
 }
