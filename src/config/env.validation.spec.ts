@@ -54,6 +54,8 @@ const DEFAULTS = {
     timeoutMs: 5000,
     localDir: '.cognito-local',
     emulatorPath: undefined,
+    additionalRegions: [],
+    jwksUri: undefined,
   },
   auth: {
     clockSkewSeconds: 5,
@@ -103,7 +105,8 @@ describe('loadConfig', () => {
 
   it('maps every other variable to its typed field', () => {
     const config = loadConfig({
-      HOST: '0.0.0.0',
+      // Embedded mode: HOST must be a loopback address.
+      HOST: '::1',
       COGNITO_TIMEOUT_MS: '1500',
       COGNITO_LOCAL_DIR: '/var/lib/cognito',
       PATH: '/usr/local/bin:/usr/bin',
@@ -123,7 +126,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_EMAIL_WINDOW_SECONDS: '60',
     });
     expect(config).toEqual({
-      app: { port: 3000, host: '0.0.0.0', production: false },
+      app: { port: 3000, host: '::1', production: false },
       cognito: {
         ...DEFAULTS.cognito,
         timeoutMs: 1500,
