@@ -198,7 +198,8 @@ describe('a real pool: issuers and keys', () => {
     expectError(await app.http.get(PATH, accessToken()), 401, 'UNAUTHORIZED');
     await sleep(COOLDOWN_MS + 50);
     // Past the cooldown, the withdrawn kid is asked for once more, and still refused.
+    const before = jwks.server.requests;
     expectError(await app.http.get(PATH, accessToken()), 401, 'UNAUTHORIZED');
-    expect(jwks.server.requests).toBe(fetches + 2);
+    expect(jwks.server.requests).toBe(before + 1);
   });
 });

@@ -327,8 +327,6 @@ describe('JwksKeyStore', () => {
     expect(store.size).toBe(2);
     expect(await outcome(store.getKey('key-a'))).toBe('TokenRejectedError');
     expect((await store.getKey('key-b')).equals(keyB)).toBe(true);
-    // Within the cooldown: the withdrawn kid costs no further request.
-    expect(server.requests).toBe(2);
   });
 
   it('keeps its keys when a refetch brings no key at all (an empty JWKS is a failed fetch)', async () => {
@@ -344,7 +342,7 @@ describe('JwksKeyStore', () => {
     expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
   });
 
-  it('leaves out one unusable key and keeps the others of the same JWKS', async () => {
+  it('keeps the usable keys of a JWKS that also holds an unusable one', async () => {
     const server = await serve([
       { kid: 'broken', alg: 'RS256', use: 'sig', kty: 'RSA', x5c: ['AAAA'] },
       jwkOf('key-a', keyA),

@@ -120,16 +120,13 @@ export class JwksKeyStore implements OnApplicationBootstrap {
     this.lastFailed = false;
   }
 
-  /** The key to trust under this kid, or undefined (logged) if none. */
+  /**
+   * The key to trust under this kid, or undefined (logged) if none. jwks-rsa
+   * has already left out keys it cannot import; `pem` is an SPKI PEM.
+   */
   private trusted(kid: string | undefined, pem: string): KeyObject | undefined {
     if (!kid) return undefined;
-    let key: KeyObject;
-    try {
-      key = createPublicKey(pem);
-    } catch (error) {
-      this.logger.warn(`JWKS key ${kid} is not usable: ${String(error)}`);
-      return undefined;
-    }
+    const key = createPublicKey(pem);
     if (!this.emulatorIssuer && isEmulatorKey(key)) {
       this.logger.warn(
         `JWKS key ${kid} is cognito-local's published key; not trusted for a non-emulator issuer`,
