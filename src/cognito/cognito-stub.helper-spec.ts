@@ -41,6 +41,7 @@ export function connectionOf(
     endpoint: ENDPOINT,
     region: 'us-east-1',
     issuer: `${ENDPOINT}/us-east-1_Test`,
+    issuers: [`${ENDPOINT}/us-east-1_Test`],
     jwksUri: `${ENDPOINT}/us-east-1_Test/.well-known/jwks.json`,
     authFlow,
   };

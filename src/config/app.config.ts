@@ -1,9 +1,14 @@
 import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { loadedConfig } from './loaded-config.js';
 import { IsWholeNumber, type ConfigNamespace } from './variables.js';
 
 export class AppVariables {
+  /** Matched without regard to case: `Production` is production. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
   @IsOptional()
   @IsString()
   NODE_ENV?: string;
@@ -33,5 +38,31 @@ export const appNamespace: ConfigNamespace<AppVariables, AppConfig> = {
     production: env.NODE_ENV === 'production',
   }),
 };
+
+/** 127.0.0.0/8 (also IPv4-mapped, ::ffff:127.x.y.z), ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  if (name === 'localhost' || name === '::1') return true;
+  const ipv4 = name.replace(/^::ffff:/, '');
+  const parts = ipv4.split('.');
+  return (
+    parts.length === 4 &&
+    parts[0] === '127' &&
+    parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255)
+  );
+}
+
+/**
+ * The embedded emulator signs with a published key, so the API in front of
+ * it serves this machine only: a HOST that is not loopback is refused.
+ */
+export function listenRules(env: AppVariables, embedded: boolean): string[] {
+  if (!embedded || env.HOST === undefined || isLoopbackHost(env.HOST)) {
+    return [];
+  }
+  return [
+    'HOST must be a loopback address (127.0.0.1, ::1 or localhost) with the embedded Cognito emulator, whose tokens anyone can forge: set AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID to serve other machines.',
+  ];
+}
 
 export const appConfig = registerAs('app', (): AppConfig => loadedConfig().app);

@@ -7,12 +7,17 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { emulatorInstalled } from '../cognito/emulator/emulator-package.js';
 import { loadedConfig } from './loaded-config.js';
 import {
   IsWholeNumber,
   URL_OPTIONS,
   type ConfigNamespace,
 } from './variables.js';
+
+/** An AWS region name: `us-east-1`, `eu-west-1`, `us-gov-west-1`, `ap-southeast-2`. */
+const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
+const REGION_LIST = new RegExp(`^\\s*${REGION}(?:\\s*,\\s*${REGION})*\\s*$`);
 
 export const AUTH_FLOWS = ['USER_PASSWORD_AUTH', 'USER_SRP_AUTH'] as const;
 export type AuthFlow = (typeof AUTH_FLOWS)[number];
@@ -76,6 +81,22 @@ export class CognitoVariables {
   @IsOptional()
   @IsString()
   PATH?: string;
+
+  // Issuers and keys of a real pool (see CognitoPool.issuers).
+
+  @IsOptional()
+  @Matches(REGION_LIST, {
+    message:
+      'AWS_COGNITO_ADDITIONAL_REGIONS must be a comma-separated list of AWS regions, e.g. eu-west-1,ap-southeast-2.',
+  })
+  AWS_COGNITO_ADDITIONAL_REGIONS?: string;
+
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, {
+    message:
+      'AWS_COGNITO_JWKS_URI must be a URL, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json.',
+  })
+  AWS_COGNITO_JWKS_URI?: string;
 }
 
 /**
@@ -100,6 +121,10 @@ export interface CognitoConfig {
   localDir: string;
   /** PATH of the embedded emulator's process (the app's own). */
   emulatorPath: string | undefined;
+  /** Regions the pool is replicated to: their regional issuers are accepted too. */
+  additionalRegions: string[];
+  /** Where the signing keys come from; undefined: the primary issuer's JWKS. */
+  jwksUri: string | undefined;
 }
 
 export const cognitoNamespace: ConfigNamespace<
@@ -125,9 +150,11 @@ export const cognitoNamespace: ConfigNamespace<
         'AWS_COGNITO_USER_POOL_ID is required when NODE_ENV=production: the embedded Cognito emulator signs tokens with a published key and must never run in production.',
       );
     }
+    errors.push(...issuerRules(env, production));
     for (const name of [
       'AWS_COGNITO_AUTHORITY',
       'AWS_COGNITO_ENDPOINT',
+      'AWS_COGNITO_JWKS_URI',
     ] as const) {
       const url = env[name];
       if (production && url && !url.startsWith('https://')) {
@@ -147,8 +174,43 @@ export const cognitoNamespace: ConfigNamespace<
     timeoutMs: env.COGNITO_TIMEOUT_MS ?? 5000,
     localDir: env.COGNITO_LOCAL_DIR ?? '.cognito-local',
     emulatorPath: env.PATH,
+    additionalRegions: regionList(env.AWS_COGNITO_ADDITIONAL_REGIONS),
+    jwksUri: env.AWS_COGNITO_JWKS_URI,
   }),
 };
+
+function regionList(value: string | undefined): string[] {
+  const regions = (value ?? '').split(',').map((region) => region.trim());
+  return [...new Set(regions.filter((region) => region !== ''))];
+}
+
+/**
+ * Rules of the issuers and of the embedded emulator: extra regions only
+ * name AWS issuers (an AUTHORITY or an ENDPOINT pins one issuer), and the
+ * embedded mode needs cognito-local, which a production install leaves out.
+ */
+function issuerRules(env: CognitoVariables, production: boolean): string[] {
+  const errors: string[] = [];
+  if (
+    env.AWS_COGNITO_ADDITIONAL_REGIONS &&
+    (env.AWS_COGNITO_AUTHORITY || env.AWS_COGNITO_ENDPOINT)
+  ) {
+    errors.push(
+      'AWS_COGNITO_ADDITIONAL_REGIONS applies to AWS issuers only: unset it, or unset AWS_COGNITO_AUTHORITY and AWS_COGNITO_ENDPOINT (each pins one issuer).',
+    );
+  }
+  if (
+    !production &&
+    !env.AWS_COGNITO_USER_POOL_ID &&
+    !env.AWS_COGNITO_CLIENT_ID &&
+    !emulatorInstalled()
+  ) {
+    errors.push(
+      'AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID must be set: the embedded Cognito emulator (cognito-local, a development dependency) is not installed.',
+    );
+  }
+  return errors;
+}
 
 export const cognitoConfig = registerAs(
   'cognito',

@@ -55,6 +55,8 @@ const DEFAULTS = {
     timeoutMs: 5000,
     localDir: '.cognito-local',
     emulatorPath: undefined,
+    additionalRegions: [],
+    jwksUri: undefined,
   },
   auth: {
     clockSkewSeconds: 5,
@@ -110,7 +112,8 @@ describe('loadConfig', () => {
 
   it('maps every other variable to its typed field', () => {
     const config = loadConfig({
-      HOST: '0.0.0.0',
+      // Embedded mode: HOST must be a loopback address.
+      HOST: '::1',
       COGNITO_TIMEOUT_MS: '1500',
       COGNITO_LOCAL_DIR: '/var/lib/cognito',
       PATH: '/usr/local/bin:/usr/bin',
@@ -138,7 +141,7 @@ describe('loadConfig', () => {
       REDIS_TIMEOUT_MS: '250',
     });
     expect(config).toEqual({
-      app: { port: 3000, host: '0.0.0.0', production: false },
+      app: { port: 3000, host: '::1', production: false },
       cognito: {
         ...DEFAULTS.cognito,
         refreshRotation: true,

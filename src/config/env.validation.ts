@@ -1,6 +1,6 @@
 import { getDefaultParser } from '@nestjs/config';
 import { existsSync, readFileSync } from 'node:fs';
-import { appNamespace, type AppConfig } from './app.config.js';
+import { appNamespace, listenRules, type AppConfig } from './app.config.js';
 import { authNamespace, type AuthConfig } from './auth.config.js';
 import { cognitoNamespace, type CognitoConfig } from './cognito.config.js';
 import { httpNamespace, type HttpConfig } from './http.config.js';
@@ -64,6 +64,7 @@ export function loadConfig(raw: Environment): Config {
     ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
     ...(httpNamespace.check?.(http.values, nodeEnv) ?? []),
+    ...listenRules(app.values, !cognito.values.AWS_COGNITO_USER_POOL_ID),
   ];
   if (sentences.length > 0) {
     throw new ConfigValidationError(
@@ -89,7 +90,7 @@ export function loadConfig(raw: Environment): Config {
 export function readEnvironment(): Environment {
   const env = process.env;
   const file =
-    env.NODE_ENV !== 'test' && existsSync('.env')
+    env.NODE_ENV?.toLowerCase() !== 'test' && existsSync('.env')
       ? getDefaultParser()(readFileSync('.env'))
       : {};
   return { ...file, ...env };

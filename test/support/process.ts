@@ -81,10 +81,16 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node dist/main.js` in the project root with exactly this environment. */
-export function spawnBuiltApp(env: Record<string, string>): AppProcess {
+/**
+ * Starts `node dist/main.js` in the project root (or in `cwd`, e.g. a copy
+ * of the build) with exactly this environment.
+ */
+export function spawnBuiltApp(
+  env: Record<string, string>,
+  cwd: string = ROOT,
+): AppProcess {
   const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
+    cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

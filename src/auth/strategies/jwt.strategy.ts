@@ -2,24 +2,28 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { CognitoPool } from '../../cognito/cognito-pool.js';
+import { CognitoPool, isAcceptedIssuer } from '../../cognito/cognito-pool.js';
 import { authConfig } from '../../config/auth.config.js';
 import type { AuthUser } from '../auth-user.js';
 import { JwksKeyStore } from '../verification/jwks-key-store.js';
-import { checkClaims, checkHeader } from '../verification/token-claims.js';
+import {
+  checkClaims,
+  checkHeader,
+  TokenRejectedError,
+} from '../verification/token-claims.js';
 
 /**
  * passport-jwt verification of Cognito access and ID tokens: RS256 only,
- * a `kid` found in the pool's JWKS (as a cached KeyObject), the pool's
- * issuer exactly, `exp`/`nbf` with a small clock skew, then the Cognito
- * claims (`token_use`, `client_id`/`aud`) in checkClaims.
+ * a `kid` found in the pool's JWKS (as a cached KeyObject), `exp`/`nbf`
+ * with a small clock skew, then an `iss` among the pool's issuers
+ * (isAcceptedIssuer: regional, global, replica regions) and the Cognito
+ * claims (`token_use`, `client_id`/`aud`, numeric `iat`/`nbf`) in
+ * checkClaims.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  private readonly clientId: string;
-
   constructor(
-    connection: CognitoPool,
+    private readonly connection: CognitoPool,
     keys: JwksKeyStore,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {
@@ -44,14 +48,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         );
       },
       algorithms: ['RS256'],
-      issuer: connection.issuer,
+      // The issuer is checked in validate, by the one rule the app has.
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: config.clockSkewSeconds },
     });
-    this.clientId = connection.clientId;
   }
 
   validate(payload: Record<string, unknown>): AuthUser {
-    return checkClaims(payload, this.clientId);
+    if (!isAcceptedIssuer(this.connection, payload.iss)) {
+      throw new TokenRejectedError('issuer not accepted');
+    }
+    return checkClaims(payload, this.connection.clientId);
   }
 }

@@ -1,13 +1,24 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CognitoPool } from '../../cognito/cognito-pool.js';
 import { loadConfig } from '../../config/env.validation.js';
+import type { AuthUser } from '../auth-user.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 import { JwksKeyStore, JwksUnavailableError } from './jwks-key-store.js';
 import { TokenRejectedError } from './token-claims.js';
 
 const TIMEOUT_MS = 300;
+/** A real pool's issuer (https): the emulator's published key is not trusted. */
+const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test';
 const COOLDOWN_MS = 200;
 /** A little more than the cooldown, so that the next fetch is due. */
 const PAST_COOLDOWN_MS = COOLDOWN_MS + 60;
@@ -80,12 +91,31 @@ class JwksServer {
   }
 }
 
-function storeFor(jwksUri: string): JwksKeyStore {
+function storeFor(
+  jwksUri: string,
+  issuer = ISSUER,
+  verified = new VerifiedTokenCache(),
+): JwksKeyStore {
   const { auth } = loadConfig({
     JWKS_TIMEOUT_MS: String(TIMEOUT_MS),
     JWKS_REFETCH_COOLDOWN_MS: String(COOLDOWN_MS),
   });
-  return new JwksKeyStore({ jwksUri } as CognitoPool, auth);
+  const pool: Pick<CognitoPool, 'jwksUri' | 'issuers'> = {
+    jwksUri,
+    issuers: [issuer],
+  };
+  return new JwksKeyStore(pool as CognitoPool, auth, verified);
+}
+
+/** cognito-local's public key, as its package publishes it (a development dependency). */
+function emulatorPublicKey(): KeyObject {
+  const path = createRequire(import.meta.url).resolve(
+    'cognito-local/lib/keys/cognitoLocal.public.json',
+  );
+  const file = JSON.parse(readFileSync(path, 'utf8')) as {
+    jwk: Record<string, string>;
+  };
+  return createPublicKey({ key: file.jwk, format: 'jwk' });
 }
 
 /** How a getKey call ended: the key, or the error class name. */
@@ -287,5 +317,119 @@ describe('JwksKeyStore', () => {
     await expect(store.getKey('never-seen')).rejects.toBeInstanceOf(
       TokenRejectedError,
     );
+  });
+
+  it('replaces the keys on a refetch: a key withdrawn from the JWKS is no longer trusted', async () => {
+    const server = await serve([jwkOf('key-a', keyA), jwkOf('key-b', keyB)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+    expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
+
+    server.keys = [jwkOf('key-b', keyB), jwkOf('key-c', keyC)];
+    await sleep(PAST_COOLDOWN_MS);
+    expect((await store.getKey('key-c')).equals(keyC)).toBe(true);
+
+    expect(server.requests).toBe(2);
+    expect(store.size).toBe(2);
+    expect(await outcome(store.getKey('key-a'))).toBe('TokenRejectedError');
+    expect((await store.getKey('key-b')).equals(keyB)).toBe(true);
+  });
+
+  it('forgets the tokens it verified once a key is withdrawn, and only then', async () => {
+    const server = await serve([jwkOf('key-a', keyA), jwkOf('key-b', keyB)]);
+    const verified = new VerifiedTokenCache();
+    const store = storeFor(server.uri, ISSUER, verified);
+    await store.onApplicationBootstrap();
+    const user = { sub: 's', exp: Date.now() / 1000 + 600 } as AuthUser;
+    verified.set('token-of-key-a', user);
+
+    server.keys = [
+      jwkOf('key-a', keyA),
+      jwkOf('key-b', keyB),
+      jwkOf('key-c', keyC),
+    ];
+    await sleep(PAST_COOLDOWN_MS);
+    await store.getKey('key-c');
+    expect(verified.get('token-of-key-a')).toEqual(user);
+
+    server.keys = [jwkOf('key-b', keyB)];
+    await sleep(PAST_COOLDOWN_MS);
+    await outcome(store.getKey('key-d'));
+    expect(server.requests).toBe(3);
+    expect(verified.get('token-of-key-a')).toBeUndefined();
+  });
+
+  it('keeps its keys when a refetch brings no key at all (an empty JWKS is a failed fetch)', async () => {
+    const server = await serve([jwkOf('key-a', keyA)]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+
+    server.keys = [];
+    await sleep(PAST_COOLDOWN_MS);
+    expect(await outcome(store.getKey('key-b'))).toBe('JwksUnavailableError');
+
+    expect(server.requests).toBe(2);
+    expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
+  });
+
+  it('keeps the usable keys of a JWKS that also holds an unusable one', async () => {
+    const server = await serve([
+      { kid: 'broken', alg: 'RS256', use: 'sig', kty: 'RSA', x5c: ['AAAA'] },
+      jwkOf('key-a', keyA),
+    ]);
+    const store = storeFor(server.uri);
+    await store.onApplicationBootstrap();
+
+    expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
+    expect(await outcome(store.getKey('broken'))).toBe('TokenRejectedError');
+  });
+
+  describe("cognito-local's published key", () => {
+    let emulatorKey: KeyObject;
+
+    beforeAll(() => {
+      emulatorKey = emulatorPublicKey();
+    });
+
+    it.each([
+      ['the regional issuer', ISSUER],
+      [
+        'the global issuer',
+        'https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Test',
+      ],
+      ['an https emulator', 'https://127.0.0.1:9229/local_pool'],
+      ['an http issuer off this machine', 'http://cognito.internal/pool'],
+      ['a look-alike of localhost', 'http://localhost.evil.com/pool'],
+    ])('is not trusted, under any kid, for %s', async (_name, issuer) => {
+      const server = await serve([
+        jwkOf('CognitoLocal', emulatorKey),
+        jwkOf('renamed', emulatorKey),
+        jwkOf('key-a', keyA),
+      ]);
+      const store = storeFor(server.uri, issuer);
+      await store.onApplicationBootstrap();
+
+      expect(store.size).toBe(1);
+      expect((await store.getKey('key-a')).equals(keyA)).toBe(true);
+      expect(await outcome(store.getKey('CognitoLocal'))).toBe(
+        'TokenRejectedError',
+      );
+      expect(await outcome(store.getKey('renamed'))).toBe('TokenRejectedError');
+    });
+
+    it.each([
+      'http://127.0.0.1:9229/local_pool',
+      'http://127.8.9.10:9229/local_pool',
+      'http://localhost:9229/local_pool',
+      'http://[::1]:9229/local_pool',
+    ])('is trusted for an emulator on loopback (%s)', async (issuer) => {
+      const server = await serve([jwkOf('CognitoLocal', emulatorKey)]);
+      const store = storeFor(server.uri, issuer);
+      await store.onApplicationBootstrap();
+
+      expect((await store.getKey('CognitoLocal')).equals(emulatorKey)).toBe(
+        true,
+      );
+    });
   });
 });

@@ -229,11 +229,33 @@ describe('checkClaims', () => {
     ['exp as a string', accessPayload({ exp: String(EXP) })],
     ['exp NaN', accessPayload({ exp: Number.NaN })],
     ['exp Infinity', accessPayload({ exp: Number.POSITIVE_INFINITY })],
+    ['iat as a string', accessPayload({ iat: '1899990000' })],
+    ['iat null', idPayload({ iat: null })],
+    ['iat as an object', accessPayload({ iat: { at: 1_899_990_000 } })],
+    [
+      'iat Infinity (1e400 in JSON)',
+      accessPayload({ iat: JSON.parse('1e400') }),
+    ],
+    ['nbf as a string', idPayload({ nbf: '1899990000' })],
+    ['nbf null', accessPayload({ nbf: null })],
+    ['nbf true', accessPayload({ nbf: true })],
+    ['nbf -Infinity', idPayload({ nbf: JSON.parse('-1e400') })],
     ['no sub', without(accessPayload(), 'sub')],
     ['an empty sub', idPayload({ sub: '' })],
     ['a numeric sub', idPayload({ sub: 12 })],
     ['an empty payload', {}],
   ])('refuses %s', (_label, payload) => {
     expect(() => checkClaims(payload, CLIENT_ID)).toThrow(TokenRejectedError);
+  });
+
+  it('accepts numeric iat and nbf, and tokens without them', () => {
+    const times = { iat: 1_899_990_000, nbf: 1_899_990_000.5 };
+    expect(checkClaims(accessPayload(times), CLIENT_ID).sub).toBe(
+      'b1f4c1b2-sub',
+    );
+    expect(checkClaims(idPayload(times), CLIENT_ID).sub).toBe('b1f4c1b2-sub');
+    expect(
+      checkClaims(without(accessPayload(), 'iat', 'nbf'), CLIENT_ID).tokenUse,
+    ).toBe('access');
   });
 });

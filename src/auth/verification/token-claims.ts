@@ -41,19 +41,29 @@ export function checkHeader(token: string): string {
   return kid;
 }
 
+/** A time claim (`exp`, `iat`, `nbf`): a finite number of seconds. */
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
 /**
  * The claims a verified Cognito token of this pool must carry beyond the
  * issuer and signature: `exp`, a `token_use` of `access` (with `client_id`
- * = the app client) or `id` (with `aud` = the app client), and a `sub`.
- * Refresh tokens, tokens of other clients and other kinds are refused.
+ * = the app client) or `id` (with `aud` = the app client), and a `sub`;
+ * `iat` and `nbf`, when present, numeric (jsonwebtoken 9 refuses a
+ * non-numeric `nbf` but never looks at `iat` without maxAge). Refresh
+ * tokens, tokens of other clients and other kinds are refused.
  */
 export function checkClaims(
   payload: Record<string, unknown>,
   clientId: string,
 ): AuthUser {
   const { exp, sub, token_use: tokenUse } = payload;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-    throw new TokenRejectedError('exp missing');
+  if (!isTime(exp)) throw new TokenRejectedError('exp missing');
+  for (const claim of ['iat', 'nbf'] as const) {
+    if (payload[claim] !== undefined && !isTime(payload[claim])) {
+      throw new TokenRejectedError(`${claim} is not a number`);
+    }
   }
   if (typeof sub !== 'string' || sub === '')
     throw new TokenRejectedError('sub missing');

@@ -15,7 +15,11 @@ import { TokenVerifier } from './token-verifier.js';
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test';
 const CLIENT_ID = 'client123';
 const NOW = Math.floor(Date.now() / 1000);
-const POOL = { issuer: ISSUER, clientId: CLIENT_ID } as CognitoPool;
+const POOL = {
+  issuer: ISSUER,
+  issuers: [ISSUER, ISSUER.replace('cognito-idp.', 'issuer-cognito-idp.')],
+  clientId: CLIENT_ID,
+} as unknown as CognitoPool;
 
 /** The pool's JWKS: the one key, by its kid. */
 function keysOf(known: KeyObject = createPublicKey(emulatorPublicKey.pem)) {
@@ -89,6 +93,13 @@ describe('TokenVerifier', () => {
   it('accepts a token just past exp within the clock skew (5 s)', async () => {
     await expect(
       verifierOf().verify(accessToken({ exp: NOW - 2 })),
+    ).resolves.toMatchObject({ sub: 'uuid-ash' });
+  });
+
+  it("accepts every issuer of the pool, e.g. its global one (the guard's rule)", async () => {
+    const global = POOL.issuers[1];
+    await expect(
+      verifierOf().verify(accessToken({ iss: global })),
     ).resolves.toMatchObject({ sub: 'uuid-ash' });
   });
 

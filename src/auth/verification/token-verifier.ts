@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { verify } from 'node:crypto';
-import { CognitoPool } from '../../cognito/cognito-pool.js';
+import { CognitoPool, isAcceptedIssuer } from '../../cognito/cognito-pool.js';
 import { authConfig, type AuthConfig } from '../../config/auth.config.js';
 import type { AuthUser } from '../auth-user.js';
 import { JwksKeyStore } from './jwks-key-store.js';
@@ -13,11 +13,6 @@ import {
 export interface VerifyOptions {
   /** Accept a token past its `exp` (its signature and claims still checked). */
   ignoreExpiration?: boolean;
-}
-
-/** Whether `iss` is an issuer of this pool. One place, for when the pool has several. */
-export function issuerAccepted(iss: unknown, pool: CognitoPool): boolean {
-  return typeof iss === 'string' && iss === pool.issuer;
 }
 
 /**
@@ -47,7 +42,7 @@ export class TokenVerifier {
     );
     if (!signed) throw new TokenRejectedError('bad signature');
     const payload = parsePayload(body);
-    if (!issuerAccepted(payload.iss, this.pool)) {
+    if (!isAcceptedIssuer(this.pool, payload.iss)) {
       throw new TokenRejectedError('issuer not accepted');
     }
     const now = Date.now() / 1000;

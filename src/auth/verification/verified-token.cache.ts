@@ -52,6 +52,11 @@ export class VerifiedTokenCache {
     if (ttl > 0) this.entries.set(keyOf(token), user, { ttl });
   }
 
+  /** Forgets every entry (a signing key was withdrawn). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   delete(token: string): void {
     this.entries.delete(keyOf(token));
   }

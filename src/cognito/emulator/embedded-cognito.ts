@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EMULATOR_PACKAGE, emulatorInstalled } from './emulator-package.js';
 import type { OutboxMessage } from './outbox.js';
 import { poolFile, readStoredUsers } from './pool-file.js';
 
@@ -32,8 +33,8 @@ interface State {
 }
 
 /**
- * Runs cognito-local (an npm dependency) in a child process on a loopback
- * port, with a pool and an app client provisioned once in `dataDir` and
+ * Runs cognito-local (a development dependency, loaded only by the child
+ * process) in a child process on a loopback port, with a pool and an app client provisioned once in `dataDir` and
  * reused on every later start. Codes it delivers go to `onCode`.
  */
 export class EmbeddedCognito {
@@ -50,6 +51,12 @@ export class EmbeddedCognito {
   ) {}
 
   async start(): Promise<EmbeddedPool> {
+    // The configuration refuses this first (cognito.config.ts); kept for direct use.
+    if (!emulatorInstalled()) {
+      throw new Error(
+        `The embedded Cognito emulator (${EMULATOR_PACKAGE}) is not installed.`,
+      );
+    }
     const dataDir = resolve(this.dataDir);
     const state = await provision(dataDir);
     const port = await freePort(state.port);
