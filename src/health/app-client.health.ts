@@ -4,7 +4,6 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { CognitoGateway } from '../cognito/cognito.gateway.js';
-import type { AppClientStatus } from '../cognito/cognito.types.js';
 
 /**
  * Up when the app client can be used as configured: its secret and auth
