@@ -128,7 +128,7 @@ export class AuthService {
   }
 
   /**
-   * New tokens for a refresh token. SECRET_HASH (app clients with a
+   * New tokens for a refresh token. The secret hash (app clients with a
    * secret) names the user by the internal username: the body's
    * `username`, else that of the bearer token sent with the request (of
    * this pool, expired or not). A session that began at or before the

@@ -25,7 +25,7 @@ export function toLoginAnswer(
     refreshToken: result.tokens.refreshToken ?? '',
     expiresIn,
     tokenType,
-    // For SECRET_HASH on refresh: the internal username, not the email.
+    // For the secret hash of a refresh: the internal username, not the email.
     username: result.user.username ?? result.user.sub ?? '',
   };
 }

@@ -1,6 +1,6 @@
 import { isLoopbackHost } from '../config/app.config.js';
 import type { CognitoConfig } from '../config/cognito.config.js';
-import type { AuthFlow } from '../config/env.validation.js';
+import type { SignInFlow } from '../config/env.validation.js';
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
 
 /**
@@ -25,7 +25,7 @@ export abstract class CognitoPool {
    */
   abstract readonly issuers: readonly string[];
   abstract readonly jwksUri: string;
-  abstract readonly authFlow: AuthFlow;
+  abstract readonly authFlow: SignInFlow;
   /** Only in embedded mode: where the emulator keeps its data. */
   abstract readonly dataDir?: string;
 }

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { CognitoConfig } from '../config/cognito.config.js';
-import { loadConfig, type AuthFlow } from '../config/env.validation.js';
+import { loadConfig, type SignInFlow } from '../config/env.validation.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import type { CognitoPool } from './cognito-pool.js';
 import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
@@ -31,7 +31,7 @@ export interface SentRequest {
 
 export function connectionOf(
   clientSecret?: string,
-  authFlow: AuthFlow = 'USER_PASSWORD_AUTH',
+  authFlow: SignInFlow = 'USER_PASSWORD_AUTH',
 ): CognitoPool {
   return {
     mode: 'aws',
@@ -70,7 +70,7 @@ export function clientOf(
 export function gatewayOf(
   options: {
     secret?: string;
-    authFlow?: AuthFlow;
+    authFlow?: SignInFlow;
     embedded?: Pick<EmbeddedCognito, 'resendSignUpCode'>;
     timeoutMs?: number;
     /** AWS_COGNITO_REFRESH_ROTATION=true */

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
-import type { AuthFlow } from '../config/cognito.config.js';
+import type { SignInFlow } from '../config/cognito.config.js';
 import { cognitoErrorName } from './cognito-errors.js';
 
 /** A refusal of the app's configuration, with the change that cures it. */
@@ -14,11 +14,11 @@ export interface OperatorFault {
 /** The app client and flow the app is configured with, for the sentences. */
 export interface AppClientSetup {
   clientId: string;
-  authFlow: AuthFlow;
+  authFlow: SignInFlow;
 }
 
 /** The name that enables a flow on an app client, and the other flow the app can use. */
-const ALTERNATIVE: Partial<Record<string, AuthFlow>> = {
+const ALTERNATIVE: Partial<Record<string, SignInFlow>> = {
   USER_PASSWORD_AUTH: 'USER_SRP_AUTH',
   USER_SRP_AUTH: 'USER_PASSWORD_AUTH',
 };

@@ -20,7 +20,7 @@ const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
 const REGION_LIST = new RegExp(`^\\s*${REGION}(?:\\s*,\\s*${REGION})*\\s*$`);
 
 export const AUTH_FLOWS = ['USER_PASSWORD_AUTH', 'USER_SRP_AUTH'] as const;
-export type AuthFlow = (typeof AUTH_FLOWS)[number];
+export type SignInFlow = (typeof AUTH_FLOWS)[number];
 
 export class CognitoVariables {
   @IsOptional()
@@ -62,7 +62,7 @@ export class CognitoVariables {
   @IsIn(AUTH_FLOWS, {
     message: `AWS_COGNITO_AUTH_FLOW must be one of ${AUTH_FLOWS.join(', ')}.`,
   })
-  AWS_COGNITO_AUTH_FLOW?: AuthFlow;
+  AWS_COGNITO_AUTH_FLOW?: SignInFlow;
 
   @IsOptional()
   @IsIn(['true', 'false'], {
@@ -109,7 +109,7 @@ export interface CognitoConfig {
   clientSecret: string | undefined;
   authority: string | undefined;
   endpoint: string | undefined;
-  authFlow: AuthFlow;
+  authFlow: SignInFlow;
   /**
    * The app client rotates refresh tokens: refresh goes through
    * GetTokensFromRefreshToken and answers the new refresh token.

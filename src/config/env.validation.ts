@@ -17,7 +17,7 @@ import {
   type Environment,
 } from './variables.js';
 
-export { AUTH_FLOWS, type AuthFlow } from './cognito.config.js';
+export { AUTH_FLOWS, type SignInFlow } from './cognito.config.js';
 export { ConfigValidationError } from './variables.js';
 
 /** The whole configuration, one typed object per namespace. */

@@ -18,7 +18,7 @@ export class RefreshDto {
   @ApiPropertyOptional({
     example: '1a7a024b-7229-46f9-b111-0c3df950bd7c',
     description:
-      'The `username` of the login answer. Needed only when the app client has a secret (SECRET_HASH names the user) and no bearer token of the user is sent',
+      'The `username` of the login answer. Needed only when the app client has a secret (its secret hash names the user) and no bearer token of the user is sent',
   })
   @IsOptional()
   @IsString()
