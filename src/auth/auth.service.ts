@@ -150,7 +150,7 @@ export class AuthService {
       );
     }
     const { sub, sessionStartedAt } = result.user;
-    if (sub && this.revoked.isCutOff(sub, sessionStartedAt)) {
+    if (sub && (await this.revoked.isCutOff(sub, sessionStartedAt))) {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,
         'UNAUTHORIZED',
@@ -214,18 +214,17 @@ export class AuthService {
    * with whether Cognito signed the user out too.
    */
   async endSessionsOf(sub: string, accessToken?: string): Promise<boolean> {
-    const ended = this.revoked.endSessionsOf(sub);
-    const signedOut = accessToken
-      ? await this.cognito
-          .globalSignOut(accessToken)
-          .catch((error: unknown) => {
+    const [, signedOut] = await Promise.all([
+      this.revoked.endSessionsOf(sub),
+      accessToken
+        ? this.cognito.globalSignOut(accessToken).catch((error: unknown) => {
             this.logger.warn(
               `GlobalSignOut failed; the API's own cutoff ends the sessions (${String(error)})`,
             );
             return false;
           })
-      : false;
-    await ended;
+        : false,
+    ]);
     return signedOut;
   }
 

@@ -7,6 +7,7 @@ import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { rejectionOf } from '../../../test/support/rejection.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../../store/memory.store.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
 
 class Routes {
@@ -77,7 +78,7 @@ function setup(): {
   revoked: RevokedSessions;
 } {
   const cache = new VerifiedTokenCache();
-  const revoked = new RevokedSessions();
+  const revoked = new RevokedSessions(new MemorySharedStore());
   return {
     guard: new JwtAuthGuard(new Reflector(), cache, revoked),
     cache,

@@ -40,12 +40,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const token = bearerToken(request.headers);
     const cached = token ? this.cache.get(token) : undefined;
-    if (cached) {
-      if (this.revoked.isRevoked(cached)) throw unauthorized();
-      request.user = cached;
-      return true;
-    }
+    if (cached) return this.admit(request, cached);
     return this.verify(context, request, token);
+  }
+
+  private async admit(
+    request: GuardedRequest,
+    user: AuthUser,
+  ): Promise<boolean> {
+    if (await this.revoked.isRevoked(user)) throw unauthorized();
+    request.user = user;
+    return true;
   }
 
   private async verify(
@@ -55,7 +60,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   ): Promise<boolean> {
     const allowed = (await super.canActivate(context)) as boolean;
     if (!allowed || !request.user) return allowed;
-    if (this.revoked.isRevoked(request.user)) throw unauthorized();
+    if (await this.revoked.isRevoked(request.user)) throw unauthorized();
     if (token) this.cache.set(token, request.user);
     return true;
   }
