@@ -47,7 +47,7 @@ export function serviceOf(
     revoked = new RevokedSessions(new MemorySharedStore()),
     config = CONFIG.auth,
     verifier = verifierOf(),
-    limiter = new EmailRateLimiter(CONFIG.rateLimit),
+    limiter = new EmailRateLimiter(CONFIG.rateLimit, new MemorySharedStore()),
   }: {
     revoked?: RevokedSessions;
     config?: AuthConfig;

@@ -62,7 +62,7 @@ export class AuthService {
     try {
       await this.cognito.confirmSignUp(email, code);
     } catch (error) {
-      throw this.asEmailLimit(error, email);
+      throw await this.asEmailLimit(error, email);
     }
     return SUCCESS;
   }
@@ -72,8 +72,10 @@ export class AuthService {
    * per-email limit answers (status, code, sentence, Retry-After), so the
    * answer does not tell that the account exists. Anything else unchanged.
    */
-  asEmailLimit(error: unknown, email: string): unknown {
-    return isAccountLimit(error) ? this.limiter.tooManyRequests(email) : error;
+  async asEmailLimit(error: unknown, email: string): Promise<unknown> {
+    return isAccountLimit(error)
+      ? await this.limiter.tooManyRequests(email)
+      : error;
   }
 
   /** 202 whether or not the account exists (the gateway hides which). */

@@ -22,7 +22,10 @@ function servicesWith(gateway: FakeCognitoGateway): {
   limiter: EmailRateLimiter;
 } {
   const revoked = new RevokedSessions(new MemorySharedStore());
-  const limiter = new EmailRateLimiter(CONFIG.rateLimit);
+  const limiter = new EmailRateLimiter(
+    CONFIG.rateLimit,
+    new MemorySharedStore(),
+  );
   const auth = serviceOf(gateway, { revoked, limiter });
   return {
     passwords: new PasswordService(gateway, auth),
@@ -352,9 +355,9 @@ describe('PasswordService', () => {
       );
       const { passwords, limiter } = servicesWith(gateway);
       // As the route's interceptor does before the handler runs.
-      limiter.takeRequest(EMAIL);
+      await limiter.takeRequest(EMAIL);
       const error = await rejectionOf(passwords.confirmPassword(RESET));
-      const own = ownLimitAnswer(EMAIL);
+      const own = await ownLimitAnswer(EMAIL);
       expect(error.getStatus()).toBe(own.getStatus());
       expect(error.getResponse()).toEqual(own.getResponse());
       expect(error.retryAfterSeconds).toBe(own.retryAfterSeconds);
@@ -376,14 +379,14 @@ describe('PasswordService', () => {
 });
 
 /** What the API's own limiter answers for `email` once its window is used up. */
-function ownLimitAnswer(email: string): ApiException {
-  const limiter = new EmailRateLimiter({
-    ...CONFIG.rateLimit,
-    requestsPerEmail: 1,
-  });
-  limiter.takeRequest(email);
+async function ownLimitAnswer(email: string): Promise<ApiException> {
+  const limiter = new EmailRateLimiter(
+    { ...CONFIG.rateLimit, requestsPerEmail: 1 },
+    new MemorySharedStore(),
+  );
+  await limiter.takeRequest(email);
   try {
-    limiter.takeRequest(email);
+    await limiter.takeRequest(email);
   } catch (error) {
     return error as ApiException;
   }
