@@ -18,6 +18,7 @@ const TIMED = [
   'test/enumeration.e2e-spec.ts',
   'test/shutdown.e2e-spec.ts',
   'test/outage.e2e-spec.ts',
+  'test/several-instances.e2e-spec.ts',
 ];
 
 export default defineConfig({

@@ -11,6 +11,8 @@ export interface Context {
   /** The pool, for the servers that verify its tokens. */
   cognitoEnv: Record<string, string>;
   tokens: { accessToken: string; idToken: string };
+  /** A redis-server of the bench's own, for the rows with REDIS_URL. */
+  redisUrl?: string;
 }
 
 /** How to start a server under test. */
@@ -20,6 +22,8 @@ export interface ServerSpec {
   env?: (ctx: Context) => Record<string, string | undefined>;
   /** Run with the node flags of `npm run start:prod`. */
   production?: boolean;
+  /** Needs a redis-server (ctx.redisUrl): its rows are skipped without one. */
+  needsRedis?: boolean;
 }
 
 /** A measured row: a server, a URL on it, the request's headers. */
@@ -49,12 +53,12 @@ export const SERVERS = {
     script: './servers/nest-fastify.server.js',
     args: (ctx) => [ctx.bytesFile],
   },
-  // When the app has a REDIS_URL mode:
-  // appRedis: {
-  //   script: './servers/app.server.js',
-  //   env: (ctx) => ({ ...ctx.cognitoEnv, REDIS_URL: process.env.REDIS_URL }),
-  //   production: true,
-  // },
+  appRedis: {
+    script: './servers/app.server.js',
+    env: (ctx) => ({ ...ctx.cognitoEnv, REDIS_URL: ctx.redisUrl }),
+    production: true,
+    needsRedis: true,
+  },
 } satisfies Record<string, ServerSpec>;
 
 export const bearer =
@@ -91,6 +95,11 @@ export const ALL_ROWS: RowSpec[] = [
     server: 'nestFastify',
     path: PATH,
   },
-  // { key: 'c_redis', label: '(c) app, guarded, REDIS_URL', server: 'appRedis',
-  //   path: PATH, headers: bearer('accessToken') },
+  {
+    key: 'c_redis',
+    label: '(c) with REDIS_URL',
+    server: 'appRedis',
+    path: PATH,
+    headers: bearer('accessToken'),
+  },
 ];

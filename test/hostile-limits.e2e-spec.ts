@@ -32,19 +32,25 @@ function address(): string {
   return `198.18.${next >> 8}.${next & 255}`;
 }
 
-/** The limiter and throttler storage of the running app (its own module graph). */
+/** The running app's shared store (in memory: REDIS_URL unset) and its throttler storage. */
 async function stores(app: ReturnType<typeof useApp>) {
-  const { EmailRateLimiter } =
-    await import('../src/auth/rate-limit/email-rate-limiter.js');
+  const { SharedStore } = await import('../src/store/shared-store.js');
+  const { MemorySharedStore } = await import('../src/store/memory.store.js');
+  const { SharedThrottlerStorage } =
+    await import('../src/store/throttler.storage.js');
   const { ThrottlerStorage } = await import('@nestjs/throttler');
-  const { BoundedThrottlerStorage } =
-    await import('../src/auth/rate-limit/bounded-throttler-storage.js');
-  const storage =
-    app.server.app.get<InstanceType<typeof BoundedThrottlerStorage>>(
-      ThrottlerStorage,
-    );
-  expect(storage).toBeInstanceOf(BoundedThrottlerStorage);
-  return { limiter: app.server.app.get(EmailRateLimiter), storage };
+  const { COUNTER_ENTRY_BYTES } =
+    await import('../src/store/memory-counters.js');
+  const store = app.server.app.get(SharedStore);
+  expect(store).toBeInstanceOf(MemorySharedStore);
+  expect(app.server.app.get(ThrottlerStorage)).toBeInstanceOf(
+    SharedThrottlerStorage,
+  );
+  return {
+    counterBytes: () =>
+      (store as InstanceType<typeof MemorySharedStore>).counterBytes,
+    entryBytes: COUNTER_ENTRY_BYTES,
+  };
 }
 
 describe('hostile logins behind one trusted proxy (TRUST_PROXY=1)', () => {
@@ -60,8 +66,8 @@ describe('hostile logins behind one trusted proxy (TRUST_PROXY=1)', () => {
     });
 
   it('stores nothing for 300 logins with 60 KB emails from 300 addresses (400, never counted), and the per-IP counters stay within budget', async () => {
-    const { limiter, storage } = await stores(app);
-    const before = storage.counters.bytes;
+    const { counterBytes, entryBytes } = await stores(app);
+    const before = counterBytes();
     const statuses = new Set<number>();
     for (let batch = 0; batch < 30; batch++) {
       const answers = await Promise.all(
@@ -76,26 +82,26 @@ describe('hostile logins behind one trusted proxy (TRUST_PROXY=1)', () => {
       for (const answer of answers) statuses.add(answer.status);
     }
     expect([...statuses]).toEqual([400]);
-    expect(limiter.bytes).toBe(0);
-    // One fixed-size entry per address, whatever the body carried.
-    const { ENTRY_BYTES } =
-      await import('../src/auth/rate-limit/bounded-counters.js');
-    expect(storage.counters.bytes - before).toBe(300 * ENTRY_BYTES);
+    // One fixed-size entry per address (the per-IP count), none per email.
+    expect(counterBytes() - before).toBe(300 * entryBytes);
   });
 
   it('counts a valid email at the fixed size of one entry, whatever its length', async () => {
-    const { limiter } = await stores(app);
-    const before = limiter.failedPairs.bytes;
+    const { counterBytes, entryBytes } = await stores(app);
+    const before = counterBytes();
     const long = `${'a'.repeat(60)}@${'b'.repeat(60)}.${'c'.repeat(60)}.example.com`;
     const from = address();
     expectError(await login(long, WRONG, from), 401, 'INVALID_CREDENTIALS');
-    const one = limiter.failedPairs.bytes - before;
+    // The address's per-IP count, the (email, address) pair, the email.
+    const first = counterBytes() - before;
+    expect(first).toBe(3 * entryBytes);
     expectError(
       await login(newEmail('short'), WRONG, from),
       401,
       'INVALID_CREDENTIALS',
     );
-    expect(limiter.failedPairs.bytes - before).toBe(2 * one);
+    // A short email costs what the long one did: its pair and itself.
+    expect(counterBytes() - before - first).toBe(2 * entryBytes);
   });
 
   it('does not give a fresh bucket for a client-written leftmost X-Forwarded-For entry', async () => {

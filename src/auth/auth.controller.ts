@@ -33,6 +33,7 @@ import { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
 import { EmailOnlyDto } from './dto/email-only.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';
+import { AllowEndedSession } from './guards/jwt-auth.guard.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { LimitPerEmail } from './rate-limit/email-rate-limit.interceptor.js';
@@ -152,6 +153,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @AllowEndedSession()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({

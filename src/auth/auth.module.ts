@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { rateLimitConfig } from '../config/rate-limit.config.js';
+import { SharedThrottlerStorage } from '../store/throttler.storage.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { GroupsGuard } from './guards/groups.guard.js';
@@ -15,7 +16,6 @@ import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
-import { BoundedThrottlerStorage } from './rate-limit/bounded-throttler-storage.js';
 import { JwksKeyStore } from './verification/jwks-key-store.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -24,10 +24,17 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
   imports: [
     PassportModule.register({ defaultStrategy: 'jwt', session: false }),
     ThrottlerModule.forRootAsync({
-      inject: [rateLimitConfig.KEY],
-      useFactory: (limits: ConfigType<typeof rateLimitConfig>) => ({
-        throttlers: [{ ttl: 60_000, limit: limits.perIpPerMinute }],
-        storage: new BoundedThrottlerStorage(),
+      inject: [rateLimitConfig.KEY, SharedThrottlerStorage],
+      useFactory: (
+        limits: ConfigType<typeof rateLimitConfig>,
+        storage: SharedThrottlerStorage,
+      ) => ({
+        // blockDuration 0: a key past the limit is blocked until its
+        // minute ends (Retry-After counts down to it), as before.
+        throttlers: [
+          { ttl: 60_000, limit: limits.perIpPerMinute, blockDuration: 0 },
+        ],
+        storage,
       }),
     }),
   ],

@@ -10,6 +10,7 @@ import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../store/memory.store.js';
 import { TokenRejectedError } from './verification/token-claims.js';
 import type { TokenVerifier } from './verification/token-verifier.js';
 
@@ -43,10 +44,10 @@ export function verifierOf(
 export function serviceOf(
   gateway: FakeCognitoGateway,
   {
-    revoked = new RevokedSessions(),
+    revoked = new RevokedSessions(new MemorySharedStore()),
     config = CONFIG.auth,
     verifier = verifierOf(),
-    limiter = new EmailRateLimiter(CONFIG.rateLimit),
+    limiter = new EmailRateLimiter(CONFIG.rateLimit, new MemorySharedStore()),
   }: {
     revoked?: RevokedSessions;
     config?: AuthConfig;

@@ -10,6 +10,7 @@ import {
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../store/memory.store.js';
 import { serviceOf, USER } from './auth.service.helper-spec.js';
 
 const CLIENT_ID = 'client123';
@@ -20,7 +21,7 @@ const AUTH_CONFIG: AuthConfig = loadConfig({ AUTH_FAILURE_MIN_MS: '0' }).auth;
 
 function serviceWith(
   gateway: FakeCognitoGateway,
-  revoked = new RevokedSessions(),
+  revoked = new RevokedSessions(new MemorySharedStore()),
   config: AuthConfig = AUTH_CONFIG,
 ): AuthService {
   return serviceOf(gateway, { revoked, config });
@@ -281,10 +282,14 @@ describe('AuthService', () => {
       gateway.passwordAuth.mockRejectedValue(
         gatewayFailure('passwordAuth', 'NotAuthorizedException'),
       );
-      const service = serviceWith(gateway, new RevokedSessions(), {
-        ...AUTH_CONFIG,
-        failureMinMs: 120,
-      });
+      const service = serviceWith(
+        gateway,
+        new RevokedSessions(new MemorySharedStore()),
+        {
+          ...AUTH_CONFIG,
+          failureMinMs: 120,
+        },
+      );
       const started = performance.now();
       const error = await rejectionOf(
         service.login({ email: EMAIL, password: 'wrong' }),
@@ -299,10 +304,14 @@ describe('AuthService', () => {
       gateway.passwordAuth.mockRejectedValue(
         gatewayFailure('passwordAuth', 'UserNotConfirmedException'),
       );
-      const service = serviceWith(gateway, new RevokedSessions(), {
-        ...AUTH_CONFIG,
-        failureMinMs: 4000,
-      });
+      const service = serviceWith(
+        gateway,
+        new RevokedSessions(new MemorySharedStore()),
+        {
+          ...AUTH_CONFIG,
+          failureMinMs: 4000,
+        },
+      );
       const started = performance.now();
       const error = await rejectionOf(
         service.login({ email: EMAIL, password: 'Secret-123' }),

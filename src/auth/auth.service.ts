@@ -62,7 +62,7 @@ export class AuthService {
     try {
       await this.cognito.confirmSignUp(email, code);
     } catch (error) {
-      throw this.asEmailLimit(error, email);
+      throw await this.asEmailLimit(error, email);
     }
     return SUCCESS;
   }
@@ -72,8 +72,10 @@ export class AuthService {
    * per-email limit answers (status, code, sentence, Retry-After), so the
    * answer does not tell that the account exists. Anything else unchanged.
    */
-  asEmailLimit(error: unknown, email: string): unknown {
-    return isAccountLimit(error) ? this.limiter.tooManyRequests(email) : error;
+  async asEmailLimit(error: unknown, email: string): Promise<unknown> {
+    return isAccountLimit(error)
+      ? await this.limiter.tooManyRequests(email)
+      : error;
   }
 
   /** 202 whether or not the account exists (the gateway hides which). */
@@ -150,7 +152,7 @@ export class AuthService {
       );
     }
     const { sub, sessionStartedAt } = result.user;
-    if (sub && this.revoked.isCutOff(sub, sessionStartedAt)) {
+    if (sub && (await this.revoked.isCutOff(sub, sessionStartedAt))) {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,
         'UNAUTHORIZED',
@@ -214,18 +216,17 @@ export class AuthService {
    * with whether Cognito signed the user out too.
    */
   async endSessionsOf(sub: string, accessToken?: string): Promise<boolean> {
-    const ended = this.revoked.endSessionsOf(sub);
-    const signedOut = accessToken
-      ? await this.cognito
-          .globalSignOut(accessToken)
-          .catch((error: unknown) => {
+    const [, signedOut] = await Promise.all([
+      this.revoked.endSessionsOf(sub),
+      accessToken
+        ? this.cognito.globalSignOut(accessToken).catch((error: unknown) => {
             this.logger.warn(
               `GlobalSignOut failed; the API's own cutoff ends the sessions (${String(error)})`,
             );
             return false;
           })
-      : false;
-    await ended;
+        : false,
+    ]);
     return signedOut;
   }
 

@@ -8,6 +8,7 @@ import {
 import type { AuthUser } from './auth-user.js';
 import { USER, serviceOf, verifierOf } from './auth.service.helper-spec.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../store/memory.store.js';
 import { JwksUnavailableError } from './verification/jwks-key-store.js';
 import type { TokenVerifier } from './verification/token-verifier.js';
 
@@ -153,8 +154,8 @@ describe('AuthService.refresh', () => {
   });
 
   it('answers 401 UNAUTHORIZED for a session that began at or before the user cutoff', async () => {
-    const revoked = new RevokedSessions();
-    revoked.cutOff(USER.sub, USER.sessionStartedAt);
+    const revoked = new RevokedSessions(new MemorySharedStore());
+    await revoked.cutOff(USER.sub, USER.sessionStartedAt);
     const error = await rejectionOf(
       serviceOf(refreshingGateway(), { revoked }).refresh({
         refreshToken: 'refresh-1',
@@ -168,8 +169,8 @@ describe('AuthService.refresh', () => {
   });
 
   it('refreshes a session that began after the cutoff', async () => {
-    const revoked = new RevokedSessions();
-    revoked.cutOff(USER.sub, USER.sessionStartedAt - 1);
+    const revoked = new RevokedSessions(new MemorySharedStore());
+    await revoked.cutOff(USER.sub, USER.sessionStartedAt - 1);
     await expect(
       serviceOf(refreshingGateway(), { revoked }).refresh({
         refreshToken: 'refresh-1',
@@ -197,16 +198,15 @@ describe('AuthService.refresh', () => {
 describe('AuthService.logout', () => {
   it('revokes the refresh token at Cognito, then refuses the session', async () => {
     const gateway = fakeCognitoGateway();
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     const user = accessUser();
-    gateway.revokeRefreshToken.mockImplementation(() => {
+    gateway.revokeRefreshToken.mockImplementation(async () => {
       // Revocation comes first: the session is not refused yet.
-      expect(revoked.isRevoked(user)).toBe(false);
-      return Promise.resolve();
+      expect(await revoked.isRevoked(user)).toBe(false);
     });
     await serviceOf(gateway, { revoked }).logout(user, 'refresh-1');
     expect(gateway.revokeRefreshToken).toHaveBeenCalledWith('refresh-1');
-    expect(revoked.isRevoked(user)).toBe(true);
+    expect(await revoked.isRevoked(user)).toBe(true);
   });
 
   it.each(['UnsupportedTokenTypeException', 'NotAuthorizedException'])(
@@ -216,14 +216,14 @@ describe('AuthService.logout', () => {
       gateway.revokeRefreshToken.mockRejectedValue(
         gatewayFailure('revokeRefreshToken', name),
       );
-      const revoked = new RevokedSessions();
+      const revoked = new RevokedSessions(new MemorySharedStore());
       await expect(
         serviceOf(gateway, { revoked }).logout(
           accessUser(),
           'not-a-refresh-token',
         ),
       ).resolves.toBeUndefined();
-      expect(revoked.isRevoked(accessUser())).toBe(true);
+      expect(await revoked.isRevoked(accessUser())).toBe(true);
     },
   );
 
@@ -239,28 +239,28 @@ describe('AuthService.logout', () => {
       gateway.revokeRefreshToken.mockRejectedValueOnce(
         gatewayFailure('revokeRefreshToken', name),
       );
-      const revoked = new RevokedSessions();
+      const revoked = new RevokedSessions(new MemorySharedStore());
       const service = serviceOf(gateway, { revoked });
       const user = accessUser();
       const error = await rejectionOf(service.logout(user, 'refresh-1'));
       expect(error.getStatus()).toBe(status);
-      expect(revoked.isRevoked(user)).toBe(false);
+      expect(await revoked.isRevoked(user)).toBe(false);
 
       gateway.revokeRefreshToken.mockResolvedValueOnce(undefined);
       await service.logout(user, 'refresh-1');
       expect(gateway.revokeRefreshToken).toHaveBeenCalledTimes(2);
-      expect(revoked.isRevoked(user)).toBe(true);
+      expect(await revoked.isRevoked(user)).toBe(true);
     },
   );
 
   it('revokes nothing at Cognito without a refresh token, and still refuses the session (both tokens)', async () => {
     const gateway = fakeCognitoGateway();
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await serviceOf(gateway, { revoked }).logout(accessUser());
     expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
-    expect(revoked.isRevoked(accessUser())).toBe(true);
+    expect(await revoked.isRevoked(accessUser())).toBe(true);
     expect(
-      revoked.isRevoked(accessUser({ tokenUse: 'id', jti: 'jti-id-1' })),
+      await revoked.isRevoked(accessUser({ tokenUse: 'id', jti: 'jti-id-1' })),
     ).toBe(true);
   });
 });

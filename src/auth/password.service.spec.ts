@@ -9,6 +9,7 @@ import {
 import type { AuthService } from './auth.service.js';
 import { CONFIG, USER, serviceOf } from './auth.service.helper-spec.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../store/memory.store.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 
@@ -20,8 +21,11 @@ function servicesWith(gateway: FakeCognitoGateway): {
   revoked: RevokedSessions;
   limiter: EmailRateLimiter;
 } {
-  const revoked = new RevokedSessions();
-  const limiter = new EmailRateLimiter(CONFIG.rateLimit);
+  const revoked = new RevokedSessions(new MemorySharedStore());
+  const limiter = new EmailRateLimiter(
+    CONFIG.rateLimit,
+    new MemorySharedStore(),
+  );
   const auth = serviceOf(gateway, { revoked, limiter });
   return {
     passwords: new PasswordService(gateway, auth),
@@ -89,7 +93,9 @@ describe('PasswordService', () => {
       gateway.globalSignOut.mockResolvedValue(true);
       const { passwords, auth, revoked } = servicesWith(gateway);
       const passwordAuth = vi.spyOn(auth, 'passwordAuth');
-      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(false);
+      expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+        false,
+      );
 
       const before = Date.now();
       await expect(passwords.changePassword(CHANGE)).resolves.toEqual({
@@ -100,12 +106,18 @@ describe('PasswordService', () => {
       expect(Math.floor(Date.now() / 1000)).toBeGreaterThan(
         Math.floor(before / 1000),
       );
-      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
-      expect(revoked.isCutOff(USER.sub, Math.floor(before / 1000))).toBe(true);
-      expect(revoked.isCutOff(USER.sub, Math.floor(Date.now() / 1000))).toBe(
+      expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+        true,
+      );
+      expect(await revoked.isCutOff(USER.sub, Math.floor(before / 1000))).toBe(
+        true,
+      );
+      expect(
+        await revoked.isCutOff(USER.sub, Math.floor(Date.now() / 1000)),
+      ).toBe(false);
+      expect(await revoked.isCutOff('uuid-other', USER.sessionStartedAt)).toBe(
         false,
       );
-      expect(revoked.isCutOff('uuid-other', USER.sessionStartedAt)).toBe(false);
       expect(passwordAuth).toHaveBeenCalledWith(EMAIL, 'Old-pass-1!');
       // GlobalSignOut revoked the internal login's refresh token too.
       expect(callOrder(gateway)).toEqual([
@@ -144,7 +156,9 @@ describe('PasswordService', () => {
         await expect(passwords.changePassword(CHANGE)).resolves.toEqual({
           status: 'success',
         });
-        expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+        expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+          true,
+        );
         expect(callOrder(gateway)).toEqual([
           'passwordAuth',
           'changePassword',
@@ -280,7 +294,9 @@ describe('PasswordService', () => {
       expect(gateway.globalSignOut).toHaveBeenCalledWith(
         'internal-access-token',
       );
-      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+      expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+        true,
+      );
     });
 
     it('revokes the internal refresh token where GlobalSignOut is missing (the emulator)', async () => {
@@ -293,7 +309,9 @@ describe('PasswordService', () => {
       expect(gateway.revokeRefreshToken).toHaveBeenCalledWith(
         'internal-refresh-token',
       );
-      expect(revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(true);
+      expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+        true,
+      );
     });
 
     it('cuts off the user a challenge names (USER_ID_FOR_SRP) when the new password meets one (TOTP)', async () => {
@@ -313,7 +331,9 @@ describe('PasswordService', () => {
         'confirmForgotPassword',
         'passwordAuth',
       ]);
-      expect(revoked.isCutOff('uuid-user', USER.sessionStartedAt)).toBe(true);
+      expect(await revoked.isCutOff('uuid-user', USER.sessionStartedAt)).toBe(
+        true,
+      );
     });
 
     it('still answers success when the sign-in after the reset fails (the password is reset)', async () => {
@@ -335,9 +355,9 @@ describe('PasswordService', () => {
       );
       const { passwords, limiter } = servicesWith(gateway);
       // As the route's interceptor does before the handler runs.
-      limiter.takeRequest(EMAIL);
+      await limiter.takeRequest(EMAIL);
       const error = await rejectionOf(passwords.confirmPassword(RESET));
-      const own = ownLimitAnswer(EMAIL);
+      const own = await ownLimitAnswer(EMAIL);
       expect(error.getStatus()).toBe(own.getStatus());
       expect(error.getResponse()).toEqual(own.getResponse());
       expect(error.retryAfterSeconds).toBe(own.retryAfterSeconds);
@@ -359,14 +379,14 @@ describe('PasswordService', () => {
 });
 
 /** What the API's own limiter answers for `email` once its window is used up. */
-function ownLimitAnswer(email: string): ApiException {
-  const limiter = new EmailRateLimiter({
-    ...CONFIG.rateLimit,
-    requestsPerEmail: 1,
-  });
-  limiter.takeRequest(email);
+async function ownLimitAnswer(email: string): Promise<ApiException> {
+  const limiter = new EmailRateLimiter(
+    { ...CONFIG.rateLimit, requestsPerEmail: 1 },
+    new MemorySharedStore(),
+  );
+  await limiter.takeRequest(email);
   try {
-    limiter.takeRequest(email);
+    await limiter.takeRequest(email);
   } catch (error) {
     return error as ApiException;
   }

@@ -66,7 +66,7 @@ export class PasswordService {
         newPassword: dto.newPassword,
       });
     } catch (error) {
-      throw this.auth.asEmailLimit(error, dto.email);
+      throw await this.auth.asEmailLimit(error, dto.email);
     }
     let result: SignInResult;
     try {

@@ -25,6 +25,11 @@ export class MemoryCounters {
     });
   }
 
+  /** Bytes counted against the bound. */
+  get usedBytes(): number {
+    return this.windows.calculatedSize;
+  }
+
   hit(key: string, windowMs: number, amount: number): CounterHit {
     const now = Date.now();
     let window = this.current(key, now);

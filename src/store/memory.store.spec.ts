@@ -90,3 +90,31 @@ describe('MemorySharedStore counters when full', () => {
     expect(await store.peek('b')).toBeUndefined();
   });
 });
+
+describe('MemorySharedStore counters, bounded in bytes', () => {
+  const HUGE = `${'x'.repeat(60 * 1024)}@example.com`;
+
+  it('cost the same for a 60 KB key as for a short one', async () => {
+    const store = new MemorySharedStore();
+    await store.hit('ash@example.com', 60_000);
+    expect(store.counterBytes).toBe(COUNTER_ENTRY_BYTES);
+    await store.hit(HUGE, 60_000);
+    expect(store.counterBytes).toBe(2 * COUNTER_ENTRY_BYTES);
+    expect((await store.peek(HUGE))?.count).toBe(1);
+  });
+
+  it('never grow past their budget under a flood of distinct keys', async () => {
+    const fits = 100;
+    const store = new MemorySharedStore({
+      counterBytes: fits * COUNTER_ENTRY_BYTES,
+    });
+    for (let i = 0; i < fits * 5; i++) {
+      await store.hit(`${i}-${HUGE}`, 60_000);
+      expect(store.counterBytes).toBeLessThanOrEqual(
+        fits * COUNTER_ENTRY_BYTES,
+      );
+    }
+    expect(await store.peek(`0-${HUGE}`)).toBeUndefined();
+    expect((await store.peek(`${fits * 5 - 1}-${HUGE}`))?.count).toBe(1);
+  });
+});

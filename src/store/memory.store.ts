@@ -43,6 +43,11 @@ export class MemorySharedStore extends SharedStore {
     );
   }
 
+  /** Bytes the counters take, as counted against their bound. */
+  get counterBytes(): number {
+    return this.counters.usedBytes;
+  }
+
   async hit(key: string, windowMs: number, amount = 1): Promise<CounterHit> {
     checkWindow(windowMs);
     checkAmount(amount);

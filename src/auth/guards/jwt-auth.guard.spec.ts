@@ -4,9 +4,10 @@ import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { Public } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
-import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { AllowEndedSession, JwtAuthGuard } from './jwt-auth.guard.js';
 import { rejectionOf } from '../../../test/support/rejection.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../../store/memory.store.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
 
 class Routes {
@@ -14,6 +15,8 @@ class Routes {
   open(this: void): void {}
 
   closed(this: void): void {}
+  @AllowEndedSession()
+  logout(this: void): void {}
 }
 
 @Public()
@@ -77,7 +80,7 @@ function setup(): {
   revoked: RevokedSessions;
 } {
   const cache = new VerifiedTokenCache();
-  const revoked = new RevokedSessions();
+  const revoked = new RevokedSessions(new MemorySharedStore());
   return {
     guard: new JwtAuthGuard(new Reflector(), cache, revoked),
     cache,
@@ -169,6 +172,27 @@ describe('JwtAuthGuard', () => {
       expect(error.code).toBe('UNAUTHORIZED');
       expect(passport).not.toHaveBeenCalled();
       expect(request.user).toBeUndefined();
+    });
+
+    it('lets a token of an ended session into logout alone (a retried logout), cached or not', async () => {
+      const { guard, cache, revoked } = setup();
+      const verified = user();
+      await revoked.revoke(verified);
+      passportVerifies(verified);
+      const fresh = requestWith(`Bearer ${TOKEN}`);
+      expect(
+        await guard.canActivate(contextFor(fresh, Routes.prototype.logout)),
+      ).toBe(true);
+      expect(fresh.user).toBe(verified);
+      cache.set(TOKEN, verified);
+      const again = requestWith(`Bearer ${TOKEN}`);
+      expect(
+        await guard.canActivate(contextFor(again, Routes.prototype.logout)),
+      ).toBe(true);
+      const error = await rejectionOf(() =>
+        guard.canActivate(contextFor(requestWith(`Bearer ${TOKEN}`))),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
     });
 
     it('verifies a new token with passport, then answers it from the cache', async () => {

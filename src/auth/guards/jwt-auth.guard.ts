@@ -1,4 +1,9 @@
-import { HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpStatus,
+  Injectable,
+  SetMetadata,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiException } from '../../common/errors/api-exception.js';
@@ -8,6 +13,17 @@ import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
+
+const ENDED_SESSION_ALLOWED = 'auth:endedSessionAllowed';
+
+/**
+ * For logout only: a token of a session already ended is still let in
+ * (its signature, expiry and issuer are checked as ever), so that a logout
+ * retried after a 503 whose write landed late (Redis was slow) answers 204
+ * rather than 401. Ending an ended session again changes nothing.
+ */
+export const AllowEndedSession = (): MethodDecorator =>
+  SetMetadata(ENDED_SESSION_ALLOWED, true);
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -40,22 +56,38 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const token = bearerToken(request.headers);
     const cached = token ? this.cache.get(token) : undefined;
-    if (cached) {
-      if (this.revoked.isRevoked(cached)) throw unauthorized();
-      request.user = cached;
-      return true;
+    const endedAllowed =
+      this.reflector.get<boolean>(
+        ENDED_SESSION_ALLOWED,
+        context.getHandler(),
+      ) === true;
+    if (cached) return this.admit(request, cached, endedAllowed);
+    return this.verify(context, request, token, endedAllowed);
+  }
+
+  private async admit(
+    request: GuardedRequest,
+    user: AuthUser,
+    endedAllowed: boolean,
+  ): Promise<boolean> {
+    if (!endedAllowed && (await this.revoked.isRevoked(user))) {
+      throw unauthorized();
     }
-    return this.verify(context, request, token);
+    request.user = user;
+    return true;
   }
 
   private async verify(
     context: ExecutionContext,
     request: GuardedRequest,
     token: string | undefined,
+    endedAllowed: boolean,
   ): Promise<boolean> {
     const allowed = (await super.canActivate(context)) as boolean;
     if (!allowed || !request.user) return allowed;
-    if (this.revoked.isRevoked(request.user)) throw unauthorized();
+    if (!endedAllowed && (await this.revoked.isRevoked(request.user))) {
+      throw unauthorized();
+    }
     if (token) this.cache.set(token, request.user);
     return true;
   }

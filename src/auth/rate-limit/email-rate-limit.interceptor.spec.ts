@@ -11,7 +11,8 @@ import {
 } from '../../common/errors/api-exception.js';
 import { loadConfig } from '../../config/env.validation.js';
 import type { RateLimitConfig } from '../../config/rate-limit.config.js';
-import { ENTRY_BYTES } from './bounded-counters.js';
+import { COUNTER_ENTRY_BYTES } from '../../store/memory-counters.js';
+import { MemorySharedStore } from '../../store/memory.store.js';
 import { EmailRateLimitInterceptor } from './email-rate-limit.interceptor.js';
 import { EmailRateLimiter, type EmailBucket } from './email-rate-limiter.js';
 
@@ -27,7 +28,8 @@ const LIMITS: RateLimitConfig = {
 const HUGE_EMAIL = `${'x'.repeat(60 * 1024)}@example.com`;
 
 function setup(limits = LIMITS) {
-  const limiter = new EmailRateLimiter(limits);
+  const store = new MemorySharedStore();
+  const limiter = new EmailRateLimiter(limits, store);
   const interceptor = new EmailRateLimitInterceptor(new Reflector(), limiter);
   let calls = 0;
   /** Runs one request through the interceptor; the handler's outcome is `outcome`. */
@@ -55,38 +57,38 @@ function setup(limits = LIMITS) {
         }),
     };
     try {
-      await lastValueFrom(interceptor.intercept(context, next));
+      await lastValueFrom(await interceptor.intercept(context, next));
       return 'ok';
     } catch (error) {
       return (error as ApiException).code;
     }
   };
-  return { limiter, run, calls: () => calls };
+  return { limiter, store, run, calls: () => calls };
 }
 
 describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
   it('does not count, nor store, a body whose email the DTOs would refuse (a 60 KB one)', async () => {
-    const { limiter, run } = setup();
+    const { store, run } = setup();
     for (let i = 0; i < 10; i++) {
       await run('failedPasswords', { email: HUGE_EMAIL }, 'VALIDATION_FAILED');
       await run('requests', { email: HUGE_EMAIL }, 'VALIDATION_FAILED');
       await run('requests', { email: 7 }, 'VALIDATION_FAILED');
     }
-    expect(limiter.bytes).toBe(0);
+    expect(store.counterBytes).toBe(0);
   });
 
   it('counts the email trimmed and lower-cased, under one fixed-size key', async () => {
-    const { limiter, run } = setup();
+    const { store, run } = setup();
     await run('requests', { email: 'Ash@Example.com ' });
     await run('requests', { email: ' ash@example.com' });
     expect(await run('requests', { email: 'ASH@example.com' })).toBe(
       'TOO_MANY_REQUESTS',
     );
-    expect(limiter.requests.bytes).toBe(ENTRY_BYTES);
+    expect(store.counterBytes).toBe(COUNTER_ENTRY_BYTES);
   });
 
   it('gives a request back when its body is refused for another field', async () => {
-    const { limiter, run } = setup();
+    const { run } = setup();
     for (let i = 0; i < 5; i++) {
       expect(
         await run(
@@ -96,8 +98,12 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
         ),
       ).toBe('VALIDATION_FAILED');
     }
-    expect(limiter.bytes).toBe(0);
+    // Every count given back: the limit of 2 is whole again.
     expect(await run('requests', { email: 'ash@example.com' })).toBe('ok');
+    expect(await run('requests', { email: 'ash@example.com' })).toBe('ok');
+    expect(await run('requests', { email: 'ash@example.com' })).toBe(
+      'TOO_MANY_REQUESTS',
+    );
   });
 
   it('blocks an (email, address) pair after its failed passwords, and leaves other addresses alone', async () => {
@@ -132,30 +138,36 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
   });
 
   it('never counts a 500 or a 503 (an operator fault or an outage) as a failed password', async () => {
-    const { limiter, run } = setup();
+    const { run } = setup();
     const body = { email: 'brock@example.com', password: 'x' };
     for (let i = 0; i < 10; i++) {
       await run('failedPasswords', body, 'INTERNAL');
       await run('failedPasswords', body, 'IDP_UNAVAILABLE');
     }
-    expect(limiter.bytes).toBe(0);
-    expect(await run('failedPasswords', body)).toBe('ok');
+    // The pair's 3 failures are all still to be had.
+    for (let i = 0; i < 3; i++) {
+      expect(await run('failedPasswords', body, 'INVALID_CREDENTIALS')).toBe(
+        'INVALID_CREDENTIALS',
+      );
+    }
+    expect(await run('failedPasswords', body)).toBe('TOO_MANY_REQUESTS');
   });
 
   it('slows attempts for an email past its failures from any address, one step a failure, capped', async () => {
-    const { limiter } = setup();
+    const { limiter, store } = setup();
     const fail = (ip: string) =>
       limiter.takePasswordAttempt('gary@example.com', ip);
     const delays: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const attempt = fail(`10.0.0.${i}`);
+      const attempt = await fail(`10.0.0.${i}`);
       delays.push(attempt.delayMs);
       attempt.failed();
     }
     // 5 failures free; then 100, 200, 300, and the cap 350.
     expect(delays).toEqual([0, 0, 0, 0, 0, 100, 200, 300, 350, 350]);
-    expect(fail('10.0.1.1').delayMs).toBe(350);
-    expect(limiter.failedEmails.bytes).toBe(ENTRY_BYTES);
+    expect((await fail('10.0.1.1')).delayMs).toBe(350);
+    // The email's failures, and one (email, address) pair for each of the 11 addresses.
+    expect(store.counterBytes).toBe(12 * COUNTER_ENTRY_BYTES);
   });
 
   it('waits the slowdown before the password is checked', async () => {
@@ -163,9 +175,9 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
     try {
       const { limiter, run, calls } = setup();
       for (let i = 0; i < 6; i++) {
-        limiter
-          .takePasswordAttempt('erika@example.com', `10.0.0.${i}`)
-          .failed();
+        (
+          await limiter.takePasswordAttempt('erika@example.com', `10.0.0.${i}`)
+        ).failed();
       }
       const answer = run('failedPasswords', { email: 'erika@example.com' });
       await vi.advanceTimersByTimeAsync(199);

@@ -61,7 +61,10 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
     private readonly limiter: EmailRateLimiter,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  async intercept(
+    context: ExecutionContext,
+    next: CallHandler,
+  ): Promise<Observable<unknown>> {
     const bucket = this.reflector.get<EmailBucket | undefined>(
       EMAIL_BUCKET,
       context.getHandler(),
@@ -72,7 +75,7 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
     );
     if (!bucket || email === undefined) return next.handle();
     if (bucket === 'requests') {
-      const giveBack = this.limiter.takeRequest(email);
+      const giveBack = await this.limiter.takeRequest(email);
       return next.handle().pipe(
         catchError((error: unknown) => {
           if (refusedBody(error)) giveBack();
@@ -81,7 +84,7 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
       );
     }
     // As the per-IP throttler counts it: an IPv6 client by its /64.
-    const attempt = this.limiter.takePasswordAttempt(
+    const attempt = await this.limiter.takePasswordAttempt(
       email,
       normalizeIp(request.ip),
     );

@@ -1,14 +1,12 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { createHash } from 'node:crypto';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { rateLimitConfig } from '../../config/rate-limit.config.js';
-import { BoundedCounters, secondsLeft } from './bounded-counters.js';
+import { SharedStore, type CounterHit } from '../../store/shared-store.js';
 
 /** `failedPasswords`: only failed password checks count; `requests`: every valid request counts. */
 export type EmailBucket = 'failedPasswords' | 'requests';
-
-/** The byte budget of each store (README, "Under abuse and faults"). */
-export const EMAIL_STORE_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /** One password attempt, counted against its (email, address) pair. */
 export interface PasswordAttempt {
@@ -21,11 +19,11 @@ export interface PasswordAttempt {
 }
 
 /**
- * Fixed-window counters per email, in this process's memory, each store
- * bounded in bytes (BoundedCounters). Emails come in validated and
- * normalised; stores key on their SHA-256. Unknown emails are counted like
- * known ones, so a limit answers the same whether or not the account
- * exists.
+ * Fixed-window counters per email, in the SharedStore (in memory, or Redis
+ * shared by every instance). Emails come in validated and normalised; the
+ * keys name their SHA-256, so each has a fixed size. Unknown emails are
+ * counted like known ones, so a limit answers the same whether or not the
+ * account exists.
  *
  * - `requests`: per email, a hard limit (429).
  * - failed passwords: a hard limit per (email, client address), and past
@@ -36,36 +34,26 @@ export interface PasswordAttempt {
  */
 @Injectable()
 export class EmailRateLimiter {
-  readonly requests = new BoundedCounters(EMAIL_STORE_BUDGET_BYTES);
-  readonly failedPairs = new BoundedCounters(EMAIL_STORE_BUDGET_BYTES);
-  readonly failedEmails = new BoundedCounters(EMAIL_STORE_BUDGET_BYTES);
-
   constructor(
     @Inject(rateLimitConfig.KEY)
     private readonly config: ConfigType<typeof rateLimitConfig>,
+    @Inject(SharedStore) private readonly store: SharedStore,
   ) {}
-
-  /** Bytes in use over all three stores. */
-  get bytes(): number {
-    return (
-      this.requests.bytes + this.failedPairs.bytes + this.failedEmails.bytes
-    );
-  }
 
   /**
    * Counts one request for the email, or throws 429 with Retry-After.
-   * Check and count are one step, so concurrent requests cannot all pass a
-   * check made before any of them is counted. Returns a function that gives
-   * the request back.
+   * Check and count are one step (the count comes back from the hit), so
+   * concurrent requests cannot all pass; a refused one is given back.
+   * Returns a function that gives the request back.
    */
-  takeRequest(email: string): () => void {
-    const id = `requests:${email}`;
-    const current = this.requests.peek(id);
-    if (current && current.count >= this.config.requestsPerEmail) {
-      throw tooMany('Too many requests for this email', secondsLeft(current));
+  async takeRequest(email: string): Promise<() => void> {
+    const key = `email-requests:${digest(email)}`;
+    const hit = await this.store.hit(key, this.windowMs);
+    if (hit.count > this.config.requestsPerEmail) {
+      this.giveBack(key);
+      throw tooMany('Too many requests for this email', secondsLeft(hit));
     }
-    const counter = this.requests.add(id, this.windowMs);
-    return () => this.requests.giveBack(id, counter);
+    return () => this.giveBack(key);
   }
 
   /**
@@ -73,8 +61,8 @@ export class EmailRateLimiter {
    * a limit met elsewhere (Cognito's per-account one) that must look the
    * same: status, code, sentence and Retry-After.
    */
-  tooManyRequests(email: string): ApiException {
-    const current = this.requests.peek(`requests:${email}`);
+  async tooManyRequests(email: string): Promise<ApiException> {
+    const current = await this.store.peek(`email-requests:${digest(email)}`);
     const seconds = current ? secondsLeft(current) : this.config.windowSeconds;
     return tooMany('Too many requests for this email', seconds);
   }
@@ -85,29 +73,35 @@ export class EmailRateLimiter {
    * starts (so parallel guesses count too) and given back unless the
    * password is refused.
    */
-  takePasswordAttempt(email: string, address: string): PasswordAttempt {
-    const pairId = `pair:${address}\n${email}`;
-    const current = this.failedPairs.peek(pairId);
-    if (current && current.count >= this.config.failedPasswordsPerEmailAndIp) {
+  async takePasswordAttempt(
+    email: string,
+    address: string,
+  ): Promise<PasswordAttempt> {
+    const pairKey = `failed-pair:${digest(`${address}\n${email}`)}`;
+    const emailKey = `failed-email:${digest(email)}`;
+    const [hit, failures] = await Promise.all([
+      this.store.hit(pairKey, this.windowMs),
+      this.store.peek(emailKey),
+    ]);
+    if (hit.count > this.config.failedPasswordsPerEmailAndIp) {
+      this.giveBack(pairKey);
       throw tooMany(
         'Too many failed attempts for this email from this address',
-        secondsLeft(current),
+        secondsLeft(hit),
       );
     }
-    const counter = this.failedPairs.add(pairId, this.windowMs);
-    const emailId = `email:${email}`;
     let settled = false;
     return {
-      delayMs: this.slowdownMs(this.failedEmails.peek(emailId)?.count ?? 0),
+      delayMs: this.slowdownMs(failures?.count ?? 0),
       failed: () => {
         if (settled) return;
         settled = true;
-        this.failedEmails.add(emailId, this.windowMs);
+        void this.store.hit(emailKey, this.windowMs).catch(() => undefined);
       },
       giveBack: () => {
         if (settled) return;
         settled = true;
-        this.failedPairs.giveBack(pairId, counter);
+        this.giveBack(pairKey);
       },
     };
   }
@@ -122,9 +116,24 @@ export class EmailRateLimiter {
     );
   }
 
+  /** A count given back never fails the request it belonged to. */
+  private giveBack(key: string): void {
+    void this.store.giveBack(key).catch(() => undefined);
+  }
+
   private get windowMs(): number {
     return this.config.windowSeconds * 1000;
   }
+}
+
+/** The fixed-size name of a normalised email (or address and email). */
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** Whole seconds until a window ends, at least 1. */
+function secondsLeft(counter: CounterHit): number {
+  return Math.max(1, Math.ceil((counter.resetAtMs - Date.now()) / 1000));
 }
 
 function tooMany(what: string, seconds: number): ApiException {

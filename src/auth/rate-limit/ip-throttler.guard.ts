@@ -7,8 +7,8 @@ import { ApiException } from '../../common/errors/api-exception.js';
  * route by default), answered in the API's error shape with Retry-After.
  * The tracker is ThrottlerGuard's: request.ip, which under TRUST_PROXY is
  * the address the trusted hops report (never a client-written
- * X-Forwarded-For entry). The storage (BoundedThrottlerStorage) hashes the
- * key.
+ * X-Forwarded-For entry). The storage (SharedThrottlerStorage) hashes the
+ * key and shares the count between instances.
  */
 @Injectable()
 export class IpThrottlerGuard extends ThrottlerGuard {

@@ -1,6 +1,12 @@
 import type { AuthUser } from '../auth-user.js';
 import { loadConfig } from '../../config/env.validation.js';
-import { BYTES_PER_ENTRY } from './expiring-table.js';
+import { ApiException } from '../../common/errors/api-exception.js';
+import { MemorySharedStore } from '../../store/memory.store.js';
+import { SESSION_ENTRY_BYTES } from '../../store/session-table.js';
+import {
+  SharedStore,
+  StoreUnavailableError,
+} from '../../store/shared-store.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { useFakeClock } from '../../../test/support/clock.js';
 
@@ -53,39 +59,39 @@ afterEach(() => {
 });
 
 describe('RevokedSessions', () => {
-  it('revokes nothing until a session is revoked', () => {
-    const revoked = new RevokedSessions();
-    expect(revoked.isRevoked(access())).toBe(false);
-    expect(revoked.isRevoked(id())).toBe(false);
+  it('revokes nothing until a session is revoked', async () => {
+    const revoked = new RevokedSessions(new MemorySharedStore());
+    expect(await revoked.isRevoked(access())).toBe(false);
+    expect(await revoked.isRevoked(id())).toBe(false);
   });
 
   it('refuses the access token that was revoked', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access());
-    expect(revoked.isRevoked(access())).toBe(true);
+    expect(await revoked.isRevoked(access())).toBe(true);
   });
 
   it('refuses an access token by its jti alone', async () => {
     const only = { originJti: undefined, eventId: undefined };
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access(only));
-    expect(revoked.isRevoked(access(only))).toBe(true);
-    expect(revoked.isRevoked(access({ ...only, jti: 'access-jti-9' }))).toBe(
-      false,
-    );
+    expect(await revoked.isRevoked(access(only))).toBe(true);
+    expect(
+      await revoked.isRevoked(access({ ...only, jti: 'access-jti-9' })),
+    ).toBe(false);
   });
 
   it('refuses the ID token of the same session by origin_jti (real Cognito; other jti, no event_id)', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access({ eventId: undefined }));
-    expect(revoked.isRevoked(id({ eventId: undefined }))).toBe(true);
+    expect(await revoked.isRevoked(id({ eventId: undefined }))).toBe(true);
   });
 
   it('refuses a token refreshed from the session by origin_jti (new jti, event_id and auth_time)', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access());
     expect(
-      revoked.isRevoked(
+      await revoked.isRevoked(
         access({
           jti: 'refreshed-jti',
           eventId: 'refreshed-event',
@@ -96,48 +102,50 @@ describe('RevokedSessions', () => {
   });
 
   it('refuses the ID token of the same session by event_id (the emulator: no origin_jti)', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access({ originJti: undefined }));
-    expect(revoked.isRevoked(id({ originJti: undefined }))).toBe(true);
+    expect(await revoked.isRevoked(id({ originJti: undefined }))).toBe(true);
   });
 
   it('keeps another login of the same user in the same second valid (same sub + auth_time, other event_id)', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access({ originJti: undefined }));
     expect(
-      revoked.isRevoked(
+      await revoked.isRevoked(
         otherSession({ originJti: undefined, authTime: AUTH_TIME }),
       ),
     ).toBe(false);
   });
 
   it('refuses the access token of the session when the ID token was used to log out', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(id());
-    expect(revoked.isRevoked(access())).toBe(true);
+    expect(await revoked.isRevoked(access())).toBe(true);
   });
 
   it('does not take an ID token jti for an access token jti', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     const only = { jti: 'shared', originJti: undefined, eventId: undefined };
     await revoked.revoke(id(only));
-    expect(revoked.isRevoked(access(only))).toBe(false);
+    expect(await revoked.isRevoked(access(only))).toBe(false);
   });
 
   it('keeps another session of the same user valid (other jti, origin_jti and auth_time)', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access());
-    expect(revoked.isRevoked(otherSession())).toBe(false);
+    expect(await revoked.isRevoked(otherSession())).toBe(false);
     expect(
-      revoked.isRevoked(otherSession({ tokenUse: 'id', jti: 'id-jti-2' })),
+      await revoked.isRevoked(
+        otherSession({ tokenUse: 'id', jti: 'id-jti-2' }),
+      ),
     ).toBe(false);
   });
 
   it('keeps another user valid even with the same event_id', async () => {
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access());
     expect(
-      revoked.isRevoked(
+      await revoked.isRevoked(
         access({
           sub: 'uuid-misty',
           username: 'uuid-misty',
@@ -150,93 +158,92 @@ describe('RevokedSessions', () => {
 
   it('forgets a revocation once no refresh token of the session can still be alive (REFRESH_TOKEN_VALIDITY_DAYS, default 30)', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     await revoked.revoke(access());
     vi.advanceTimersByTime(SESSION_TTL_MS - 1000);
-    expect(revoked.isRevoked(access())).toBe(true);
+    expect(await revoked.isRevoked(access())).toBe(true);
     vi.advanceTimersByTime(2000);
-    expect(revoked.isRevoked(access())).toBe(false);
+    expect(await revoked.isRevoked(access())).toBe(false);
   });
 
   it('keeps a revocation for the configured refresh token validity', async () => {
     useFakeClock(START_MS);
     const config = loadConfig({ REFRESH_TOKEN_VALIDITY_DAYS: '2' }).auth;
-    const revoked = new RevokedSessions(config);
+    const revoked = new RevokedSessions(new MemorySharedStore(), config);
     await revoked.revoke(access());
     vi.advanceTimersByTime(2 * 24 * 3600_000 - 1000);
-    expect(revoked.isRevoked(access())).toBe(true);
+    expect(await revoked.isRevoked(access())).toBe(true);
     vi.advanceTimersByTime(2000);
-    expect(revoked.isRevoked(access())).toBe(false);
+    expect(await revoked.isRevoked(access())).toBe(false);
   });
 });
 
 describe('RevokedSessions: sign-out cutoffs', async () => {
-  it('refuses every token of the user whose auth_time is at or before the cutoff, and none after', () => {
-    const revoked = new RevokedSessions();
-    revoked.cutOff('uuid-ash', AUTH_TIME + 600);
-    expect(revoked.isRevoked(access())).toBe(true);
-    expect(revoked.isRevoked(id())).toBe(true);
-    expect(revoked.isRevoked(otherSession())).toBe(true);
-    expect(revoked.isRevoked(otherSession({ authTime: AUTH_TIME + 601 }))).toBe(
-      false,
-    );
+  it('refuses every token of the user whose auth_time is at or before the cutoff, and none after', async () => {
+    const revoked = new RevokedSessions(new MemorySharedStore());
+    await revoked.cutOff('uuid-ash', AUTH_TIME + 600);
+    expect(await revoked.isRevoked(access())).toBe(true);
+    expect(await revoked.isRevoked(id())).toBe(true);
+    expect(await revoked.isRevoked(otherSession())).toBe(true);
     expect(
-      revoked.isRevoked(access({ sub: 'uuid-misty', username: 'uuid-misty' })),
+      await revoked.isRevoked(otherSession({ authTime: AUTH_TIME + 601 })),
+    ).toBe(false);
+    expect(
+      await revoked.isRevoked(
+        access({ sub: 'uuid-misty', username: 'uuid-misty' }),
+      ),
     ).toBe(false);
   });
 
-  it('refuses a token without auth_time once its user has a cutoff (it cannot show it began later)', () => {
-    const revoked = new RevokedSessions();
-    expect(revoked.isRevoked(access({ authTime: undefined }))).toBe(false);
-    revoked.cutOff('uuid-ash', AUTH_TIME);
-    expect(revoked.isRevoked(access({ authTime: undefined }))).toBe(true);
+  it('refuses a token without auth_time once its user has a cutoff (it cannot show it began later)', async () => {
+    const revoked = new RevokedSessions(new MemorySharedStore());
+    expect(await revoked.isRevoked(access({ authTime: undefined }))).toBe(
+      false,
+    );
+    await revoked.cutOff('uuid-ash', AUTH_TIME);
+    expect(await revoked.isRevoked(access({ authTime: undefined }))).toBe(true);
   });
 
-  it('never moves a cutoff back', () => {
-    const revoked = new RevokedSessions();
-    revoked.cutOff('uuid-ash', AUTH_TIME + 600);
-    revoked.cutOff('uuid-ash', AUTH_TIME);
-    expect(revoked.isCutOff('uuid-ash', AUTH_TIME + 600)).toBe(true);
+  it('never moves a cutoff back', async () => {
+    const revoked = new RevokedSessions(new MemorySharedStore());
+    await revoked.cutOff('uuid-ash', AUTH_TIME + 600);
+    await revoked.cutOff('uuid-ash', AUTH_TIME);
+    expect(await revoked.isCutOff('uuid-ash', AUTH_TIME + 600)).toBe(true);
   });
 
   it('endSessionsOf cuts off at the current second and resolves once the next second has begun', async () => {
     useFakeClock(START_MS + 250);
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     const now = Math.floor(Date.now() / 1000);
     let done = false;
     const ending = revoked.endSessionsOf('uuid-ash').then(() => {
       done = true;
     });
-    expect(revoked.isCutOff('uuid-ash', now)).toBe(true);
+    expect(await revoked.isCutOff('uuid-ash', now)).toBe(true);
     await vi.advanceTimersByTimeAsync(749);
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     await ending;
     expect(Date.now() % 1000).toBe(0);
     // A login from now on has a later auth_time: never refused.
-    expect(revoked.isCutOff('uuid-ash', Math.floor(Date.now() / 1000))).toBe(
-      false,
-    );
+    expect(
+      await revoked.isCutOff('uuid-ash', Math.floor(Date.now() / 1000)),
+    ).toBe(false);
   });
 
-  it('forgets a cutoff once every session begun before it has expired', () => {
+  it('forgets a cutoff once every session begun before it has expired', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions();
+    const revoked = new RevokedSessions(new MemorySharedStore());
     const cutoff = Math.floor(START_MS / 1000);
-    revoked.cutOff('uuid-ash', cutoff);
+    await revoked.cutOff('uuid-ash', cutoff);
     vi.advanceTimersByTime(SESSION_TTL_MS - 1000);
-    expect(revoked.isCutOff('uuid-ash', cutoff - 10)).toBe(true);
+    expect(await revoked.isCutOff('uuid-ash', cutoff - 10)).toBe(true);
     vi.advanceTimersByTime(2000);
-    expect(revoked.isCutOff('uuid-ash', cutoff - 10)).toBe(false);
+    expect(await revoked.isCutOff('uuid-ash', cutoff - 10)).toBe(false);
   });
 });
 
-describe('RevokedSessions: bounded in bytes, failing closed', () => {
-  /** Room for `entries` keys in each table. */
-  const budget = (denylist: number, cutoffs: number) => ({
-    denylistBytes: denylist * BYTES_PER_ENTRY,
-    cutoffBytes: cutoffs * BYTES_PER_ENTRY,
-  });
+describe('RevokedSessions: failing closed when the store refuses', () => {
   const session = (n: number, sub = 'uuid-ash'): AuthUser =>
     access({
       sub,
@@ -246,55 +253,63 @@ describe('RevokedSessions: bounded in bytes, failing closed', () => {
       eventId: `event-${n}`,
       authTime: Math.floor(START_MS / 1000) - 3600 + n,
     });
+  /** Room for `entries` keys of revocations and cutoffs together. */
+  const storeFor = (entries: number) =>
+    new MemorySharedStore({ sessionBytes: entries * SESSION_ENTRY_BYTES });
 
-  it('never revives a revoked session when the denylist is full: the next logout cuts off its user instead', async () => {
+  async function refusal(promise: Promise<unknown>): Promise<ApiException> {
+    const error: unknown = await promise.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ApiException);
+    return error as ApiException;
+  }
+
+  it('answers 503 IDP_UNAVAILABLE for a logout the full store cannot hold, and never revives a session it holds', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions(undefined, budget(3, 10));
+    const revoked = new RevokedSessions(storeFor(3));
     await revoked.revoke(session(1, 'uuid-misty'));
-    const later = session(2);
-    const logout = revoked.revoke(later);
-    await vi.advanceTimersByTimeAsync(1000);
-    await logout;
-    // The first revocation holds; the second holds by the cutoff of its user.
-    expect(revoked.isRevoked(session(1, 'uuid-misty'))).toBe(true);
-    expect(revoked.isRevoked(later)).toBe(true);
-    expect(revoked.isRevoked(session(3))).toBe(true);
-    // Other users' sessions are untouched.
-    expect(revoked.isRevoked(session(4, 'uuid-brock'))).toBe(false);
+    const error = await refusal(revoked.revoke(session(2)));
+    expect(error.getStatus()).toBe(503);
+    expect(error.code).toBe('IDP_UNAVAILABLE');
+    expect(await revoked.isRevoked(session(1, 'uuid-misty'))).toBe(true);
   });
 
-  it('when the cutoffs are full too, refuses every session begun up to then (everyone logs in again), and takes new entries again', async () => {
-    useFakeClock(START_MS);
-    const revoked = new RevokedSessions(undefined, budget(3, 1));
+  it('answers 503 for a sign-out the full store cannot hold, without waiting for the next second', async () => {
+    useFakeClock(START_MS + 250);
+    const revoked = new RevokedSessions(storeFor(3));
     await revoked.revoke(session(1, 'uuid-misty'));
-    revoked.cutOff('uuid-brock', Math.floor(START_MS / 1000));
-    // Neither table has room for Ash's logout.
-    const logout = revoked.revoke(session(2));
-    await vi.advanceTimersByTimeAsync(1000);
-    await logout;
-    for (const sub of ['uuid-misty', 'uuid-brock', 'uuid-ash', 'uuid-gary']) {
-      expect(revoked.isRevoked(session(5, sub))).toBe(true);
-    }
-    expect(revoked.isRevoked(session(1, 'uuid-misty'))).toBe(true);
-    // A login after that second is served, and logs out normally.
-    const fresh = access({
-      jti: 'jti-fresh',
-      originJti: 'origin-fresh',
-      eventId: 'event-fresh',
-      authTime: Math.floor(Date.now() / 1000),
-    });
-    expect(revoked.isRevoked(fresh)).toBe(false);
-    await revoked.revoke(fresh);
-    expect(revoked.isRevoked(fresh)).toBe(true);
+    const error = await refusal(revoked.endSessionsOf('uuid-ash'));
+    expect(error.getStatus()).toBe(503);
+    expect(Date.now()).toBe(START_MS + 250);
   });
 
-  it('reuses the room of expired entries before it fails over', async () => {
+  it('takes the logout again once expired entries have made room (the client retries)', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions(undefined, budget(3, 1));
+    const revoked = new RevokedSessions(storeFor(3));
     await revoked.revoke(session(1, 'uuid-misty'));
     vi.advanceTimersByTime(SESSION_TTL_MS + 1000);
     await revoked.revoke(session(2));
-    expect(revoked.isRevoked(session(2))).toBe(true);
-    expect(revoked.isRevoked(session(3))).toBe(false);
+    expect(await revoked.isRevoked(session(2))).toBe(true);
+    expect(await revoked.isRevoked(session(3))).toBe(false);
+  });
+
+  it('answers 503 when Redis does not take the write, and when it cannot tell whether a token is revoked', async () => {
+    const down = new StoreUnavailableError('unreachable');
+    const store = new MemorySharedStore();
+    vi.spyOn(store, 'revoke').mockRejectedValue(down);
+    vi.spyOn(store, 'setCutoff').mockRejectedValue(down);
+    vi.spyOn(store, 'isRevoked').mockRejectedValue(down);
+    const revoked = new RevokedSessions(store as SharedStore);
+    for (const attempt of [
+      revoked.revoke(session(1)),
+      revoked.cutOff('uuid-ash', AUTH_TIME),
+      revoked.isRevoked(session(1)),
+    ]) {
+      const error = await refusal(attempt);
+      expect(error.getStatus()).toBe(503);
+      expect(error.code).toBe('IDP_UNAVAILABLE');
+    }
   });
 });
