@@ -119,6 +119,19 @@ describe('an app client with a secret, through the Cognito rules proxy', () => {
     expect(answer.body.accessToken).toMatch(/^ey/);
   });
 
+  it('refuses a refresh that names another user: 401 UNAUTHORIZED (not an operator fault), and /health stays 200', async () => {
+    const answer = await app.http.post('/api/v1/auth/refresh', {
+      refreshToken: tokens.refreshToken,
+      username: email,
+    });
+    expectError(answer, 401, 'UNAUTHORIZED');
+    expect(proxy.violations).toEqual([
+      `InitiateAuth: SECRET_HASH is not the one of ${tokens.username}`,
+    ]);
+    proxy.violations.length = 0;
+    expect((await app.http.get('/health')).status).toBe(200);
+  });
+
   it('refuses a refresh that names nobody: 400 VALIDATION_FAILED naming username, and asks nothing of Cognito', async () => {
     const before = proxy.calls.length;
     const answer = await app.http.post('/api/v1/auth/refresh', {

@@ -9,6 +9,11 @@ export interface OperatorFault {
   fault: string;
   /** What an operator changes, naming the variable or the app client setting. */
   fix: string;
+  /**
+   * A SECRET_HASH mismatch: the secret is wrong, or the username the hash
+   * names is (on refresh the request names it; the probe tells them apart).
+   */
+  hashMismatch?: true;
 }
 
 /** The app client and flow the app is configured with, for the sentences. */
@@ -42,6 +47,7 @@ export function operatorFaultOf(
       return {
         fault: 'Cognito refused the SECRET_HASH',
         fix: `AWS_COGNITO_CLIENT_SECRET does not match the secret of ${client}: set it to that client's secret`,
+        hashMismatch: true,
       };
     }
     if (/configured (for|with) secret but/i.test(message)) {

@@ -204,15 +204,25 @@ describe('UserPoolGateway: operator faults answer 500 INTERNAL, never a user err
     expect(error.code).toBe('INVALID_CREDENTIALS');
   });
 
+  it('refresh: a hash Cognito cannot verify is 401 (the request named the user), and the app client stays usable', async () => {
+    const sent = stubCognito(() =>
+      cognitoFailure('NotAuthorizedException', SECRET_MISMATCH),
+    );
+    const gateway = gatewayOf({ secret: SECRET });
+    const error = await rejectionOf(
+      gateway.refresh({ refreshToken: 'r', username: 'not-the-owner' }),
+    );
+    expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
+    expect(error.code).toBe('UNAUTHORIZED');
+    // No fault was recorded: the health probe asks Cognito itself.
+    await gateway.probeAppClient();
+    expect(sent.map((call) => call.operation)).toEqual([
+      'InitiateAuth',
+      'InitiateAuth',
+    ]);
+  });
+
   it.each([
-    [
-      'refresh',
-      () =>
-        gatewayOf({ secret: SECRET }).refresh({
-          refreshToken: 'r',
-          username: 'u',
-        }),
-    ],
     [
       'confirmSignUp',
       () => gatewayOf({ secret: SECRET }).confirmSignUp('a@b.c', '123456'),

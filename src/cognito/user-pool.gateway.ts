@@ -171,7 +171,6 @@ export class UserPoolGateway extends CognitoGateway {
     return signInResultOf(reply, emulatorSessionStart(this.pool, refreshToken));
   }
 
-  /** UserPoolClient adds the ClientSecret when there is one. */
   async revokeRefreshToken(refreshToken: string): Promise<void> {
     await this.send('revokeRefreshToken', 'RevokeToken', {
       ClientId: this.userPool.clientId,
@@ -286,7 +285,8 @@ export class UserPoolGateway extends CognitoGateway {
    */
   private fail(method: GatewayMethod, error: unknown): ApiException {
     const fault = operatorFaultOf(error, this.pool);
-    if (fault) {
+    // A refresh's hash names the user the request chose: a mismatch is a 401.
+    if (fault && !(method === 'refresh' && fault.hashMismatch)) {
       this.appClient.saw({ usable: false, ...fault });
       return operatorFaultAnswer(fault, error);
     }
