@@ -42,6 +42,8 @@ export class RedisMirror {
   /** Loaded at least once, and nothing was dropped for want of room since. */
   private loadedOnce = false;
   private overflowed = false;
+  /** Whether the load under way had to drop something (see load). */
+  private overflowedThisLoad = false;
   private overflowLogged = false;
   applied = 0;
 
@@ -127,9 +129,12 @@ export class RedisMirror {
     const version = Number(
       (await within(client.get(this.layout.version), timeoutMs)) ?? 0,
     );
-    this.overflowed = false;
+    // An overflowed mirror stays incomplete until the load has ended whole:
+    // during it, a miss must still be asked of Redis.
+    this.overflowedThisLoad = false;
     await this.loadRevocations(client, timeoutMs);
     await this.loadCutoffs(client, timeoutMs);
+    this.overflowed = this.overflowedThisLoad;
     this.applied = version;
     this.loadedOnce = true;
     if (!this.overflowed) this.overflowLogged = false;
@@ -178,6 +183,7 @@ export class RedisMirror {
   private noteWrite(result: TableWrite): void {
     if (result === 'ok') return;
     this.overflowed = true;
+    this.overflowedThisLoad = true;
     if (this.overflowLogged) return;
     this.overflowLogged = true;
     this.logger.error(
