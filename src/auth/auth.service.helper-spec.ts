@@ -14,6 +14,9 @@ import { MemorySharedStore } from '../store/memory.store.js';
 import { TokenRejectedError } from './verification/token-claims.js';
 import type { TokenVerifier } from './verification/token-verifier.js';
 
+/** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
+const SESSION_CONFIG = loadConfig({}).auth;
+
 /** The app's defaults, with no failure delay (a spec of its own checks it). */
 export const CONFIG = loadConfig({ AUTH_FAILURE_MIN_MS: '0' });
 
@@ -44,7 +47,7 @@ export function verifierOf(
 export function serviceOf(
   gateway: FakeCognitoGateway,
   {
-    revoked = new RevokedSessions(new MemorySharedStore()),
+    revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG),
     config = CONFIG.auth,
     verifier = verifierOf(),
     limiter = new EmailRateLimiter(CONFIG.rateLimit, new MemorySharedStore()),

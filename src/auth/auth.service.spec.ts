@@ -13,6 +13,9 @@ import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { serviceOf, USER } from './auth.service.helper-spec.js';
 
+/** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
+const SESSION_CONFIG = loadConfig({}).auth;
+
 const CLIENT_ID = 'client123';
 const EMAIL = 'ash@example.com';
 
@@ -21,7 +24,7 @@ const AUTH_CONFIG: AuthConfig = loadConfig({ AUTH_FAILURE_MIN_MS: '0' }).auth;
 
 function serviceWith(
   gateway: FakeCognitoGateway,
-  revoked = new RevokedSessions(new MemorySharedStore()),
+  revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG),
   config: AuthConfig = AUTH_CONFIG,
 ): AuthService {
   return serviceOf(gateway, { revoked, config });
@@ -284,7 +287,7 @@ describe('AuthService', () => {
       );
       const service = serviceWith(
         gateway,
-        new RevokedSessions(new MemorySharedStore()),
+        new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG),
         {
           ...AUTH_CONFIG,
           failureMinMs: 120,
@@ -306,7 +309,7 @@ describe('AuthService', () => {
       );
       const service = serviceWith(
         gateway,
-        new RevokedSessions(new MemorySharedStore()),
+        new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG),
         {
           ...AUTH_CONFIG,
           failureMinMs: 4000,

@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/env.validation.js';
 import { HttpStatus } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
 import {
@@ -11,6 +12,9 @@ import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { JwksUnavailableError } from './verification/jwks-key-store.js';
 import type { TokenVerifier } from './verification/token-verifier.js';
+
+/** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
+const SESSION_CONFIG = loadConfig({}).auth;
 
 /*
  * AuthService's session lifecycle: refresh (the username for SECRET_HASH,
@@ -154,7 +158,10 @@ describe('AuthService.refresh', () => {
   });
 
   it('answers 401 UNAUTHORIZED for a session that began at or before the user cutoff', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.cutOff(USER.sub, USER.sessionStartedAt);
     const error = await rejectionOf(
       serviceOf(refreshingGateway(), { revoked }).refresh({
@@ -169,7 +176,10 @@ describe('AuthService.refresh', () => {
   });
 
   it('refreshes a session that began after the cutoff', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.cutOff(USER.sub, USER.sessionStartedAt - 1);
     await expect(
       serviceOf(refreshingGateway(), { revoked }).refresh({
@@ -198,7 +208,10 @@ describe('AuthService.refresh', () => {
 describe('AuthService.logout', () => {
   it('revokes the refresh token at Cognito, then refuses the session', async () => {
     const gateway = fakeCognitoGateway();
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     const user = accessUser();
     gateway.revokeRefreshToken.mockImplementation(async () => {
       // Revocation comes first: the session is not refused yet.
@@ -216,7 +229,10 @@ describe('AuthService.logout', () => {
       gateway.revokeRefreshToken.mockRejectedValue(
         gatewayFailure('revokeRefreshToken', name),
       );
-      const revoked = new RevokedSessions(new MemorySharedStore());
+      const revoked = new RevokedSessions(
+        new MemorySharedStore(),
+        SESSION_CONFIG,
+      );
       await expect(
         serviceOf(gateway, { revoked }).logout(
           accessUser(),
@@ -239,7 +255,10 @@ describe('AuthService.logout', () => {
       gateway.revokeRefreshToken.mockRejectedValueOnce(
         gatewayFailure('revokeRefreshToken', name),
       );
-      const revoked = new RevokedSessions(new MemorySharedStore());
+      const revoked = new RevokedSessions(
+        new MemorySharedStore(),
+        SESSION_CONFIG,
+      );
       const service = serviceOf(gateway, { revoked });
       const user = accessUser();
       const error = await rejectionOf(service.logout(user, 'refresh-1'));
@@ -255,7 +274,10 @@ describe('AuthService.logout', () => {
 
   it('revokes nothing at Cognito without a refresh token, and still refuses the session (both tokens)', async () => {
     const gateway = fakeCognitoGateway();
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await serviceOf(gateway, { revoked }).logout(accessUser());
     expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
     expect(await revoked.isRevoked(accessUser())).toBe(true);

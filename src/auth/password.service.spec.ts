@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/env.validation.js';
 import { HttpStatus } from '@nestjs/common';
 import type { Mock } from 'vitest';
 import { ApiException } from '../common/errors/api-exception.js';
@@ -13,6 +14,9 @@ import { MemorySharedStore } from '../store/memory.store.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 
+/** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
+const SESSION_CONFIG = loadConfig({}).auth;
+
 const EMAIL = 'ash@example.com';
 
 function servicesWith(gateway: FakeCognitoGateway): {
@@ -21,7 +25,7 @@ function servicesWith(gateway: FakeCognitoGateway): {
   revoked: RevokedSessions;
   limiter: EmailRateLimiter;
 } {
-  const revoked = new RevokedSessions(new MemorySharedStore());
+  const revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG);
   const limiter = new EmailRateLimiter(
     CONFIG.rateLimit,
     new MemorySharedStore(),

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config/env.validation.js';
 import { HttpStatus, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiException } from '../../common/errors/api-exception.js';
@@ -9,6 +10,9 @@ import { rejectionOf } from '../../../test/support/rejection.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../../store/memory.store.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
+
+/** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
+const SESSION_CONFIG = loadConfig({}).auth;
 
 class Routes {
   @Public()
@@ -80,7 +84,7 @@ function setup(): {
   revoked: RevokedSessions;
 } {
   const cache = new VerifiedTokenCache();
-  const revoked = new RevokedSessions(new MemorySharedStore());
+  const revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG);
   return {
     guard: new JwtAuthGuard(new Reflector(), cache, revoked),
     cache,

@@ -10,6 +10,9 @@ import {
 import { RevokedSessions } from './revoked-sessions.js';
 import { useFakeClock } from '../../../test/support/clock.js';
 
+/** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
+const SESSION_CONFIG = loadConfig({}).auth;
+
 const AUTH_TIME = 1_900_000_000;
 const START_MS = Date.UTC(2030, 0, 1);
 /** REFRESH_TOKEN_VALIDITY_DAYS by default: 30 days. */
@@ -60,20 +63,29 @@ afterEach(() => {
 
 describe('RevokedSessions', () => {
   it('revokes nothing until a session is revoked', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     expect(await revoked.isRevoked(access())).toBe(false);
     expect(await revoked.isRevoked(id())).toBe(false);
   });
 
   it('refuses the access token that was revoked', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access());
     expect(await revoked.isRevoked(access())).toBe(true);
   });
 
   it('refuses an access token by its jti alone', async () => {
     const only = { originJti: undefined, eventId: undefined };
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access(only));
     expect(await revoked.isRevoked(access(only))).toBe(true);
     expect(
@@ -82,13 +94,19 @@ describe('RevokedSessions', () => {
   });
 
   it('refuses the ID token of the same session by origin_jti (real Cognito; other jti, no event_id)', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access({ eventId: undefined }));
     expect(await revoked.isRevoked(id({ eventId: undefined }))).toBe(true);
   });
 
   it('refuses a token refreshed from the session by origin_jti (new jti, event_id and auth_time)', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access());
     expect(
       await revoked.isRevoked(
@@ -102,13 +120,19 @@ describe('RevokedSessions', () => {
   });
 
   it('refuses the ID token of the same session by event_id (the emulator: no origin_jti)', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access({ originJti: undefined }));
     expect(await revoked.isRevoked(id({ originJti: undefined }))).toBe(true);
   });
 
   it('keeps another login of the same user in the same second valid (same sub + auth_time, other event_id)', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access({ originJti: undefined }));
     expect(
       await revoked.isRevoked(
@@ -118,20 +142,29 @@ describe('RevokedSessions', () => {
   });
 
   it('refuses the access token of the session when the ID token was used to log out', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(id());
     expect(await revoked.isRevoked(access())).toBe(true);
   });
 
   it('does not take an ID token jti for an access token jti', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     const only = { jti: 'shared', originJti: undefined, eventId: undefined };
     await revoked.revoke(id(only));
     expect(await revoked.isRevoked(access(only))).toBe(false);
   });
 
   it('keeps another session of the same user valid (other jti, origin_jti and auth_time)', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access());
     expect(await revoked.isRevoked(otherSession())).toBe(false);
     expect(
@@ -142,7 +175,10 @@ describe('RevokedSessions', () => {
   });
 
   it('keeps another user valid even with the same event_id', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access());
     expect(
       await revoked.isRevoked(
@@ -158,12 +194,30 @@ describe('RevokedSessions', () => {
 
   it('forgets a revocation once no refresh token of the session can still be alive (REFRESH_TOKEN_VALIDITY_DAYS, default 30)', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.revoke(access());
     vi.advanceTimersByTime(SESSION_TTL_MS - 1000);
     expect(await revoked.isRevoked(access())).toBe(true);
     vi.advanceTimersByTime(2000);
     expect(await revoked.isRevoked(access())).toBe(false);
+  });
+
+  it("keeps a logged-out token's own keys (jti, event_id) only until the token expires, and origin_jti as long as a refresh token lives", async () => {
+    useFakeClock(START_MS);
+    const store = new MemorySharedStore();
+    const revoked = new RevokedSessions(store, SESSION_CONFIG);
+    const exp = Math.floor(START_MS / 1000) + 3600;
+    await revoked.revoke(access({ exp }));
+    vi.advanceTimersByTime(3600_000 + 5000 + 1000);
+    expect(await store.isRevoked(['jti:access-jti-1'])).toBe(false);
+    expect(await store.isRevoked(['event:uuid-ash:event-1'])).toBe(false);
+    // A token refreshed from the same login shares origin_jti: still refused.
+    expect(
+      await revoked.isRevoked(access({ jti: 'refreshed', exp: exp + 3600 })),
+    ).toBe(true);
   });
 
   it('keeps a revocation for the configured refresh token validity', async () => {
@@ -180,7 +234,10 @@ describe('RevokedSessions', () => {
 
 describe('RevokedSessions: sign-out cutoffs', async () => {
   it('refuses every token of the user whose auth_time is at or before the cutoff, and none after', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.cutOff('uuid-ash', AUTH_TIME + 600);
     expect(await revoked.isRevoked(access())).toBe(true);
     expect(await revoked.isRevoked(id())).toBe(true);
@@ -196,7 +253,10 @@ describe('RevokedSessions: sign-out cutoffs', async () => {
   });
 
   it('refuses a token without auth_time once its user has a cutoff (it cannot show it began later)', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     expect(await revoked.isRevoked(access({ authTime: undefined }))).toBe(
       false,
     );
@@ -205,7 +265,10 @@ describe('RevokedSessions: sign-out cutoffs', async () => {
   });
 
   it('never moves a cutoff back', async () => {
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     await revoked.cutOff('uuid-ash', AUTH_TIME + 600);
     await revoked.cutOff('uuid-ash', AUTH_TIME);
     expect(await revoked.isCutOff('uuid-ash', AUTH_TIME + 600)).toBe(true);
@@ -213,7 +276,10 @@ describe('RevokedSessions: sign-out cutoffs', async () => {
 
   it('endSessionsOf cuts off at the current second and resolves once the next second has begun', async () => {
     useFakeClock(START_MS + 250);
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     const now = Math.floor(Date.now() / 1000);
     let done = false;
     const ending = revoked.endSessionsOf('uuid-ash').then(() => {
@@ -233,7 +299,10 @@ describe('RevokedSessions: sign-out cutoffs', async () => {
 
   it('forgets a cutoff once every session begun before it has expired', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions(new MemorySharedStore());
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
     const cutoff = Math.floor(START_MS / 1000);
     await revoked.cutOff('uuid-ash', cutoff);
     vi.advanceTimersByTime(SESSION_TTL_MS - 1000);
@@ -268,7 +337,7 @@ describe('RevokedSessions: failing closed when the store refuses', () => {
 
   it('answers 503 IDP_UNAVAILABLE for a logout the full store cannot hold, and never revives a session it holds', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions(storeFor(3));
+    const revoked = new RevokedSessions(storeFor(3), SESSION_CONFIG);
     await revoked.revoke(session(1, 'uuid-misty'));
     const error = await refusal(revoked.revoke(session(2)));
     expect(error.getStatus()).toBe(503);
@@ -278,7 +347,7 @@ describe('RevokedSessions: failing closed when the store refuses', () => {
 
   it('answers 503 for a sign-out the full store cannot hold, without waiting for the next second', async () => {
     useFakeClock(START_MS + 250);
-    const revoked = new RevokedSessions(storeFor(3));
+    const revoked = new RevokedSessions(storeFor(3), SESSION_CONFIG);
     await revoked.revoke(session(1, 'uuid-misty'));
     const error = await refusal(revoked.endSessionsOf('uuid-ash'));
     expect(error.getStatus()).toBe(503);
@@ -287,7 +356,7 @@ describe('RevokedSessions: failing closed when the store refuses', () => {
 
   it('takes the logout again once expired entries have made room (the client retries)', async () => {
     useFakeClock(START_MS);
-    const revoked = new RevokedSessions(storeFor(3));
+    const revoked = new RevokedSessions(storeFor(3), SESSION_CONFIG);
     await revoked.revoke(session(1, 'uuid-misty'));
     vi.advanceTimersByTime(SESSION_TTL_MS + 1000);
     await revoked.revoke(session(2));
@@ -301,7 +370,7 @@ describe('RevokedSessions: failing closed when the store refuses', () => {
     vi.spyOn(store, 'revoke').mockRejectedValue(down);
     vi.spyOn(store, 'setCutoff').mockRejectedValue(down);
     vi.spyOn(store, 'isRevoked').mockRejectedValue(down);
-    const revoked = new RevokedSessions(store as SharedStore);
+    const revoked = new RevokedSessions(store as SharedStore, SESSION_CONFIG);
     for (const attempt of [
       revoked.revoke(session(1)),
       revoked.cutOff('uuid-ash', AUTH_TIME),

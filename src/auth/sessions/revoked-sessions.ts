@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { authConfig, type AuthConfig } from '../../config/auth.config.js';
@@ -33,19 +33,35 @@ const DAY_MS = 24 * 3600_000;
 @Injectable()
 export class RevokedSessions {
   private readonly ttlMs: number;
+  private readonly skewMs: number;
 
   constructor(
     @Inject(SharedStore) private readonly store: SharedStore,
-    @Optional() @Inject(authConfig.KEY) config?: AuthConfig,
+    @Inject(authConfig.KEY) config: AuthConfig,
   ) {
-    this.ttlMs = (config?.refreshTokenValidityDays ?? 30) * DAY_MS;
+    this.ttlMs = config.refreshTokenValidityDays * DAY_MS;
+    this.skewMs = config.clockSkewSeconds * 1000;
   }
 
-  /** Refuses the session of these tokens from now on, on every instance. */
+  /**
+   * Refuses the session of these tokens from now on, on every instance.
+   * `origin_jti` (shared by every token refreshed from the login) is kept
+   * as long as a refresh token lives; the keys of this login's own tokens
+   * (`jti`, `event_id`, new at every refresh) only until those tokens
+   * expire, so that logouts cannot fill the store for a month.
+   */
   async revoke(user: AuthUser): Promise<void> {
     const keys = sessionKeys(user);
-    if (keys.length === 0) return;
-    await this.written(this.store.revoke(keys, this.ttlMs));
+    const lasting = keys.filter((key) => key.startsWith('origin:'));
+    const own = keys.filter((key) => !key.startsWith('origin:'));
+    const ownTtlMs = Math.min(
+      this.ttlMs,
+      Math.max(1000, user.exp * 1000 - Date.now() + this.skewMs),
+    );
+    const writes: Promise<void>[] = [];
+    if (lasting.length > 0) writes.push(this.store.revoke(lasting, this.ttlMs));
+    if (own.length > 0) writes.push(this.store.revoke(own, ownTtlMs));
+    await this.written(Promise.all(writes).then(() => undefined));
   }
 
   /** Refuses every token of `sub` whose auth_time is at or before `atSeconds`. */
