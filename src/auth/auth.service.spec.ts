@@ -346,6 +346,8 @@ describe('AuthService', () => {
         name: 'Ash Ketchum',
         emailVerified: true,
         groups: ['trainers'],
+        username: 'uuid-user',
+        mfa: { totp: null },
       });
     });
 
@@ -380,6 +382,8 @@ describe('AuthService', () => {
         name: 'Ash Ketchum',
         emailVerified: true,
         groups: ['trainers'],
+        username: 'uuid-user',
+        mfa: { totp: false },
       });
     });
 
@@ -390,7 +394,7 @@ describe('AuthService', () => {
         email: EMAIL,
         emailVerified: false,
         attributes: {},
-        mfaMethods: [],
+        mfaMethods: ['SOFTWARE_TOKEN_MFA'],
       });
       const answer = await serviceWith(gateway).me(accessUser(), ACCESS);
       expect(answer).toEqual({
@@ -399,6 +403,8 @@ describe('AuthService', () => {
         name: null,
         emailVerified: false,
         groups: ['trainers'],
+        username: 'uuid-user',
+        mfa: { totp: true },
       });
     });
   });
