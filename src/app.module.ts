@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccountModule } from './account/account.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GroupsGuard } from './auth/guards/groups.guard.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
@@ -19,6 +21,8 @@ import { StoreModule } from './store/store.module.js';
     StoreModule,
     CognitoModule,
     AuthModule,
+    AccountModule,
+    AdminModule,
     PokemonModule,
     HealthModule,
     DevModule,

@@ -299,6 +299,8 @@ describe('the session: refresh, logout, profile, resend (embedded Cognito)', () 
         name,
         emailVerified: stored.email_verified === 'true',
         groups: [],
+        username: sub,
+        mfa: { totp: false },
       });
     });
 
@@ -309,10 +311,18 @@ describe('the session: refresh, logout, profile, resend (embedded Cognito)', () 
         'email',
         'emailVerified',
         'groups',
+        'mfa',
         'name',
         'sub',
+        'username',
       ]);
-      expect(answer.body).toMatchObject({ sub, email, groups: [] });
+      expect(answer.body).toMatchObject({
+        sub,
+        email,
+        groups: [],
+        username: sub,
+        mfa: { totp: null },
+      });
       expect(typeof answer.body.emailVerified).toBe('boolean');
     });
 

@@ -53,6 +53,6 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     JwtAuthGuard,
     GroupsGuard,
   ],
-  exports: [JwtAuthGuard, GroupsGuard, JwksKeyStore],
+  exports: [JwtAuthGuard, GroupsGuard, JwksKeyStore, AuthService],
 })
 export class AuthModule {}

@@ -358,6 +358,8 @@ describe('AuthService', () => {
         name: 'Ash Ketchum',
         emailVerified: true,
         groups: ['trainers'],
+        username: 'uuid-user',
+        mfa: { totp: null },
       });
     });
 
@@ -392,6 +394,8 @@ describe('AuthService', () => {
         name: 'Ash Ketchum',
         emailVerified: true,
         groups: ['trainers'],
+        username: 'uuid-user',
+        mfa: { totp: false },
       });
     });
 
@@ -402,7 +406,7 @@ describe('AuthService', () => {
         email: EMAIL,
         emailVerified: false,
         attributes: {},
-        mfaMethods: [],
+        mfaMethods: ['SOFTWARE_TOKEN_MFA'],
       });
       const answer = await serviceWith(gateway).me(accessUser(), ACCESS);
       expect(answer).toEqual({
@@ -411,6 +415,8 @@ describe('AuthService', () => {
         name: null,
         emailVerified: false,
         groups: ['trainers'],
+        username: 'uuid-user',
+        mfa: { totp: true },
       });
     });
   });

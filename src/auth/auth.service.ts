@@ -245,6 +245,8 @@ export class AuthService {
         name: user.name ?? null,
         emailVerified: user.emailVerified ?? false,
         groups: user.groups,
+        username: user.username,
+        mfa: { totp: null },
       };
     }
     const profile = await this.cognito.getUser(accessToken);
@@ -254,6 +256,8 @@ export class AuthService {
       name: profile.name ?? null,
       emailVerified: profile.emailVerified,
       groups: user.groups,
+      username: profile.username,
+      mfa: { totp: profile.mfaMethods.includes('SOFTWARE_TOKEN_MFA') },
     };
   }
 }

@@ -7,6 +7,12 @@ import type { UserPoolClient } from './user-pool.client.js';
 import { UserPoolGateway } from './user-pool.gateway.js';
 import type { UserPoolOperation } from './user-pool.wire.js';
 import { AWS_COMMON, DOCUMENTED } from './cognito-reference.helper-spec.js';
+import {
+  ACCOUNT_ADMIN_500,
+  ACCOUNT_ADMIN_METHODS,
+  ACCOUNT_ADMIN_ROWS,
+  OWN_ANSWER_ROWS,
+} from './cognito-errors.account-admin.helper-spec.js';
 
 /*
  * What each gateway method answers for each Cognito error name: the real
@@ -109,6 +115,7 @@ const METHODS: Record<
     operations: ['SetUserMFAPreference'],
     call: (g) => g.setTotpPreference('t', { enabled: true, preferred: true }),
   },
+  ...ACCOUNT_ADMIN_METHODS,
 };
 
 /** The methods that answer Cognito's errors (probeAppClient reports them instead). */
@@ -142,6 +149,7 @@ async function outcomeOf(
     failingClient(cognitoError(name)),
     connection,
     null,
+    failingClient(cognitoError(name)) as never,
   );
   try {
     await METHODS[method].call(gateway);
@@ -328,6 +336,7 @@ const PER_METHOD: Row[] = [
       ] as const
     ).map(([name, status, code]): Row => [method, name, status, code]),
   ),
+  ...ACCOUNT_ADMIN_ROWS,
 ];
 
 /** Names that answer the same for every method (unless its table has its own entry). */
@@ -382,9 +391,9 @@ const UNMAPPED: [GatewayMethod, string][] = [
   ['confirmSignUp', 'InvalidPasswordException'],
   // The emulator lacks the call; with no emulator embedded to work around it.
   // (globalSignOut resolves for it: the API's own cutoff does the job.)
-  ...ALL.filter((method) => method !== 'globalSignOut').map(
-    (method): [GatewayMethod, string] => [method, 'Unsupported'],
-  ),
+  ...ALL.filter(
+    (method) => method !== 'globalSignOut' && method !== 'adminGlobalSignOut',
+  ).map((method): [GatewayMethod, string] => [method, 'Unsupported']),
   ...ALL.map((method): [GatewayMethod, string] => [
     method,
     'SomethingNewException',
@@ -435,12 +444,16 @@ const METHOD_500: [GatewayMethod, string, string][] = [
     name,
     'the SRP step (PASSWORD_VERIFIER) sends no code, new password, attribute or MFA choice: a bug',
   ]),
+  ...ACCOUNT_ADMIN_500,
 ];
 
 function deliberate500(
   method: GatewayMethod,
   name: string,
 ): string | undefined {
+  if (OWN_ANSWER_ROWS.some(([m, n]) => m === method && n === name)) {
+    return undefined;
+  }
   return (
     ALWAYS_500[name] ??
     METHOD_500.find(([m, n]) => m === method && n === name)?.[2]

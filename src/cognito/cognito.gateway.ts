@@ -10,6 +10,9 @@ import type {
   SignUpResult,
   SoftwareTokenCheck,
   UserProfile,
+  ProfileChange,
+  PoolUserPage,
+  PoolUserRecord,
 } from './cognito.types.js';
 
 /**
@@ -86,6 +89,63 @@ export abstract class CognitoGateway {
     accessToken: string,
     preference: MfaPreference,
   ): Promise<void>;
+
+  // Account self-service (the user's access token) ---------------------
+
+  /**
+   * UpdateUserAttributes: the name, the email or both. A new email gets a
+   * code: resolves with where it went (masked), if Cognito says.
+   */
+  abstract updateProfile(
+    accessToken: string,
+    change: ProfileChange,
+  ): Promise<{ codeDeliveryDestination?: string }>;
+
+  /** VerifyUserAttribute for `email`, with the code sent to the new address. */
+  abstract verifyEmail(accessToken: string, code: string): Promise<void>;
+
+  /** DeleteUser: the account behind the access token is gone. */
+  abstract deleteUser(accessToken: string): Promise<void>;
+
+  // Admin operations (server credentials) -------------------------------
+
+  /** ListUsers, one page as Cognito pages it, by email prefix if given. */
+  abstract adminListUsers(query: {
+    emailPrefix?: string;
+    pageToken?: string;
+  }): Promise<PoolUserPage>;
+
+  /** AdminCreateUser: Cognito emails a temporary password. */
+  abstract adminCreateUser(user: {
+    email: string;
+    name: string;
+  }): Promise<PoolUserRecord>;
+
+  /** AdminGetUser; an unknown user rejects with 404 NOT_FOUND. */
+  abstract adminGetUser(username: string): Promise<PoolUserRecord>;
+
+  /** AdminEnableUser or AdminDisableUser. */
+  abstract adminSetEnabled(username: string, enabled: boolean): Promise<void>;
+
+  /** AdminUpdateUserAttributes for `name`. */
+  abstract adminSetName(username: string, name: string): Promise<void>;
+
+  abstract adminDeleteUser(username: string): Promise<void>;
+
+  /** AdminAddUserToGroup; an unknown group rejects with 404 NOT_FOUND. */
+  abstract adminAddToGroup(username: string, group: string): Promise<void>;
+
+  /** AdminRemoveUserFromGroup. */
+  abstract adminRemoveFromGroup(username: string, group: string): Promise<void>;
+
+  /** AdminListGroupsForUser, every page. */
+  abstract adminListGroups(username: string): Promise<string[]>;
+
+  /**
+   * AdminUserGlobalSignOut. Resolves false where the identity provider
+   * lacks the call (the emulator).
+   */
+  abstract adminGlobalSignOut(username: string): Promise<boolean>;
 }
 
 export type GatewayMethod = keyof CognitoGateway;
@@ -108,4 +168,17 @@ export const GATEWAY_METHODS = Object.keys({
   associateSoftwareToken: true,
   verifySoftwareToken: true,
   setTotpPreference: true,
+  updateProfile: true,
+  verifyEmail: true,
+  deleteUser: true,
+  adminListUsers: true,
+  adminCreateUser: true,
+  adminGetUser: true,
+  adminSetEnabled: true,
+  adminSetName: true,
+  adminDeleteUser: true,
+  adminAddToGroup: true,
+  adminRemoveFromGroup: true,
+  adminListGroups: true,
+  adminGlobalSignOut: true,
 } satisfies Record<GatewayMethod, true>) as GatewayMethod[];

@@ -13,6 +13,7 @@ import { CognitoGateway } from './cognito.gateway.js';
 import { EmbeddedCognito } from './emulator/embedded-cognito.js';
 import { EMBEDDED_COGNITO } from './emulator/embedded.token.js';
 import { Outbox } from './emulator/outbox.js';
+import { AdminClient } from './admin.client.js';
 import { UserPoolClient } from './user-pool.client.js';
 import { UserPoolGateway } from './user-pool.gateway.js';
 
@@ -38,6 +39,7 @@ import { UserPoolGateway } from './user-pool.gateway.js';
       useFactory: resolvePool,
     },
     UserPoolClient,
+    AdminClient,
     { provide: CognitoGateway, useClass: UserPoolGateway },
   ],
   exports: [CognitoPool, CognitoGateway, Outbox, EMBEDDED_COGNITO],

@@ -124,3 +124,32 @@ export interface MfaPreference {
   enabled: boolean;
   preferred: boolean;
 }
+
+// Account self-service and admin ----------------------------------------
+
+/** The attributes a user may change on their own account. */
+export interface ProfileChange {
+  name?: string;
+  email?: string;
+}
+
+/** A user of the pool, as an administrator sees it (groups asked apart). */
+export interface PoolUserRecord {
+  /** The internal username (the `sub` in an email-as-username pool). */
+  username: string;
+  sub: string | null;
+  email: string | null;
+  name: string | null;
+  /** e.g. CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD. */
+  status: string;
+  enabled: boolean;
+  /** ISO 8601, or null when the pool does not say. */
+  createdAt: string | null;
+}
+
+/** One page of ListUsers as the pool answered it. */
+export interface PoolUserPage {
+  users: PoolUserRecord[];
+  /** Where the next page starts; none after the last. */
+  nextToken?: string;
+}

@@ -14,6 +14,7 @@ import {
   UNAVAILABLE,
   USER_EXISTS,
   USER_NOT_CONFIRMED,
+  type Answer,
   type ErrorTable,
 } from './cognito-errors.js';
 
@@ -51,6 +52,32 @@ const PASSWORD_AUTH: ErrorTable = {
   // The SRP step (PASSWORD_VERIFIER) sends no code, new password,
   // attribute or MFA choice: the challenge-only errors of
   // RespondToAuthChallenge would be a bug here, so they stay 500.
+};
+
+/** The calls on the user's own account with their access token. */
+const ACCOUNT: ErrorTable = {
+  NotAuthorizedException: SESSION_REFUSED,
+  UserNotFoundException: SESSION_REFUSED,
+  UserNotConfirmedException: USER_NOT_CONFIRMED,
+  PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
+  InvalidParameterException: BAD_INPUT,
+};
+
+const NO_SUCH_USER: Answer = [
+  HttpStatus.NOT_FOUND,
+  'NOT_FOUND',
+  'No user with this username.',
+];
+const NO_SUCH_GROUP: Answer = [
+  HttpStatus.NOT_FOUND,
+  'NOT_FOUND',
+  'No such user or group.',
+];
+
+/** The Admin* calls on one user. */
+const ADMIN: ErrorTable = {
+  UserNotFoundException: NO_SUCH_USER,
+  InvalidParameterException: BAD_INPUT,
 };
 
 /**
@@ -183,4 +210,41 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
   associateSoftwareToken: MFA,
   verifySoftwareToken: MFA,
   setTotpPreference: MFA,
+
+  // Account self-service ------------------------------------------------
+  updateProfile: {
+    ...ACCOUNT,
+    AliasExistsException: USER_EXISTS,
+    CodeDeliveryFailureException: UNAVAILABLE,
+    // UpdateUserAttributes documents them, but sends no code of ours.
+    CodeMismatchException: BAD_INPUT,
+    ExpiredCodeException: BAD_INPUT,
+  },
+  verifyEmail: {
+    ...ACCOUNT,
+    AliasExistsException: USER_EXISTS,
+    CodeMismatchException: CODE_MISMATCH,
+    ExpiredCodeException: CODE_EXPIRED,
+  },
+  deleteUser: ACCOUNT,
+
+  // Admin operations ----------------------------------------------------
+  // NotAuthorizedException here means the server's credentials may not call
+  // the operation: the operator's to fix, so 500 (logged with its cause).
+  adminListUsers: { InvalidParameterException: BAD_INPUT },
+  adminCreateUser: {
+    ...ADMIN,
+    UsernameExistsException: USER_EXISTS,
+    AliasExistsException: USER_EXISTS,
+    CodeDeliveryFailureException: UNAVAILABLE,
+  },
+  adminGetUser: ADMIN,
+  adminSetEnabled: ADMIN,
+  adminSetName: { ...ADMIN, AliasExistsException: USER_EXISTS },
+  adminDeleteUser: ADMIN,
+  // Unknown group: ResourceNotFoundException (the pool exists: it answered).
+  adminAddToGroup: { ...ADMIN, ResourceNotFoundException: NO_SUCH_GROUP },
+  adminRemoveFromGroup: { ...ADMIN, ResourceNotFoundException: NO_SUCH_GROUP },
+  adminListGroups: ADMIN,
+  adminGlobalSignOut: ADMIN,
 };

@@ -1,9 +1,11 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
 import { hiddenForEnumeration } from './account-enumeration.js';
 import { CognitoPool } from './cognito-pool.js';
 import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
-import { CognitoGateway, type GatewayMethod } from './cognito.gateway.js';
+import type { GatewayMethod } from './cognito.gateway.js';
+import { AdminClient } from './admin.client.js';
+import { AdminGatewayMethods } from './admin.gateway-methods.js';
 import type {
   AppClientStatus,
   ChallengeInput,
@@ -36,21 +38,23 @@ import type {
 } from './user-pool.wire.js';
 
 /**
- * The gateway over the pool's public (app client) API: each method builds
- * the request, sends it through UserPoolClient, maps a failure with its own
- * table and answers in the app's types. Admin* calls get their own client.
+ * The gateway over the pool's app client API: each method builds the
+ * request, sends it through UserPoolClient, maps a failure with its own
+ * table and answers in the app's types. Account and Admin* calls are in
+ * admin.gateway-methods.ts (the latter through AdminClient).
  */
 @Injectable()
-export class UserPoolGateway extends CognitoGateway {
+export class UserPoolGateway extends AdminGatewayMethods {
   private readonly appClient = new AppClientKnowledge(() =>
     probeAppClient(this.userPool, this.pool),
   );
 
   constructor(
-    private readonly userPool: UserPoolClient,
-    private readonly pool: CognitoPool,
+    protected readonly userPool: UserPoolClient,
+    protected readonly pool: CognitoPool,
     @Inject(EMBEDDED_COGNITO)
     private readonly embedded: EmbeddedCognito | null,
+    @Optional() protected readonly admin?: AdminClient,
   ) {
     super();
   }
@@ -114,7 +118,7 @@ export class UserPoolGateway extends CognitoGateway {
       throw this.fail('passwordAuth', error);
     }
     this.appClient.saw({ usable: true });
-    return signInResultOf(reply);
+    return this.refuseDisabledOnEmulator(signInResultOf(reply));
   }
 
   async respondToChallenge({
@@ -278,12 +282,8 @@ export class UserPoolGateway extends CognitoGateway {
     }
   }
 
-  /**
-   * The answer for a failure of `method`: 500 for a fault of the app's
-   * configuration (whatever the method's table says of the error's name),
-   * else the method's table.
-   */
-  private fail(method: GatewayMethod, error: unknown): ApiException {
+  /** A failure of `method`: 500 for a fault of the app's configuration, else its table. */
+  protected fail(method: GatewayMethod, error: unknown): ApiException {
     const fault = operatorFaultOf(error, this.pool);
     // A refresh's hash names the user the request chose: a mismatch is a 401.
     if (fault && !(method === 'refresh' && fault.hashMismatch)) {

@@ -130,7 +130,94 @@ export interface UserPoolApi {
     };
     reply: Empty;
   };
+
+  // Account self-service (access token) -------------------------------
+  UpdateUserAttributes: {
+    request: { AccessToken: string; UserAttributes: AttributeList };
+    reply: { CodeDeliveryDetailsList?: { Destination?: string }[] };
+  };
+  VerifyUserAttribute: {
+    request: { AccessToken: string; AttributeName: string; Code: string };
+    reply: Empty;
+  };
+  DeleteUser: {
+    request: { AccessToken: string };
+    reply: Empty;
+  };
+
+  // Admin operations (server credentials, AdminClient) -----------------
+  AdminCreateUser: {
+    request: PoolUser & {
+      UserAttributes: AttributeList;
+      DesiredDeliveryMediums: 'EMAIL'[];
+    };
+    reply: { User: WireUser };
+  };
+  AdminGetUser: {
+    request: PoolUser;
+    reply: Omit<WireUser, 'Attributes'> & { UserAttributes?: AttributeList };
+  };
+  AdminDisableUser: { request: PoolUser; reply: Empty };
+  AdminEnableUser: { request: PoolUser; reply: Empty };
+  AdminDeleteUser: { request: PoolUser; reply: Empty };
+  AdminUpdateUserAttributes: {
+    request: PoolUser & { UserAttributes: AttributeList };
+    reply: Empty;
+  };
+  AdminAddUserToGroup: {
+    request: PoolUser & { GroupName: string };
+    reply: Empty;
+  };
+  AdminRemoveUserFromGroup: {
+    request: PoolUser & { GroupName: string };
+    reply: Empty;
+  };
+  AdminListGroupsForUser: {
+    request: PoolUser & { NextToken?: string };
+    reply: { Groups?: { GroupName?: string }[]; NextToken?: string };
+  };
+  ListUsers: {
+    request: {
+      UserPoolId: string;
+      Filter?: string;
+      Limit?: number;
+      PaginationToken?: string;
+    };
+    reply: { Users?: WireUser[]; PaginationToken?: string };
+  };
+  AdminUserGlobalSignOut: { request: PoolUser; reply: Empty };
 }
+
+/** Names one user of the pool, for the Admin* operations. */
+interface PoolUser {
+  UserPoolId: string;
+  Username: string;
+}
+
+/** A user as AdminCreateUser and ListUsers describe it. */
+export interface WireUser {
+  Username: string;
+  Attributes?: AttributeList;
+  UserStatus?: string;
+  Enabled?: boolean;
+  UserCreateDate?: Date | number | string;
+}
+
+/** The operations sent through AdminClient (signed with server credentials). */
+export const ADMIN_OPERATIONS = [
+  'AdminCreateUser',
+  'AdminGetUser',
+  'AdminDisableUser',
+  'AdminEnableUser',
+  'AdminDeleteUser',
+  'AdminUpdateUserAttributes',
+  'AdminAddUserToGroup',
+  'AdminRemoveUserFromGroup',
+  'AdminListGroupsForUser',
+  'ListUsers',
+  'AdminUserGlobalSignOut',
+] as const satisfies readonly (keyof UserPoolApi)[];
+export type AdminOperation = (typeof ADMIN_OPERATIONS)[number];
 
 /** The user-pool API operations the app sends. */
 export type UserPoolOperation = keyof UserPoolApi;

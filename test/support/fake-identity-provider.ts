@@ -33,6 +33,9 @@ const ANSWERS: Record<string, { error: string } | { value: unknown }> = {
   AssociateSoftwareToken: { error: 'NotAuthorizedException' },
   VerifySoftwareToken: { error: 'NotAuthorizedException' },
   SetUserMFAPreference: { error: 'NotAuthorizedException' },
+  UpdateUserAttributes: { error: 'NotAuthorizedException' },
+  VerifyUserAttribute: { error: 'NotAuthorizedException' },
+  DeleteUser: { error: 'NotAuthorizedException' },
 };
 
 function cognitoError(name: string): Error {

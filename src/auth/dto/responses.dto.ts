@@ -49,9 +49,25 @@ export class TokensResponse extends RefreshResponse {
   username: string;
 }
 
+export class MfaStatus {
+  @ApiProperty({
+    example: false,
+    nullable: true,
+    type: Boolean,
+    description: 'TOTP is on; null when asked with an ID token (unknown)',
+  })
+  totp: boolean | null;
+}
+
 export class MeResponse {
   @ApiProperty({ example: '1a7a024b-7229-46f9-b111-0c3df950bd7c' })
   sub: string;
+
+  @ApiProperty({
+    example: '1a7a024b-7229-46f9-b111-0c3df950bd7c',
+    description: 'The internal Cognito username',
+  })
+  username: string;
 
   @ApiProperty({ example: 'ash@example.com' })
   email: string | null;
@@ -64,6 +80,9 @@ export class MeResponse {
 
   @ApiProperty({ example: ['admin'], type: [String] })
   groups: string[];
+
+  @ApiProperty({ type: MfaStatus })
+  mfa: MfaStatus;
 }
 
 export class TotpSetupResponse {

@@ -1,0 +1,130 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  HttpCode,
+  HttpStatus,
+  Patch,
+  Post,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthUser } from '../auth/auth-user.js';
+import { AccessToken } from '../auth/decorators/access-token.decorator.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { RawBearerToken } from '../auth/decorators/raw-bearer-token.decorator.js';
+import { MeResponse } from '../auth/dto/responses.dto.js';
+import { TotpVerifyDto } from '../auth/dto/totp-verify.dto.js';
+import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { AccountService } from './account.service.js';
+import {
+  DeleteAccountDto,
+  EmailChangeResponse,
+  UpdateProfileDto,
+  VerifyEmailDto,
+} from './dto/account.dto.js';
+
+/** The signed-in user's own account. Changes need the ACCESS token. */
+@ApiTags('account')
+@ApiBearerAuth()
+@ApiBadRequestResponse({
+  type: ErrorResponse,
+  description: 'VALIDATION_FAILED and the like',
+})
+@ApiUnauthorizedResponse({
+  type: ErrorResponse,
+  description:
+    'UNAUTHORIZED (an ID token is not enough, except for logout/all)',
+})
+@Controller('auth')
+export class AccountController {
+  constructor(private readonly account: AccountService) {}
+
+  @Patch('me')
+  @ApiOperation({ summary: 'Change the name and/or email of the account' })
+  @ApiOkResponse({ type: MeResponse, description: 'Name changed: the profile' })
+  @ApiAcceptedResponse({
+    type: EmailChangeResponse,
+    description: 'Email changed: a code went to the new address',
+  })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'USER_EXISTS' })
+  async updateProfile(
+    @CurrentUser() user: AuthUser,
+    @AccessToken() accessToken: string,
+    @Body() dto: UpdateProfileDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MeResponse | EmailChangeResponse> {
+    const result = await this.account.updateProfile(user, accessToken, dto);
+    if (result.kind === 'profile') return result.profile;
+    void reply.status(HttpStatus.ACCEPTED);
+    return result.answer;
+  }
+
+  @Post('me/email/verify')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Confirm a new email with the code sent to it' })
+  @ApiOkResponse({ type: MeResponse })
+  verifyEmail(
+    @CurrentUser() user: AuthUser,
+    @AccessToken() accessToken: string,
+    @Body() dto: VerifyEmailDto,
+  ): Promise<MeResponse> {
+    return this.account.verifyEmail(user, accessToken, dto.code);
+  }
+
+  @Delete('me')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Delete the account (the password proves it is the user)',
+  })
+  @ApiNoContentResponse({
+    description: 'Deleted; its tokens are refused from now on',
+  })
+  async deleteAccount(
+    @CurrentUser() user: AuthUser,
+    @AccessToken() accessToken: string,
+    @Body() dto: DeleteAccountDto,
+  ): Promise<void> {
+    await this.account.deleteAccount(user, accessToken, dto.password);
+  }
+
+  @Post('logout/all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End every session of the user, on every device' })
+  @ApiNoContentResponse({
+    description: 'Every token of the user issued before now is refused',
+  })
+  async logoutAll(
+    @CurrentUser() user: AuthUser,
+    @RawBearerToken() token: string | undefined,
+  ): Promise<void> {
+    await this.account.logoutEverywhere(user, token);
+  }
+
+  @Delete('mfa/totp')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiTags('mfa')
+  @ApiOperation({
+    summary: 'Turn TOTP off (a current code proves the authenticator)',
+  })
+  @ApiNoContentResponse({
+    description: 'TOTP is off; login answers tokens directly',
+  })
+  async disableTotp(
+    @AccessToken() accessToken: string,
+    @Body() dto: TotpVerifyDto,
+  ): Promise<void> {
+    await this.account.disableTotp(accessToken, dto.code);
+  }
+}

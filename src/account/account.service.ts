@@ -1,0 +1,99 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { MeResponse } from '../auth/dto/responses.dto.js';
+import { CognitoGateway } from '../cognito/cognito.gateway.js';
+import { ApiException } from '../common/errors/api-exception.js';
+import type {
+  EmailChangeResponse,
+  UpdateProfileDto,
+} from './dto/account.dto.js';
+
+/** The signed-in user's own account: profile, email, deletion, sign-out everywhere, TOTP off. */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly cognito: CognitoGateway,
+    private readonly auth: AuthService,
+  ) {}
+
+  /** The profile after a name change; where the code went after an email change. */
+  async updateProfile(
+    user: AuthUser,
+    accessToken: string,
+    change: UpdateProfileDto,
+  ): Promise<
+    | { kind: 'profile'; profile: MeResponse }
+    | { kind: 'code'; answer: EmailChangeResponse }
+  > {
+    if (change.name === undefined && change.email === undefined) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
+        'name or email is required',
+      ]);
+    }
+    const sent = await this.cognito.updateProfile(accessToken, change);
+    if (change.email !== undefined) return { kind: 'code', answer: sent };
+    return { kind: 'profile', profile: await this.auth.me(user, accessToken) };
+  }
+
+  async verifyEmail(
+    user: AuthUser,
+    accessToken: string,
+    code: string,
+  ): Promise<MeResponse> {
+    await this.cognito.verifyEmail(accessToken, code);
+    return this.auth.me(user, accessToken);
+  }
+
+  /**
+   * Proves the password (a login of the user's email: a refusal takes as
+   * long as a failed login and answers 401 INVALID_CREDENTIALS), deletes the
+   * account, then refuses every token of it.
+   */
+  async deleteAccount(
+    user: AuthUser,
+    accessToken: string,
+    password: string,
+  ): Promise<void> {
+    const profile = await this.cognito.getUser(accessToken);
+    if (!profile.email) {
+      throw new ApiException(
+        HttpStatus.UNAUTHORIZED,
+        'INVALID_CREDENTIALS',
+        'Incorrect email or password.',
+      );
+    }
+    // Tokens or a challenge (TOTP): either way the password was right.
+    await this.auth.passwordAuth(profile.email, password);
+    await this.cognito.deleteUser(accessToken);
+    await this.auth.endSessionsOf(user.sub);
+  }
+
+  /** GlobalSignOut where Cognito has it, and the user's cutoff here. */
+  async logoutEverywhere(user: AuthUser, accessToken?: string): Promise<void> {
+    await this.auth.endSessionsOf(
+      user.sub,
+      user.tokenUse === 'access' ? accessToken : undefined,
+    );
+  }
+
+  /** A current code proves the authenticator is at hand; then TOTP is off. */
+  async disableTotp(accessToken: string, code: string): Promise<void> {
+    const verified = await this.cognito.verifySoftwareToken({
+      accessToken,
+      code,
+      deviceName: 'nest-cognito-auth',
+    });
+    if (!verified) {
+      throw new ApiException(
+        HttpStatus.BAD_REQUEST,
+        'CODE_MISMATCH',
+        'The code is not valid for this authenticator; try the next one.',
+      );
+    }
+    await this.cognito.setTotpPreference(accessToken, {
+      enabled: false,
+      preferred: false,
+    });
+  }
+}
