@@ -179,6 +179,32 @@ describe('account self-service (embedded Cognito)', () => {
     expect((await pokemons(again.accessToken)).status).toBe(200);
   });
 
+  it('limits password guesses on DELETE /me as login does: the 11th wrong one from an address is 429, and the account stays', async () => {
+    const email = await confirmedUser(app.http, newEmail('guess'));
+    const { accessToken } = await login(app.http, email);
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      expectError(
+        await call(
+          'DELETE',
+          '/me',
+          { password: `Wr0ng-${attempt}!` },
+          accessToken,
+        ),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    }
+    const limited = await call(
+      'DELETE',
+      '/me',
+      { password: PASSWORD },
+      accessToken,
+    );
+    expectError(limited, 429, 'TOO_MANY_REQUESTS');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await pokemons(accessToken)).status).toBe(200);
+  });
+
   it('deletes the account only with the right password; its token is refused after', async () => {
     const email = await confirmedUser(app.http, newEmail('delete'));
     const { accessToken, idToken } = await login(app.http, email);

@@ -2,6 +2,8 @@ import {
   Body,
   Controller,
   Delete,
+  Ip,
+  UseGuards,
   HttpCode,
   HttpStatus,
   Patch,
@@ -34,6 +36,8 @@ import {
   UpdateProfileDto,
   VerifyEmailDto,
 } from './dto/account.dto.js';
+import { normalizeIp } from '@nestjs/throttler';
+import { IpThrottlerGuard } from '../auth/rate-limit/ip-throttler.guard.js';
 
 /** The signed-in user's own account. Changes need the ACCESS token. */
 @ApiTags('account')
@@ -47,6 +51,7 @@ import {
   description:
     'UNAUTHORIZED (an ID token is not enough, except for logout/all)',
 })
+@UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AccountController {
   constructor(private readonly account: AccountService) {}
@@ -95,8 +100,15 @@ export class AccountController {
     @CurrentUser() user: AuthUser,
     @AccessToken() accessToken: string,
     @Body() dto: DeleteAccountDto,
+    @Ip() ip: string,
   ): Promise<void> {
-    await this.account.deleteAccount(user, accessToken, dto.password);
+    // As the per-IP throttler counts it: an IPv6 client by its /64.
+    await this.account.deleteAccount(
+      user,
+      accessToken,
+      dto.password,
+      normalizeIp(ip),
+    );
   }
 
   @Post('logout/all')

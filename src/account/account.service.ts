@@ -8,6 +8,7 @@ import type {
   EmailChangeResponse,
   UpdateProfileDto,
 } from './dto/account.dto.js';
+import { EmailRateLimiter } from '../auth/rate-limit/email-rate-limiter.js';
 
 /** The signed-in user's own account: profile, email, deletion, sign-out everywhere, TOTP off. */
 @Injectable()
@@ -15,6 +16,7 @@ export class AccountService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
+    private readonly limiter: EmailRateLimiter,
   ) {}
 
   /** The profile after a name change; where the code went after an email change. */
@@ -54,6 +56,7 @@ export class AccountService {
     user: AuthUser,
     accessToken: string,
     password: string,
+    address: string,
   ): Promise<void> {
     const profile = await this.cognito.getUser(accessToken);
     if (!profile.email) {
@@ -64,7 +67,11 @@ export class AccountService {
       );
     }
     // Tokens or a challenge (TOTP): either way the password was right.
-    await this.auth.passwordAuth(profile.email, password);
+    // Limited as login is, so that a stolen token cannot guess the password.
+    const email = profile.email;
+    await this.limiter.checkPassword(email, address, () =>
+      this.auth.passwordAuth(email, password),
+    );
     await this.cognito.deleteUser(accessToken);
     await this.auth.endSessionsOf(user.sub);
   }

@@ -53,6 +53,12 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     JwtAuthGuard,
     GroupsGuard,
   ],
-  exports: [JwtAuthGuard, GroupsGuard, JwksKeyStore, AuthService],
+  exports: [
+    JwtAuthGuard,
+    GroupsGuard,
+    JwksKeyStore,
+    AuthService,
+    EmailRateLimiter,
+  ],
 })
 export class AuthModule {}

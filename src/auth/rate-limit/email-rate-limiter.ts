@@ -73,6 +73,33 @@ export class EmailRateLimiter {
    * starts (so parallel guesses count too) and given back unless the
    * password is refused.
    */
+  /**
+   * Runs one password check under the same limits as login (the hard
+   * limit per email and address, the per-email slowdown), for routes that
+   * prove a password outside the login interceptor (DELETE /me).
+   */
+  async checkPassword<T>(
+    email: string,
+    address: string,
+    check: () => Promise<T>,
+  ): Promise<T> {
+    const attempt = await this.takePasswordAttempt(email, address);
+    if (attempt.delayMs > 0) {
+      await new Promise((done) => setTimeout(done, attempt.delayMs));
+    }
+    try {
+      const result = await check();
+      attempt.giveBack();
+      return result;
+    } catch (error) {
+      const refused =
+        error instanceof ApiException && error.code === 'INVALID_CREDENTIALS';
+      if (refused) attempt.failed();
+      else attempt.giveBack();
+      throw error;
+    }
+  }
+
   async takePasswordAttempt(
     email: string,
     address: string,
