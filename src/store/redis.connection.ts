@@ -1,3 +1,4 @@
+import type { MemoryStoreOptions } from './memory.store.js';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError } from './shared-store.js';
 
@@ -70,4 +71,14 @@ export async function closeClient(
   } catch {
     client.disconnect(false);
   }
+}
+
+export interface RedisStoreOptions extends MemoryStoreOptions {
+  url: string;
+  /** Longest wait for one Redis call (REDIS_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Prefix of every key and of the channel; the same on every instance. */
+  prefix?: string;
+  /** How often the mirror's version is checked against Redis. */
+  tickMs?: number;
 }

@@ -3,12 +3,12 @@ import type { Redis } from 'ioredis';
 import {
   DEFAULT_COUNTER_BYTES,
   DEFAULT_SESSION_BYTES,
-  type MemoryStoreOptions,
 } from './memory.store.js';
 import { MemoryCounters } from './memory-counters.js';
 import {
   closeClient,
   createRedisClient,
+  type RedisStoreOptions,
   whenReady,
   within,
 } from './redis.connection.js';
@@ -32,16 +32,7 @@ import {
 } from './shared-store.js';
 import { storedKey } from './store-keys.js';
 
-export interface RedisStoreOptions extends MemoryStoreOptions {
-  url: string;
-  /** Longest wait for one Redis call (REDIS_TIMEOUT_MS). */
-  timeoutMs: number;
-  /** Prefix of every key and of the channel; the same on every instance. */
-  prefix?: string;
-  /** How often the mirror's version is checked against Redis. */
-  tickMs?: number;
-}
-
+export type { RedisStoreOptions } from './redis.connection.js';
 /**
  * The store of several instances (REDIS_URL set): counters, revocations
  * and cutoffs live in Redis. Revocations and cutoffs are also mirrored in
@@ -61,6 +52,8 @@ export class RedisSharedStore extends SharedStore {
   private timer: NodeJS.Timeout | undefined;
   private readonly sync: MirrorSync;
   private down = false;
+  /** When Redis last came back (see markDown). */
+  private upAt = 0;
   private closed = false;
   private ticking = false;
 
@@ -237,10 +230,11 @@ export class RedisSharedStore extends SharedStore {
     local: () => T,
   ): Promise<T> {
     if (!this.down) {
+      const started = Date.now();
       try {
         return await shared();
       } catch {
-        this.markDown();
+        this.markDown(started);
       }
     }
     return local();
@@ -257,10 +251,11 @@ export class RedisSharedStore extends SharedStore {
     script: RedisScript,
     args: (string | number)[],
   ): Promise<void> {
+    const started = Date.now();
     try {
       await this.call(script, args);
     } catch {
-      this.markDown();
+      this.markDown(started);
       throw new StoreUnavailableError('unreachable');
     }
     this.markUp();
@@ -270,20 +265,23 @@ export class RedisSharedStore extends SharedStore {
   private async tick(): Promise<void> {
     if (this.closed || this.ticking) return;
     this.ticking = true;
+    const started = Date.now();
     try {
       const version = this.client.get(this.layout.version);
       const remote = Number((await within(version, this.timeoutMs)) ?? 0);
       this.markUp();
-      await this.sync.check(remote);
+      // A slow mirror reload is retried next tick; Redis did just answer.
+      await this.sync.check(remote).catch(() => undefined);
     } catch {
-      this.markDown();
+      this.markDown(started);
     } finally {
       this.ticking = false;
     }
   }
 
-  private markDown(): void {
-    if (this.down || this.closed) return;
+  /** Down, unless Redis answered since the failed call began (old news). */
+  private markDown(started = Date.now()): void {
+    if (this.down || this.closed || started < this.upAt) return;
     this.down = true;
     this.logger.warn(
       'Redis unreachable: rate limits count per instance until it is back',
@@ -293,6 +291,7 @@ export class RedisSharedStore extends SharedStore {
   private markUp(): void {
     if (!this.down) return;
     this.down = false;
+    this.upAt = Date.now();
     this.logger.log('Redis reachable again: rate limits are shared again');
   }
 }
