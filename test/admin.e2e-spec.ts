@@ -16,7 +16,18 @@ import {
  * a new login then carries `cognito:groups`.
  */
 describe('admin API (embedded Cognito)', () => {
-  const app = useApp();
+  const logs: string[] = [];
+  const app = useApp(
+    { LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+    { logDestination: { write: (chunk: string) => void logs.push(chunk) } },
+  );
+  /** The audit lines written so far, as pino wrote them (JSON). */
+  const auditLines = (): string[] =>
+    logs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('admin action='));
+  let adminSub: string;
   let adminToken: string;
   let userToken: string;
   const tag = `adm${Date.now().toString(36)}`;
@@ -54,6 +65,7 @@ describe('admin API (embedded Cognito)', () => {
     const adminEmail = await confirmedUser(app.http, newEmail(`${tag}-boss`));
     const first = await login(app.http, adminEmail);
     const sub = decodeJwt(first.accessToken).payload.sub as string;
+    adminSub = sub;
     expect(
       (await pool('AdminAddUserToGroup', { Username: sub, GroupName: 'admin' }))
         .status,
@@ -65,6 +77,21 @@ describe('admin API (embedded Cognito)', () => {
         await confirmedUser(app.http, newEmail(`${tag}-plain`)),
       )
     ).accessToken;
+  });
+
+  it('writes one audit line per admin action (who, what, whom, request id), never the temporary password', async () => {
+    const email = newEmail(`${tag}-audit`);
+    const before = auditLines().length;
+    const created = await call('POST', '/users', { email, name: 'Brock' });
+    expect(created.status).toBe(201);
+    const temporary = await lastCode(app.http, email, 'AdminCreateUser');
+    const added = auditLines().slice(before);
+    expect(added).toHaveLength(1);
+    const line = JSON.parse(added[0]) as { msg: string };
+    expect(line.msg).toBe(
+      `admin action=users.create actor=${adminSub} target=${created.body.username} requestId=${created.headers.get('x-request-id')}`,
+    );
+    expect(logs.join('').includes(temporary)).toBe(false);
   });
 
   it('refuses every admin route without the admin group: 403 FORBIDDEN', async () => {
