@@ -236,6 +236,26 @@ describe('per-email limits from one address (3 failed passwords per email and IP
       expectTooMany(await forgot(email), WINDOW_SECONDS);
     });
 
+    it("leaves the user's own challenge step alone (counted per email and address): a flood of forgot-password cannot block the TOTP step", async () => {
+      const email = newEmail('mfa-user');
+      for (let i = 0; i < REQUESTS; i++) await forgot(email);
+      expectTooMany(await forgot(email), WINDOW_SECONDS);
+      const challenge = (): Promise<Answer> =>
+        http.post('/api/v1/auth/challenge', {
+          email,
+          challenge: 'SOFTWARE_TOKEN_MFA',
+          session: 'a-session-from-login',
+          code: '123456',
+        });
+      // Answered on its merits (the session is made up), not 429.
+      expectError(await challenge(), 401, 'UNAUTHORIZED');
+      // Its own bucket still holds: REQUESTS per email from this address.
+      for (let i = 1; i < REQUESTS; i++) {
+        expectError(await challenge(), 401, 'UNAUTHORIZED');
+      }
+      expectTooMany(await challenge(), WINDOW_SECONDS);
+    });
+
     it('leaves another email alone', async () => {
       const blocked = newEmail('flooded');
       for (let i = 0; i < REQUESTS; i++) await forgot(blocked);

@@ -122,7 +122,7 @@ export class AuthController {
 
   @Public()
   @Post('challenge')
-  @LimitPerEmail('requests')
+  @LimitPerEmail('challenges')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({

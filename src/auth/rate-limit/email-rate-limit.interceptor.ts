@@ -74,8 +74,11 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
       (request.body as { email?: unknown } | undefined)?.email,
     );
     if (!bucket || email === undefined) return next.handle();
-    if (bucket === 'requests') {
-      const giveBack = await this.limiter.takeRequest(email);
+    if (bucket === 'requests' || bucket === 'challenges') {
+      const giveBack = await this.limiter.takeRequest(
+        email,
+        bucket === 'challenges' ? normalizeIp(request.ip) : undefined,
+      );
       return next.handle().pipe(
         catchError((error: unknown) => {
           if (refusedBody(error)) giveBack();

@@ -6,7 +6,13 @@ import { rateLimitConfig } from '../../config/rate-limit.config.js';
 import { SharedStore, type CounterHit } from '../../store/shared-store.js';
 
 /** `failedPasswords`: only failed password checks count; `requests`: every valid request counts. */
-export type EmailBucket = 'failedPasswords' | 'requests';
+/**
+ * `failedPasswords`: refused passwords per (email, address), and the
+ * per-email slowdown; `requests`: every request per email;
+ * `challenges`: every request per (email, address), so that nobody else
+ * can use up the step a signing-in user has to take.
+ */
+export type EmailBucket = 'failedPasswords' | 'requests' | 'challenges';
 
 /** One password attempt, counted against its (email, address) pair. */
 export interface PasswordAttempt {
@@ -46,8 +52,11 @@ export class EmailRateLimiter {
    * concurrent requests cannot all pass; a refused one is given back.
    * Returns a function that gives the request back.
    */
-  async takeRequest(email: string): Promise<() => void> {
-    const key = `email-requests:${digest(email)}`;
+  async takeRequest(email: string, address?: string): Promise<() => void> {
+    const key =
+      address === undefined
+        ? `email-requests:${digest(email)}`
+        : `email-address-requests:${digest(`${address}\n${email}`)}`;
     const hit = await this.store.hit(key, this.windowMs);
     if (hit.count > this.config.requestsPerEmail) {
       this.giveBack(key);
