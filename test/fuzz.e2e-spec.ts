@@ -1,21 +1,13 @@
-import fc from 'fast-check';
 import { useApp } from './support/app.js';
 import { decodeJwt } from './support/forge.js';
-import { bodies } from './support/fuzz/bodies.js';
+import { postRequests } from './support/fuzz/post-requests.js';
 import {
   PROPERTY_TIMEOUT_MS,
-  headersOf,
   numRuns,
   property,
-  type FuzzRequest,
 } from './support/fuzz/exchange.js';
-import {
-  contentTypes,
-  extraHeaders,
-  requestIds,
-} from './support/fuzz/headers.js';
-import { fieldsOf, routeTable } from './support/fuzz/routes.js';
-import { authorizations, type Context } from './support/fuzz/tokens.js';
+import { routeTable } from './support/fuzz/routes.js';
+import type { Context } from './support/fuzz/tokens.js';
 import { confirmedUser, login, newEmail } from './support/users.js';
 
 /**
@@ -57,43 +49,7 @@ describe('fuzz: POST routes against the embedded Cognito emulator', () => {
       const posts = (await routeTable(app.url)).filter(
         (r) => r.method === 'POST',
       );
-      const requests = fc
-        .constantFrom(...posts)
-        .chain((route) =>
-          fc.record({
-            path: fc.constant(route.path),
-            body: bodies(fieldsOf(route, context)),
-            contentType: contentTypes,
-            requestId: requestIds,
-            // Never the fuzz user's token on logout: it would be revoked.
-            authorization: authorizations(context, {
-              real: !route.path.endsWith('/logout'),
-            }),
-            extra: extraHeaders,
-          }),
-        )
-        .map(
-          ({
-            path,
-            body,
-            contentType,
-            requestId,
-            authorization,
-            extra,
-          }): FuzzRequest => ({
-            method: 'POST',
-            path,
-            headers: [
-              ...headersOf({
-                'content-type': contentType,
-                'x-request-id': requestId,
-                authorization,
-              }),
-              ...extra,
-            ],
-            body,
-          }),
-        );
+      const requests = postRequests(posts, context);
       await property(app.url, requests, numRuns(1 / 2));
     },
     PROPERTY_TIMEOUT_MS,

@@ -1,23 +1,18 @@
 import fc from 'fast-check';
 import { useFastApp } from '../support/fast-app.js';
-import { bodies, type Body } from '../support/fuzz/bodies.js';
+import type { Body } from '../support/fuzz/bodies.js';
+import { postRequests } from '../support/fuzz/post-requests.js';
 import { fastContext } from '../support/fuzz/context.js';
 import {
   PROPERTY_TIMEOUT_MS,
-  headersOf,
   numRuns,
   property,
   type FuzzRequest,
 } from '../support/fuzz/exchange.js';
 import { STRONG_PASSWORD } from '../support/fuzz/fields.js';
-import {
-  contentTypes,
-  extraHeaders,
-  requestIds,
-} from '../support/fuzz/headers.js';
-import { fieldsOf, routeTable, type Route } from '../support/fuzz/routes.js';
+import { routeTable, type Route } from '../support/fuzz/routes.js';
 import { loneSurrogates, json, nested } from '../support/fuzz/text.js';
-import { authorizations, nobodyToken } from '../support/fuzz/tokens.js';
+import { nobodyToken } from '../support/fuzz/tokens.js';
 
 /**
  * Fuzz of request BODIES on the fast layer (the real app, identity provider
@@ -62,43 +57,7 @@ describe('fuzz: request bodies (fast layer)', () => {
   it(
     'POST routes: any body, content type, request id and Authorization answers < 500, errors in the one shape',
     async () => {
-      const requests = fc
-        .constantFrom(...posts)
-        .chain((route) =>
-          fc.record({
-            path: fc.constant(route.path),
-            body: bodies(fieldsOf(route, context)),
-            contentType: contentTypes,
-            requestId: requestIds,
-            // Never the fuzz user's token on logout: it would be revoked.
-            authorization: authorizations(context, {
-              real: !route.path.endsWith('/logout'),
-            }),
-            extra: extraHeaders,
-          }),
-        )
-        .map(
-          ({
-            path,
-            body,
-            contentType,
-            requestId,
-            authorization,
-            extra,
-          }): FuzzRequest => ({
-            method: 'POST',
-            path,
-            headers: [
-              ...headersOf({
-                'content-type': contentType,
-                'x-request-id': requestId,
-                authorization,
-              }),
-              ...extra,
-            ],
-            body,
-          }),
-        );
+      const requests = postRequests(posts, context);
       await property(app.url, requests);
     },
     PROPERTY_TIMEOUT_MS,
