@@ -1,7 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { AuthConfig } from '../config/auth.config.js';
 import { loadConfig } from '../config/env.validation.js';
-import { ApiException } from '../common/errors/api-exception.js';
 import {
   fakeCognitoGateway,
   gatewayFailure,
@@ -12,6 +11,7 @@ import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { serviceOf, USER } from './auth.service.helper-spec.js';
+import { rejectionOf } from '../../test/support/rejection.js';
 
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
 const SESSION_CONFIG = loadConfig({}).auth;
@@ -44,16 +44,6 @@ const ACCESS = jwt({
   exp: 1_900_000_900,
 });
 const ID = jwt({ token_use: 'id', iat: 1_900_000_000, exp: 1_900_000_900 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiException);
-    return error as ApiException;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function accessUser(overrides: Partial<AuthUser> = {}): AuthUser {
   return {

@@ -1,6 +1,5 @@
 import { loadConfig } from '../config/env.validation.js';
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '../common/errors/api-exception.js';
 import {
   fakeCognitoGateway,
   gatewayFailure,
@@ -12,6 +11,7 @@ import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { JwksUnavailableError } from './verification/jwks-key-store.js';
 import type { TokenVerifier } from './verification/token-verifier.js';
+import { rejectionOf } from '../../test/support/rejection.js';
 
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
 const SESSION_CONFIG = loadConfig({}).auth;
@@ -28,16 +28,6 @@ function part(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 const ACCESS = `${part({ alg: 'RS256' })}.${part({ iat: NOW, exp: NOW + 900 })}.c2ln`;
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiException);
-    return error as ApiException;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function accessUser(overrides: Partial<AuthUser> = {}): AuthUser {
   return {

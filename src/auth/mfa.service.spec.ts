@@ -1,12 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import type { UserProfile } from '../cognito/cognito.types.js';
-import { ApiException } from '../common/errors/api-exception.js';
 import {
   fakeCognitoGateway,
   gatewayFailure,
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
 import { MfaService } from './mfa.service.js';
+import { rejectionOf } from '../../test/support/rejection.js';
 
 const ACCESS = 'access-token-1';
 const SECRET_CODE = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -28,16 +28,6 @@ function setupGateway(email: string | undefined): FakeCognitoGateway {
   gateway.associateSoftwareToken.mockResolvedValue(SECRET_CODE);
   gateway.getUser.mockResolvedValue(profileOf(email));
   return gateway;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiException);
-    return error as ApiException;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('MfaService', () => {

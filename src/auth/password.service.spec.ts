@@ -13,6 +13,7 @@ import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
+import { rejectionOf } from '../../test/support/rejection.js';
 
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
 const SESSION_CONFIG = loadConfig({}).auth;
@@ -37,16 +38,6 @@ function servicesWith(gateway: FakeCognitoGateway): {
     revoked,
     limiter,
   };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ApiException> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiException);
-    return error as ApiException;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 const CHANGE = {
