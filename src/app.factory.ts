@@ -20,7 +20,9 @@ import {
   lazyChildLogger,
   PinoNestLogger,
 } from './common/logging/logger.js';
+import { CognitoPool } from './cognito/cognito-pool.js';
 import { loadAppConfig } from './config/env.validation.js';
+import { serveDemoPage } from './demo/demo-page.js';
 import type { HttpConfig } from './config/http.config.js';
 
 export const API_PREFIX = 'api/v1';
@@ -145,6 +147,12 @@ export async function createApp(
     // Draining for shutdown: answers close their connection, so that
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');
+  });
+  serveDemoPage(fastify, {
+    devOutbox:
+      app.get(CognitoPool).mode === 'embedded'
+        ? `/${API_PREFIX}/dev/outbox`
+        : undefined,
   });
   setupSwagger(app);
   await app.init();
