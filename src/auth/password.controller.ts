@@ -11,6 +11,7 @@ import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiTags,
+  ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/errors/error-response.dto.js';
@@ -63,6 +64,11 @@ export class PasswordController {
   @LimitPerEmail('requests')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StatusResponse })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description:
+      'IDP_UNAVAILABLE: Cognito could not be reached, or the password was reset but the other sessions could not be ended (the message says which)',
+  })
   confirmPassword(@Body() dto: ConfirmPasswordDto): Promise<StatusResponse> {
     return this.passwords.confirmPassword(dto);
   }
