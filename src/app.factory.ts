@@ -4,7 +4,6 @@ import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -22,6 +21,7 @@ import {
 } from './common/logging/logger.js';
 import { loadAppConfig } from './config/env.validation.js';
 import type { HttpConfig } from './config/http.config.js';
+import { setupOpenApi } from './openapi/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
 /** An incoming X-Request-Id the app keeps as sent (else it makes one). */
@@ -146,20 +146,7 @@ export async function createApp(
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');
   });
-  setupSwagger(app);
+  setupOpenApi(app);
   await app.init();
   return app;
-}
-
-function setupSwagger(app: NestFastifyApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('nest-cognito-auth')
-    .setDescription(
-      'REST API in front of an AWS Cognito user pool: sign-up, login, tokens, passwords, TOTP, and a protected Pokemon list.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

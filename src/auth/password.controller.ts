@@ -8,13 +8,11 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
-  ApiServiceUnavailableResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
@@ -26,11 +24,6 @@ import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 
 /** Passwords: change with the current one, or reset with an emailed code. */
 @ApiTags('auth')
-@ApiBadRequestResponse({
-  type: ErrorResponse,
-  description:
-    'VALIDATION_FAILED, PASSWORD_POLICY, CODE_MISMATCH, CODE_EXPIRED',
-})
 @Public()
 @UseGuards(IpThrottlerGuard)
 @Controller('auth')
@@ -40,11 +33,22 @@ export class PasswordController {
   @Post('change-password')
   @LimitPerEmail('failedPasswords')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: StatusResponse })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponse,
-    description: 'INVALID_CREDENTIALS',
+  @ApiOperation({
+    summary: 'Change the password, proving identity with the current one',
+    description:
+      'The email and current password are checked as at login (same answers, same rate limits); the new password must meet the policy. Every session of the user ends.',
   })
+  @ApiErrors({
+    cognito: ['passwordAuth', 'changePassword'],
+    answers: [
+      [
+        HttpStatus.FORBIDDEN,
+        'FORBIDDEN',
+        'Cognito asks for NEW_PASSWORD_REQUIRED first: log in, complete it, then change the password.',
+      ],
+    ],
+  })
+  @ApiOkResponse({ type: StatusResponse })
   changePassword(@Body() dto: ChangePasswordDto): Promise<StatusResponse> {
     return this.passwords.changePassword(dto);
   }
@@ -52,6 +56,12 @@ export class PasswordController {
   @Post('forgot-password')
   @LimitPerEmail('requests')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Send a password reset code',
+    description:
+      'Answers the same 202 for any email, whether or not an account exists for it. The code goes by email (to the dev outbox with the embedded emulator).',
+  })
+  @ApiErrors({ cognito: ['forgotPassword'] })
   @ApiAcceptedResponse({
     type: AcceptedResponse,
     description: 'The same answer for any email',
@@ -63,12 +73,22 @@ export class PasswordController {
   @Post('confirm-password')
   @LimitPerEmail('requests')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: StatusResponse })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponse,
+  @ApiOperation({
+    summary: 'Set a new password with the emailed reset code',
     description:
-      'IDP_UNAVAILABLE: Cognito could not be reached, or the password was reset but the other sessions could not be ended (the message says which)',
+      'A wrong code and an unknown or unconfirmed email answer the same CODE_MISMATCH. Every session of the user ends.',
   })
+  @ApiErrors({
+    cognito: ['confirmForgotPassword'],
+    answers: [
+      [
+        503,
+        'IDP_UNAVAILABLE',
+        'The password was reset, but the other sessions could not be ended: log in with the new password, then POST /api/v1/auth/logout/all.',
+      ],
+    ],
+  })
+  @ApiOkResponse({ type: StatusResponse })
   confirmPassword(@Body() dto: ConfirmPasswordDto): Promise<StatusResponse> {
     return this.passwords.confirmPassword(dto);
   }
