@@ -25,6 +25,11 @@ import {
 import { ErrorResponse } from '../common/errors/error-response.dto.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
+import {
+  SessionCookieRoute,
+  SessionCookiesSent,
+} from './cookies/session-cookies.interceptor.js';
+import type { SessionCookieValues } from './cookies/session-cookies.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { RawBearerToken } from './decorators/raw-bearer-token.decorator.js';
@@ -106,6 +111,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @LimitPerEmail('failedPasswords')
+  @SessionCookieRoute('issue')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({
@@ -123,6 +129,7 @@ export class AuthController {
   @Public()
   @Post('challenge')
   @LimitPerEmail('challenges')
+  @SessionCookieRoute('issue')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   @ApiUnauthorizedResponse({
@@ -137,6 +144,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @SessionCookieRoute('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RefreshResponse })
   @ApiBearerAuth()
@@ -148,12 +156,20 @@ export class AuthController {
   refresh(
     @Body() dto: RefreshDto,
     @RawBearerToken() bearer: string | undefined,
+    @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<RefreshResponse> {
-    return this.auth.refresh(dto, bearer);
+    return this.auth.refresh(
+      {
+        refreshToken: dto.refreshToken ?? cookies.refreshToken,
+        username: dto.username,
+      },
+      bearer ?? cookies.accessToken,
+    );
   }
 
   @Post('logout')
   @AllowEndedSession()
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({
@@ -167,8 +183,9 @@ export class AuthController {
   async logout(
     @CurrentUser() user: AuthUser,
     @Body() dto: LogoutDto,
+    @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<void> {
-    await this.auth.logout(user, dto.refreshToken);
+    await this.auth.logout(user, dto.refreshToken ?? cookies.refreshToken);
   }
 
   @Get('me')

@@ -14,6 +14,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { SessionCookieRoute } from './cookies/session-cookies.interceptor.js';
 import { Public } from './decorators/public.decorator.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
@@ -38,6 +39,7 @@ export class PasswordController {
 
   @Post('change-password')
   @LimitPerEmail('failedPasswords')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StatusResponse })
   @ApiUnauthorizedResponse({
@@ -61,6 +63,7 @@ export class PasswordController {
 
   @Post('confirm-password')
   @LimitPerEmail('requests')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StatusResponse })
   confirmPassword(@Body() dto: ConfirmPasswordDto): Promise<StatusResponse> {

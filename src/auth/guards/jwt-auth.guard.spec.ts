@@ -7,6 +7,7 @@ import { Public } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { AllowEndedSession, JwtAuthGuard } from './jwt-auth.guard.js';
 import { rejectionOf } from '../../../test/support/rejection.js';
+import { SessionCookies } from '../cookies/session-cookies.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../../store/memory.store.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
@@ -86,7 +87,12 @@ function setup(): {
   const cache = new VerifiedTokenCache();
   const revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG);
   return {
-    guard: new JwtAuthGuard(new Reflector(), cache, revoked),
+    guard: new JwtAuthGuard(
+      new Reflector(),
+      cache,
+      revoked,
+      new SessionCookies(SESSION_CONFIG),
+    ),
     cache,
     revoked,
   };
