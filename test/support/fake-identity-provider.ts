@@ -23,7 +23,7 @@ export interface FakeIdentityProvider {
    */
   answer(
     operation: string,
-    reply: (params: Record<string, any>) => unknown | { error: string },
+    reply: (params: Record<string, any>) => unknown,
   ): void;
   overrides(): Promise<ProviderOverride[]>;
 }
