@@ -37,3 +37,49 @@ export function cookieHeader(cookies: Record<string, string>): {
       .join('; '),
   };
 }
+
+/**
+ * A browser's jar, as far as this API needs one: it keeps what Set-Cookie
+ * says (Max-Age=0 removes), and sends a cookie only to paths under its
+ * Path.
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, { value: string; path: string }>();
+
+  store(answer: Answer): this {
+    for (const [name, cookie] of Object.entries(setCookies(answer))) {
+      if (cookie.attributes['max-age'] === '0') this.cookies.delete(name);
+      else {
+        const path = cookie.attributes.path;
+        this.cookies.set(name, {
+          value: cookie.value,
+          path: typeof path === 'string' ? path : '/',
+        });
+      }
+    }
+    return this;
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name)?.value;
+  }
+
+  /** The Cookie header a browser sends to `path`. */
+  header(path: string): { cookie: string } | Record<string, never> {
+    const sent = Object.fromEntries(
+      [...this.cookies]
+        .filter(([, { path: scope }]) => underPath(path, scope))
+        .map(([name, { value }]) => [name, value]),
+    );
+    return Object.keys(sent).length > 0 ? cookieHeader(sent) : {};
+  }
+}
+
+function underPath(path: string, scope: string): boolean {
+  const pathname = path.split('?')[0];
+  return (
+    scope === '/' ||
+    pathname === scope ||
+    pathname.startsWith(scope.endsWith('/') ? scope : `${scope}/`)
+  );
+}
