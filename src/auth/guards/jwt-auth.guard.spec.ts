@@ -166,6 +166,44 @@ describe('JwtAuthGuard', () => {
       expect(request.user).toBe(cached);
     });
 
+    describe('in cookie mode (the embedded default)', () => {
+      /** A request with a Cookie header whose parser is watched. */
+      function withCookies(authorization?: string) {
+        const parseCookie = vi.fn(() => ({ access_token: TOKEN }));
+        const request = {
+          ...requestWith(authorization),
+          method: 'GET',
+          server: { parseCookie },
+        };
+        request.headers.cookie = `access_token=${TOKEN}`;
+        return { request, parseCookie };
+      }
+
+      it('never parses the Cookie header of a request with an Authorization header', async () => {
+        const { guard, cache } = setup();
+        const cached = user();
+        cache.set(TOKEN, cached);
+        const { request, parseCookie } = withCookies(`Bearer ${TOKEN}`);
+
+        expect(await guard.canActivate(contextFor(request))).toBe(true);
+
+        expect(parseCookie).not.toHaveBeenCalled();
+        expect(request.user).toBe(cached);
+      });
+
+      it('takes the access token cookie, parsed once, when no Authorization header is sent', async () => {
+        const { guard, cache } = setup();
+        const cached = user();
+        cache.set(TOKEN, cached);
+        const { request, parseCookie } = withCookies();
+
+        expect(await guard.canActivate(contextFor(request))).toBe(true);
+
+        expect(parseCookie).toHaveBeenCalledTimes(1);
+        expect(request.user).toBe(cached);
+      });
+    });
+
     it('refuses a cached token of a revoked session with 401 UNAUTHORIZED, without passport', async () => {
       const { guard, cache, revoked } = setup();
       const cached = user();
