@@ -4,11 +4,13 @@ import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
+import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { documentSessionCookies } from './auth/cookies/session-cookies.openapi.js';
 import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
@@ -82,7 +84,7 @@ export async function createApp(
   // Read and checked once, before Nest exists: the adapter needs its limits,
   // and a bad value stops here with a ConfigValidationError. The config
   // namespaces (ConfigModule) hand out this same object.
-  const { http } = loadAppConfig();
+  const { http, auth } = loadAppConfig();
   const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -131,6 +133,12 @@ export async function createApp(
       exposedHeaders: EXPOSED_HEADERS,
     });
   }
+  if (auth.cookies.enabled) {
+    // Cookie mode: reply.setCookie/clearCookie and a parser. `hook: false`:
+    // nothing parses the Cookie header of every request; the guard and the
+    // session routes parse it when they need it (SessionCookies.read).
+    await app.register(fastifyCookie, { hook: false });
+  }
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonOnly(fastify);
   answerAfterUnreadBody(fastify);
@@ -146,7 +154,10 @@ export async function createApp(
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');
   });
-  setupOpenApi(app);
+  setupOpenApi(app, (document) => {
+    if (auth.cookies.enabled)
+      documentSessionCookies(document, `/${API_PREFIX}`);
+  });
   await app.init();
   return app;
 }

@@ -21,6 +21,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AccessToken } from '../auth/decorators/access-token.decorator.js';
+import { SessionCookieRoute } from '../auth/cookies/session-cookies.interceptor.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { RawBearerToken } from '../auth/decorators/raw-bearer-token.decorator.js';
 import { MeResponse } from '../auth/dto/responses.dto.js';
@@ -87,6 +88,7 @@ export class AccountController {
   }
 
   @Delete('me')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete the account (the password proves it is the user)',
@@ -116,6 +118,7 @@ export class AccountController {
   }
 
   @Post('logout/all')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'End every session of the user, on every device',

@@ -21,6 +21,11 @@ import {
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
+import {
+  SessionCookieRoute,
+  SessionCookiesSent,
+} from './cookies/session-cookies.interceptor.js';
+import type { SessionCookieValues } from './cookies/session-cookies.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { RawBearerToken } from './decorators/raw-bearer-token.decorator.js';
@@ -115,6 +120,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @LimitPerEmail('failedPasswords')
+  @SessionCookieRoute('issue')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Log in with email and password',
@@ -130,6 +136,7 @@ export class AuthController {
   @Public()
   @Post('challenge')
   @LimitPerEmail('challenges')
+  @SessionCookieRoute('issue')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Answer a login challenge',
@@ -146,6 +153,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @SessionCookieRoute('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'New access and ID tokens from a refresh token',
@@ -172,12 +180,20 @@ export class AuthController {
   refresh(
     @Body() dto: RefreshDto,
     @RawBearerToken() bearer: string | undefined,
+    @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<RefreshResponse> {
-    return this.auth.refresh(dto, bearer);
+    return this.auth.refresh(
+      {
+        refreshToken: dto.refreshToken ?? cookies.refreshToken,
+        username: dto.username,
+      },
+      bearer ?? cookies.accessToken,
+    );
   }
 
   @Post('logout')
   @AllowEndedSession()
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Log out: revoke the refresh token, end this session',
@@ -192,8 +208,9 @@ export class AuthController {
   async logout(
     @CurrentUser() user: AuthUser,
     @Body() dto: LogoutDto,
+    @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<void> {
-    await this.auth.logout(user, dto.refreshToken);
+    await this.auth.logout(user, dto.refreshToken ?? cookies.refreshToken);
   }
 
   @Get('me')

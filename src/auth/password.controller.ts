@@ -13,6 +13,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { SessionCookieRoute } from './cookies/session-cookies.interceptor.js';
 import { Public } from './decorators/public.decorator.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { ConfirmPasswordDto } from './dto/confirm-password.dto.js';
@@ -32,6 +33,7 @@ export class PasswordController {
 
   @Post('change-password')
   @LimitPerEmail('failedPasswords')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Change the password, proving identity with the current one',
@@ -72,6 +74,7 @@ export class PasswordController {
 
   @Post('confirm-password')
   @LimitPerEmail('requests')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Set a new password with the emailed reset code',

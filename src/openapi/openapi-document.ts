@@ -125,9 +125,15 @@ function securityOf(
   return schemes.length > 0 ? [{}, ...schemes] : [];
 }
 
-/** Swagger UI at /docs, the document at /docs-json. */
-export function setupOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs-json',
-  });
+/**
+ * Swagger UI at /docs, the document at /docs-json; `extend` adds what only
+ * the running configuration knows (the cookie scheme of cookie mode).
+ */
+export function setupOpenApi(
+  app: INestApplication,
+  extend: (document: OpenAPIObject) => void = () => undefined,
+): void {
+  const document = createOpenApiDocument(app);
+  extend(document);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
