@@ -1,0 +1,414 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startApp, type TestApp } from './support/app.js';
+import {
+  JWT,
+  launchChromium,
+  PageWatch,
+  scriptReadable,
+  tokenCookies,
+} from './support/browser.js';
+import { Http } from './support/http.js';
+import {
+  confirmedUser,
+  lastCode,
+  newEmail,
+  PASSWORD,
+} from './support/users.js';
+
+/** The app client's access and ID token lifetime here: short, so that the page must refresh. */
+const LIFETIME_SECONDS = 30;
+
+/**
+ * An emulator data folder provisioned as the app would do it, except that
+ * its app client issues 30-second access and ID tokens (cognito-local
+ * honours AccessTokenValidity and TokenValidityUnits).
+ */
+async function shortLivedPool(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-browser-'));
+  const state = { userPoolId: 'local_browserw', clientId: 'browserwalkclient' };
+  await writeFile(join(dataDir, 'embedded.json'), JSON.stringify(state));
+  const db = join(dataDir, '.cognito', 'db');
+  await mkdir(db, { recursive: true });
+  const client = {
+    ClientId: state.clientId,
+    ClientName: 'nest-cognito-auth',
+    UserPoolId: state.userPoolId,
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    AccessTokenValidity: LIFETIME_SECONDS,
+    IdTokenValidity: LIFETIME_SECONDS,
+    TokenValidityUnits: { AccessToken: 'seconds', IdToken: 'seconds' },
+  };
+  await writeFile(
+    join(db, 'clients.json'),
+    JSON.stringify({ Clients: { [state.clientId]: client } }),
+  );
+  return dataDir;
+}
+
+/**
+ * Waits until the locator's text is `text` (the page answers
+ * asynchronously); on failure, says what the page's alert region shows.
+ */
+async function shows(locator: Locator, text: string | RegExp): Promise<void> {
+  const poll = expect.poll(async () => (await locator.textContent())?.trim(), {
+    timeout: 15_000,
+  });
+  try {
+    await (typeof text === 'string' ? poll.toBe(text) : poll.toMatch(text));
+  } catch (error) {
+    const alert = await locator.page().locator('#error').textContent();
+    throw new Error(
+      `${String(error)} (the page's alert: ${JSON.stringify(alert)})`,
+    );
+  }
+}
+
+/** The names on the Pokedex cards, in order. */
+async function cardNames(page: Page): Promise<string[]> {
+  return page
+    .getByRole('list', { name: 'Pokemon' })
+    .getByRole('heading', { level: 3 })
+    .allTextContents();
+}
+
+/** Nothing a script can read holds a token, and the tokens are HttpOnly cookies. */
+async function noReadableToken(
+  page: Page,
+  context: BrowserContext,
+): Promise<void> {
+  const cookies = await tokenCookies(context);
+  expect(cookies.length).toBeGreaterThanOrEqual(2);
+  for (const cookie of cookies) {
+    expect(cookie, cookie.name).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+  }
+  const readable = await scriptReadable(page);
+  for (const value of readable) {
+    expect(value).not.toMatch(JWT);
+    for (const cookie of cookies) expect(value).not.toContain(cookie.value);
+  }
+}
+
+describe('The demo page in chromium (cookie mode)', () => {
+  let dataDir: string;
+  let app: TestApp;
+  let http: Http;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dataDir = await shortLivedPool();
+    app = await startApp({ JWT_CLOCK_SKEW_SECONDS: '0' }, { dataDir });
+    http = new Http(app.url);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('walks sign-up, confirmation, login, a search, the profile and logout, refreshing in time, with no token readable by scripts', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    const watch = new PageWatch(page, 'walk');
+    const email = newEmail('browser');
+    const status = page.getByRole('status', { includeHidden: true });
+    const alert = page.getByRole('alert', { includeHidden: true });
+
+    await page.goto(`${app.url}/`);
+    await page.getByRole('heading', { level: 1, name: 'Pokedex' }).waitFor();
+    const confirm = page.getByRole('form', { name: 'Confirm your email' });
+    await confirm.getByRole('link', { name: 'dev outbox' }).waitFor();
+    await watch.shot('start');
+
+    const signUp = page.getByRole('form', { name: 'Sign up' });
+    await signUp.getByLabel('Name').fill('Ash');
+    await signUp.getByLabel('Email').fill(email);
+    await signUp.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await signUp.getByRole('button', { name: 'Sign up' }).click();
+    await shows(status, /^Account created\. A confirmation code was sent to /);
+    await watch.shot('signed-up');
+
+    // The hint's link is the dev outbox for this address: the code is there.
+    const outboxLink = confirm.getByRole('link', { name: 'dev outbox' });
+    expect(await outboxLink.getAttribute('href')).toBe(
+      `/api/v1/dev/outbox?email=${encodeURIComponent(email)}`,
+    );
+    const outbox = await context.newPage();
+    await outbox.goto(`${app.url}${await outboxLink.getAttribute('href')}`);
+    const messages = JSON.parse(await outbox.locator('body').innerText()) as {
+      kind: string;
+      code: string;
+    }[];
+    await outbox.close();
+    const code = messages.filter((m) => m.kind === 'SignUp').pop()!.code;
+    expect(await confirm.getByLabel('Email').inputValue()).toBe(email);
+    await confirm.getByLabel('Confirmation code').fill(code);
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await shows(status, 'Email confirmed: you can log in.');
+
+    // An error of the API is shown with its own message.
+    const login = page.getByRole('form', { name: 'Log in' });
+    expect(await login.getByLabel('Email').inputValue()).toBe(email);
+    await login.getByLabel('Password').fill('Wrong-Passw0rd!');
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await shows(alert, 'Incorrect email or password.');
+    watch.expectFailedLoad(401, '/api/v1/auth/login');
+    await watch.shot('refused');
+
+    await login.getByLabel('Password').fill(PASSWORD);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Pokemon' }).waitFor();
+    const loginAt = watch.answers.find(
+      (a) => a.path === '/api/v1/auth/login' && a.status === 200,
+    )!.at;
+    await shows(page.getByText(/^Signed in as /), 'Signed in as Ash');
+    await shows(page.locator('#dex-count'), '1025 Pokemon found.');
+    await shows(page.locator('#page-info'), 'Page 1 of 43');
+    expect((await cardNames(page)).slice(0, 3)).toEqual([
+      'Bulbasaur',
+      'Ivysaur',
+      'Venusaur',
+    ]);
+    expect(
+      await page
+        .getByRole('list', { name: 'Pokemon' })
+        .getByRole('listitem')
+        .count(),
+    ).toBe(24);
+    expect(await alert.textContent()).toBe('');
+    await noReadableToken(page, context);
+    await watch.shot('signed-in');
+
+    const filters = page.getByRole('form', { name: 'Search the Pokedex' });
+    await filters.getByLabel('Name').fill('char');
+    await filters.getByLabel('Type').selectOption({ label: 'Fire' });
+    await filters
+      .getByLabel('Generation')
+      .selectOption({ label: 'Generation 1' });
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await shows(page.locator('#dex-count'), '3 Pokemon found.');
+    expect(await cardNames(page)).toEqual([
+      'Charmander',
+      'Charmeleon',
+      'Charizard',
+    ]);
+    await watch.shot('search');
+
+    await filters.getByLabel('Name').fill('');
+    await filters.getByLabel('Type').selectOption({ label: 'Any type' });
+    await filters
+      .getByLabel('Generation')
+      .selectOption({ label: 'Any generation' });
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await shows(page.locator('#dex-count'), '1025 Pokemon found.');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await shows(page.locator('#page-info'), 'Page 2 of 43');
+    expect((await cardNames(page))[0]).toBe('Pikachu');
+
+    const rename = page.getByRole('form', { name: 'Rename' });
+    await rename.getByLabel('New name').fill('Ash Ketchum');
+    await rename.getByRole('button', { name: 'Save the name' }).click();
+    await shows(status, 'Your name is now Ash Ketchum.');
+    await shows(page.getByText(/^Signed in as /), 'Signed in as Ash Ketchum');
+    await shows(page.locator('#profile-email'), email);
+    await watch.shot('profile');
+
+    // The page refreshed before the first access token expired, so a call
+    // made after that expiry still passes (no 401 anywhere).
+    await expect
+      .poll(
+        () => watch.answers.some((a) => a.path === '/api/v1/auth/refresh'),
+        {
+          timeout: LIFETIME_SECONDS * 1000,
+        },
+      )
+      .toBe(true);
+    const refreshed = watch.answers.find(
+      (a) => a.path === '/api/v1/auth/refresh',
+    )!;
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.at).toBeLessThan(loginAt + LIFETIME_SECONDS * 1000);
+    await page.waitForTimeout(
+      Math.max(0, loginAt + (LIFETIME_SECONDS + 1) * 1000 - Date.now()),
+    );
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await shows(page.locator('#page-info'), 'Page 1 of 43');
+    expect((await cardNames(page))[0]).toBe('Bulbasaur');
+    await noReadableToken(page, context);
+
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await shows(status, 'Logged out.');
+    await login.waitFor();
+    expect(await tokenCookies(context)).toEqual([]);
+    await page.reload();
+    await login.waitFor();
+    expect(await page.getByRole('heading', { name: 'Pokemon' }).count()).toBe(
+      0,
+    );
+    expect(await scriptReadable(page)).toEqual(['']);
+    await watch.shot('logged-out');
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.failedAnswers()).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('turns two-factor login on, logs in with its code, turns it off, changes the email, changes and resets the password, and logs out everywhere', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    const watch = new PageWatch(page, 'account');
+    const email = await confirmedUser(http, newEmail('browser'));
+    const status = page.getByRole('status', { includeHidden: true });
+    const login = page.getByRole('form', { name: 'Log in' });
+    const logIn = async (address: string, password: string) => {
+      await login.getByLabel('Email').fill(address);
+      await login.getByLabel('Password').fill(password);
+      await login.getByRole('button', { name: 'Log in' }).click();
+    };
+    let secret = '';
+    const authenticator = () => generate({ secret });
+
+    await page.goto(`${app.url}/`);
+    await logIn(email, PASSWORD);
+    await page.getByRole('heading', { level: 2, name: 'Pokemon' }).waitFor();
+    await shows(page.locator('#profile-totp'), 'off');
+
+    await page
+      .getByRole('button', { name: 'Turn on two-factor login' })
+      .click();
+    const enrol = page.getByRole('form', { name: 'Turn on two-factor login' });
+    await enrol.waitFor();
+    secret = (await page.locator('#totp-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(await page.locator('#totp-uri').textContent()).toContain(
+      `secret=${secret}`,
+    );
+    await watch.shot('totp-setup');
+    await enrol.getByLabel('Authenticator code').fill(await authenticator());
+    await enrol
+      .getByRole('button', { name: 'Confirm two-factor login' })
+      .click();
+    await shows(
+      status,
+      'Two-factor login is on: from now on, login asks for a code.',
+    );
+    await shows(page.locator('#profile-totp'), 'on');
+
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await shows(status, 'Logged out.');
+    await logIn(email, PASSWORD);
+    const challenge = page.getByRole('form', { name: 'Two-factor code' });
+    await challenge.waitFor();
+    await shows(status, 'Password accepted: now the two-factor code.');
+    await watch.shot('challenge');
+    await challenge
+      .getByLabel('Authenticator code')
+      .fill(await authenticator());
+    await challenge.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Pokemon' }).waitFor();
+    await noReadableToken(page, context);
+
+    // Off again: the password change signs in with the password, and
+    // Cognito would ask for the code first.
+    const off = page.getByRole('form', { name: 'Turn off two-factor login' });
+    await off.getByLabel('Authenticator code').fill(await authenticator());
+    await off
+      .getByRole('button', { name: 'Turn off two-factor login' })
+      .click();
+    await shows(status, 'Two-factor login is off.');
+    await shows(page.locator('#profile-totp'), 'off');
+
+    const moved = newEmail('moved');
+    const change = page.getByRole('form', { name: 'Change the email' });
+    await change.getByLabel('New email').fill(moved);
+    await change.getByRole('button', { name: 'Change the email' }).click();
+    const verify = page.getByRole('form', { name: 'Verify the new email' });
+    await verify.waitFor();
+    await shows(
+      status,
+      /^A code was sent to .+: enter it to verify the new email\.$/,
+    );
+    await verify
+      .getByLabel('Email code')
+      .fill(await lastCode(http, moved, 'UpdateUserAttribute'));
+    await verify.getByRole('button', { name: 'Verify the email' }).click();
+    await shows(status, `Your email is now ${moved}.`);
+    await shows(
+      page.locator('#profile-email'),
+      new RegExp(`^${moved.replace(/\./g, '\\.')}`),
+    );
+
+    const password = page.getByRole('form', { name: 'Change the password' });
+    await password.getByLabel('Current password').fill(PASSWORD);
+    await password.getByLabel('New password').fill('N3w-Passw0rd!');
+    await password.getByRole('button', { name: 'Change the password' }).click();
+    await shows(
+      status,
+      'Password changed. Every session has ended: log in with the new password.',
+    );
+    await login.waitFor();
+
+    const reset = page.getByRole('form', { name: 'Reset the password' });
+    await reset.getByLabel('Email').fill(moved);
+    await reset.getByRole('button', { name: 'Send a reset code' }).click();
+    await shows(
+      status,
+      `If ${moved} has an account, a reset code is on its way.`,
+    );
+    await reset
+      .getByLabel('Reset code')
+      .fill(await lastCode(http, moved, 'ForgotPassword'));
+    await reset.getByLabel('New password').fill('R3set-Passw0rd!');
+    await reset.getByRole('button', { name: 'Reset the password' }).click();
+    await shows(
+      status,
+      'Password reset. Every session has ended: log in with the new password.',
+    );
+    await watch.shot('reset');
+
+    await logIn(moved, 'R3set-Passw0rd!');
+    await page.getByRole('heading', { level: 2, name: 'Pokemon' }).waitFor();
+
+    await page.getByRole('button', { name: 'Log out everywhere' }).click();
+    await shows(
+      status,
+      'Logged out everywhere: every session of this account has ended.',
+    );
+    await login.waitFor();
+    expect(await tokenCookies(context)).toEqual([]);
+    await watch.shot('logged-out-everywhere');
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.failedAnswers()).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('leaves the Swagger UI at /docs working under its own CSP, with no console error', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    const watch = new PageWatch(page, 'docs');
+    await page.goto(`${app.url}/docs`);
+    await page
+      .getByRole('heading', { name: /nest-cognito-auth/ })
+      .first()
+      .waitFor();
+    await page.getByText('/api/v1/auth/login').first().waitFor();
+    await watch.shot('swagger-ui');
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+});
