@@ -137,6 +137,10 @@ describe('a production install (npm ci --omit=dev)', () => {
       const refused = await get(accessToken());
       expect(refused.status).toBe(401);
       expect(await refused.json()).toMatchObject({ error: 'UNAUTHORIZED' });
+      // The demo page ships with the build (dist/public).
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('src="/app.js"');
     } finally {
       expect(await stop(app)).toBe(0);
     }

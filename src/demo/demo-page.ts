@@ -1,19 +1,22 @@
 import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { securityHeaders } from '../common/http/security-headers.js';
 import { spriteFiles } from './sprites.js';
 
-/** The page's folder: `public/` at the project root (beside src/ and dist/). */
-export const PUBLIC_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'public',
-);
+/**
+ * The page's folder: `public/` at the project root when running from src/
+ * (tests) or dist-bench/, the copy `nest build` puts in dist/public (see
+ * nest-cli.json) when running the build, which a production install may
+ * ship without the rest of the tree. Undefined when there is none.
+ */
+export const PUBLIC_DIR: string | undefined = ['..', '../..', '../../..']
+  .map((up) => join(dirname(fileURLToPath(import.meta.url)), up, 'public'))
+  .find((dir) => existsSync(join(dir, 'index.html')));
 
 /** Where the page finds the dev outbox; filled in only in embedded mode. */
 const OUTBOX_META = /<meta name="dev-outbox" content="[^"]*"\s*\/?>/;
@@ -51,7 +54,14 @@ export function serveDemoPage(
   fastify: FastifyInstance,
   options: DemoPageOptions = {},
 ): void {
-  const html = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8').replace(
+  const root = PUBLIC_DIR;
+  if (root === undefined) {
+    new Logger('DemoPage').warn(
+      'No public/ folder beside the build: the demo page is not served',
+    );
+    return;
+  }
+  const html = readFileSync(join(root, 'index.html'), 'utf8').replace(
     OUTBOX_META,
     `<meta name="dev-outbox" content="${options.devOutbox ?? ''}">`,
   );
@@ -64,7 +74,7 @@ export function serveDemoPage(
       void reply.headers(headers);
     });
     await page.register(fastifyStatic, {
-      root: PUBLIC_DIR,
+      root,
       prefix: '/',
       wildcard: false,
       index: false,

@@ -20,7 +20,7 @@ interface SessionTimer {
 }
 
 const timer = (await import(
-  pathToFileURL(join(PUBLIC_DIR, 'session-timer.js')).href
+  pathToFileURL(join(PUBLIC_DIR!, 'session-timer.js')).href
 )) as SessionTimer;
 
 /** A hand-driven clock and timer list: nothing waits for real time. */
