@@ -157,9 +157,10 @@ export class AccountController {
     description: 'TOTP is off; login answers tokens directly',
   })
   async disableTotp(
+    @CurrentUser() user: AuthUser,
     @AccessToken() accessToken: string,
     @Body() dto: TotpVerifyDto,
   ): Promise<void> {
-    await this.account.disableTotp(accessToken, dto.code);
+    await this.account.disableTotp(user.sub, accessToken, dto.code);
   }
 }

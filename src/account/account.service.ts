@@ -8,6 +8,7 @@ import type {
   EmailChangeResponse,
   UpdateProfileDto,
 } from './dto/account.dto.js';
+import { MfaService } from '../auth/mfa.service.js';
 import { EmailRateLimiter } from '../auth/rate-limit/email-rate-limiter.js';
 
 /** The signed-in user's own account: profile, email, deletion, sign-out everywhere, TOTP off. */
@@ -17,6 +18,7 @@ export class AccountService {
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
     private readonly limiter: EmailRateLimiter,
+    private readonly mfa: MfaService,
   ) {}
 
   /** The profile after a name change; where the code went after an email change. */
@@ -43,7 +45,9 @@ export class AccountService {
     accessToken: string,
     code: string,
   ): Promise<MeResponse> {
-    await this.cognito.verifyEmail(accessToken, code);
+    await this.limiter.checkCode(user.sub, () =>
+      this.cognito.verifyEmail(accessToken, code),
+    );
     return this.auth.me(user, accessToken);
   }
 
@@ -84,20 +88,18 @@ export class AccountService {
     );
   }
 
-  /** A current code proves the authenticator is at hand; then TOTP is off. */
-  async disableTotp(accessToken: string, code: string): Promise<void> {
-    const verified = await this.cognito.verifySoftwareToken({
-      accessToken,
-      code,
-      deviceName: 'nest-cognito-auth',
-    });
-    if (!verified) {
-      throw new ApiException(
-        HttpStatus.BAD_REQUEST,
-        'CODE_MISMATCH',
-        'The code is not valid for this authenticator; try the next one.',
-      );
-    }
+  /**
+   * A current code proves the authenticator is at hand (wrong ones limited
+   * per user); then TOTP is off.
+   */
+  async disableTotp(
+    userKey: string,
+    accessToken: string,
+    code: string,
+  ): Promise<void> {
+    await this.limiter.checkCode(userKey, () =>
+      this.mfa.checkTotp(accessToken, code),
+    );
     await this.cognito.setTotpPreference(accessToken, {
       enabled: false,
       preferred: false,

@@ -62,6 +62,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     GroupsGuard,
     JwksKeyStore,
     AuthService,
+    MfaService,
     EmailRateLimiter,
     SessionCookies,
     SessionCookiesInterceptor,

@@ -13,7 +13,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import type { AuthUser } from './auth-user.js';
 import { AccessToken } from './decorators/access-token.decorator.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
 import { StatusResponse, TotpSetupResponse } from './dto/responses.dto.js';
 import { TotpVerifyDto } from './dto/totp-verify.dto.js';
 import { MfaService } from './mfa.service.js';
@@ -59,9 +61,10 @@ export class MfaController {
   })
   @ApiOkResponse({ type: StatusResponse })
   verify(
+    @CurrentUser() user: AuthUser,
     @AccessToken() accessToken: string,
     @Body() dto: TotpVerifyDto,
   ): Promise<StatusResponse> {
-    return this.mfa.verifyTotp(accessToken, dto.code);
+    return this.mfa.verifyTotp(user.sub, accessToken, dto.code);
   }
 }

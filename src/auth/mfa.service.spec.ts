@@ -5,11 +5,22 @@ import {
   gatewayFailure,
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
+import { MemorySharedStore } from '../store/memory.store.js';
+import { CONFIG } from './auth.service.helper-spec.js';
 import { MfaService } from './mfa.service.js';
+import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { rejectionOf } from '../../test/support/rejection.js';
 
 const ACCESS = 'access-token-1';
 const SECRET_CODE = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const SUB = 'uuid-user';
+
+function mfaOf(gateway: FakeCognitoGateway): MfaService {
+  return new MfaService(
+    gateway,
+    new EmailRateLimiter(CONFIG.rateLimit, new MemorySharedStore()),
+  );
+}
 
 function profileOf(email: string | undefined): UserProfile {
   return {
@@ -35,9 +46,7 @@ describe('MfaService', () => {
     it('returns the secret and an otpauth URI labelled with the email', async () => {
       const gateway = setupGateway('ash@example.com');
 
-      const { secretCode, otpauthUri } = await new MfaService(
-        gateway,
-      ).setupTotp(ACCESS);
+      const { secretCode, otpauthUri } = await mfaOf(gateway).setupTotp(ACCESS);
 
       expect(secretCode).toBe(SECRET_CODE);
       expect(otpauthUri).toBe(
@@ -55,14 +64,14 @@ describe('MfaService', () => {
 
     it('asks for the secret and the profile with the access token', async () => {
       const gateway = setupGateway('ash@example.com');
-      await new MfaService(gateway).setupTotp(ACCESS);
+      await mfaOf(gateway).setupTotp(ACCESS);
       expect(gateway.associateSoftwareToken).toHaveBeenCalledWith(ACCESS);
       expect(gateway.getUser).toHaveBeenCalledWith(ACCESS);
     });
 
     it('keeps an email with + and & inside the label, not in the query', async () => {
       const gateway = setupGateway('ash+a&b@example.com');
-      const { otpauthUri } = await new MfaService(gateway).setupTotp(ACCESS);
+      const { otpauthUri } = await mfaOf(gateway).setupTotp(ACCESS);
       const uri = new URL(otpauthUri);
       expect(decodeURIComponent(uri.pathname)).toBe(
         '/nest-cognito-auth:ash+a&b@example.com',
@@ -72,7 +81,7 @@ describe('MfaService', () => {
 
     it('labels with the username when the profile has no email', async () => {
       const gateway = setupGateway(undefined);
-      const { otpauthUri } = await new MfaService(gateway).setupTotp(ACCESS);
+      const { otpauthUri } = await mfaOf(gateway).setupTotp(ACCESS);
       expect(decodeURIComponent(new URL(otpauthUri).pathname)).toBe(
         '/nest-cognito-auth:uuid-user',
       );
@@ -85,7 +94,7 @@ describe('MfaService', () => {
       gateway.verifySoftwareToken.mockResolvedValue(true);
       gateway.setTotpPreference.mockResolvedValue(undefined);
       await expect(
-        new MfaService(gateway).verifyTotp(ACCESS, '123456'),
+        mfaOf(gateway).verifyTotp(SUB, ACCESS, '123456'),
       ).resolves.toEqual({ status: 'success' });
       expect(gateway.verifySoftwareToken).toHaveBeenCalledWith({
         accessToken: ACCESS,
@@ -105,7 +114,7 @@ describe('MfaService', () => {
       const gateway = fakeCognitoGateway();
       gateway.verifySoftwareToken.mockResolvedValue(false);
       const error = await rejectionOf(
-        new MfaService(gateway).verifyTotp(ACCESS, '000000'),
+        mfaOf(gateway).verifyTotp(SUB, ACCESS, '000000'),
       );
       expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
       expect(error.code).toBe('CODE_MISMATCH');
@@ -121,13 +130,59 @@ describe('MfaService', () => {
         ),
       );
       const error = await rejectionOf(
-        new MfaService(gateway).verifyTotp(ACCESS, '123456'),
+        mfaOf(gateway).verifyTotp(SUB, ACCESS, '123456'),
       );
       expect(error.getStatus()).toBe(HttpStatus.BAD_REQUEST);
       expect(error.messages).toBe(
         'Start with POST /auth/mfa/totp/setup, then verify a code.',
       );
       expect(gateway.setTotpPreference).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('verifyTotp, wrong codes limited per user', () => {
+    const LIMIT = CONFIG.rateLimit.wrongCodesPerUser;
+
+    it(`answers 429 TOO_MANY_REQUESTS with Retry-After after ${LIMIT} wrong codes, without asking Cognito again`, async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.verifySoftwareToken.mockResolvedValue(false);
+      gateway.setTotpPreference.mockResolvedValue(undefined);
+      const mfa = mfaOf(gateway);
+      for (let i = 0; i < LIMIT; i++) {
+        expect(
+          (await rejectionOf(mfa.verifyTotp(SUB, ACCESS, '000000'))).code,
+        ).toBe('CODE_MISMATCH');
+      }
+      const refused = await rejectionOf(mfa.verifyTotp(SUB, ACCESS, '000000'));
+      expect(refused.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
+      expect(refused.code).toBe('TOO_MANY_REQUESTS');
+      expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+      expect(gateway.verifySoftwareToken).toHaveBeenCalledTimes(LIMIT);
+      // Another user of the same app is not limited by it.
+      gateway.verifySoftwareToken.mockResolvedValue(true);
+      await expect(
+        mfa.verifyTotp('another-user', ACCESS, '123456'),
+      ).resolves.toEqual({ status: 'success' });
+    });
+
+    it('counts only refused codes: good codes and faults give their attempt back', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.setTotpPreference.mockResolvedValue(undefined);
+      const mfa = mfaOf(gateway);
+      gateway.verifySoftwareToken.mockRejectedValue(
+        gatewayFailure('verifySoftwareToken', 'InternalErrorException'),
+      );
+      for (let i = 0; i < LIMIT + 2; i++) {
+        await rejectionOf(mfa.verifyTotp(SUB, ACCESS, '123456'));
+      }
+      gateway.verifySoftwareToken.mockResolvedValue(true);
+      for (let i = 0; i < LIMIT + 2; i++) {
+        await mfa.verifyTotp(SUB, ACCESS, '123456');
+      }
+      gateway.verifySoftwareToken.mockResolvedValue(false);
+      expect(
+        (await rejectionOf(mfa.verifyTotp(SUB, ACCESS, '000000'))).code,
+      ).toBe('CODE_MISMATCH');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { CognitoGateway } from '../cognito/cognito.gateway.js';
 import { ApiException } from '../common/errors/api-exception.js';
+import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import {
   SUCCESS,
   type StatusResponse,
@@ -12,7 +13,10 @@ const ISSUER = 'nest-cognito-auth';
 /** TOTP (authenticator app) enrolment of the signed-in user. */
 @Injectable()
 export class MfaService {
-  constructor(private readonly cognito: CognitoGateway) {}
+  constructor(
+    private readonly cognito: CognitoGateway,
+    private readonly limiter: EmailRateLimiter,
+  ) {}
 
   /** A new TOTP secret, and the otpauth:// URI authenticator apps read (as a QR code). */
   async setupTotp(accessToken: string): Promise<TotpSetupResponse> {
@@ -34,8 +38,27 @@ export class MfaService {
     return profile.email ?? profile.username;
   }
 
-  /** Checks a first code, then makes TOTP the user's MFA for later logins. */
-  async verifyTotp(accessToken: string, code: string): Promise<StatusResponse> {
+  /**
+   * Checks a first code (wrong ones limited per user), then makes TOTP the
+   * user's MFA for later logins.
+   */
+  async verifyTotp(
+    userKey: string,
+    accessToken: string,
+    code: string,
+  ): Promise<StatusResponse> {
+    await this.limiter.checkCode(userKey, () =>
+      this.checkTotp(accessToken, code),
+    );
+    await this.cognito.setTotpPreference(accessToken, {
+      enabled: true,
+      preferred: true,
+    });
+    return SUCCESS;
+  }
+
+  /** VerifySoftwareToken, a refusal answered 400 CODE_MISMATCH. */
+  async checkTotp(accessToken: string, code: string): Promise<void> {
     const verified = await this.cognito.verifySoftwareToken({
       accessToken,
       code,
@@ -48,10 +71,5 @@ export class MfaService {
         'The code is not valid for this authenticator; try the next one.',
       );
     }
-    await this.cognito.setTotpPreference(accessToken, {
-      enabled: true,
-      preferred: true,
-    });
-    return SUCCESS;
   }
 }

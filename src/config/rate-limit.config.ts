@@ -21,6 +21,9 @@ export class RateLimitVariables {
   @IsWholeNumber(1, 1_000_000)
   RATE_LIMIT_REQUESTS_PER_EMAIL?: number;
 
+  @IsWholeNumber(1, 1_000_000)
+  RATE_LIMIT_WRONG_CODES_PER_USER?: number;
+
   @IsWholeNumber(1, 86_400, 'seconds')
   RATE_LIMIT_EMAIL_WINDOW_SECONDS?: number;
 }
@@ -45,6 +48,8 @@ export interface RateLimitConfig {
   slowdownMaxMs: number;
   /** Requests per email per window on register, confirm, resend, forgot, confirm-password, challenge. */
   requestsPerEmail: number;
+  /** Wrong codes per signed-in user per window on the routes that check one (TOTP, email change); then 429. */
+  wrongCodesPerUser: number;
   windowSeconds: number;
 }
 
@@ -61,6 +66,7 @@ export const rateLimitNamespace: ConfigNamespace<
     slowdownStepMs: env.RATE_LIMIT_SLOWDOWN_STEP_MS ?? 500,
     slowdownMaxMs: env.RATE_LIMIT_SLOWDOWN_MAX_MS ?? 5000,
     requestsPerEmail: env.RATE_LIMIT_REQUESTS_PER_EMAIL ?? 30,
+    wrongCodesPerUser: env.RATE_LIMIT_WRONG_CODES_PER_USER ?? 10,
     windowSeconds: env.RATE_LIMIT_EMAIL_WINDOW_SECONDS ?? 900,
   }),
 };

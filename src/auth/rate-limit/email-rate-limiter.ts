@@ -142,6 +142,31 @@ export class EmailRateLimiter {
     };
   }
 
+  /**
+   * Runs one check of a code a signed-in user sent (TOTP, email change)
+   * under a hard limit of wrong codes per user (their `sub`), so that a
+   * stolen token cannot guess a 6-digit code from many addresses. Counted
+   * when it starts; kept only when the code is refused (CODE_MISMATCH).
+   */
+  async checkCode<T>(userKey: string, check: () => Promise<T>): Promise<T> {
+    const key = `wrong-codes:${digest(userKey)}`;
+    const hit = await this.store.hit(key, this.windowMs);
+    if (hit.count > this.config.wrongCodesPerUser) {
+      this.giveBack(key);
+      throw tooMany('Too many wrong codes for this account', secondsLeft(hit));
+    }
+    try {
+      const result = await check();
+      this.giveBack(key);
+      return result;
+    } catch (error) {
+      const refused =
+        error instanceof ApiException && error.code === 'CODE_MISMATCH';
+      if (!refused) this.giveBack(key);
+      throw error;
+    }
+  }
+
   /** No delay up to the per-email count; then one step more per failure, capped. */
   slowdownMs(failures: number): number {
     const over = failures - this.config.failedPasswordsPerEmail + 1;
