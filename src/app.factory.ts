@@ -14,8 +14,8 @@ import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { answerAfterUnreadBody } from './common/http/unread-body.js';
+import { AccessLogController } from './common/logging/access-log.js';
 import {
-  AccessLogController,
   createLogger,
   lazyChildLogger,
   PinoNestLogger,
