@@ -140,11 +140,15 @@ export async function createApp(
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
     },
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  // A callback hook that calls done at once: an async one would defer the
+  // write past the handler's return, and Nest would then wait for the
+  // answer through the reply's `then` (a stream listener per request).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(headers).header('x-request-id', request.id);
     // Draining for shutdown: answers close their connection, so that
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');
+    done(null, payload);
   });
   setupSwagger(app);
   await app.init();
