@@ -4,12 +4,13 @@ import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { documentSessionCookies } from './auth/cookies/session-cookies.openapi.js';
 import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
@@ -22,6 +23,7 @@ import {
 } from './common/logging/logger.js';
 import { loadAppConfig } from './config/env.validation.js';
 import type { HttpConfig } from './config/http.config.js';
+import { setupOpenApi } from './openapi/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
 /** An incoming X-Request-Id the app keeps as sent (else it makes one). */
@@ -82,7 +84,7 @@ export async function createApp(
   // Read and checked once, before Nest exists: the adapter needs its limits,
   // and a bad value stops here with a ConfigValidationError. The config
   // namespaces (ConfigModule) hand out this same object.
-  const { http } = loadAppConfig();
+  const { http, auth } = loadAppConfig();
   const logger = createLogger(http, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -131,6 +133,12 @@ export async function createApp(
       exposedHeaders: EXPOSED_HEADERS,
     });
   }
+  if (auth.cookies.enabled) {
+    // Cookie mode: reply.setCookie/clearCookie and a parser. `hook: false`:
+    // nothing parses the Cookie header of every request; the guard and the
+    // session routes parse it when they need it (SessionCookies.read).
+    await app.register(fastifyCookie, { hook: false });
+  }
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonOnly(fastify);
   answerAfterUnreadBody(fastify);
@@ -150,20 +158,10 @@ export async function createApp(
     if (draining.has(fastify)) void reply.header('connection', 'close');
     done(null, payload);
   });
-  setupSwagger(app);
+  setupOpenApi(app, (document) => {
+    if (auth.cookies.enabled)
+      documentSessionCookies(document, `/${API_PREFIX}`);
+  });
   await app.init();
   return app;
-}
-
-function setupSwagger(app: NestFastifyApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('nest-cognito-auth')
-    .setDescription(
-      'REST API in front of an AWS Cognito user pool: sign-up, login, tokens, passwords, TOTP, and a protected Pokemon list.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

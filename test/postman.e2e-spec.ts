@@ -4,6 +4,7 @@ import { startApp, type TestApp } from './support/app.js';
 
 interface PostmanRequest {
   name: string;
+  event?: { listen: string; script: { exec: string[] } }[];
   request: {
     method: string;
     url: { path: string[] };
@@ -45,7 +46,10 @@ function pathPattern(path: string): RegExp {
 const pathOf = (request: PostmanRequest): string =>
   `/${request.request.url.path.join('/')}`;
 
-/** The Postman collection users import, kept in step with the OpenAPI document. */
+/**
+ * The Postman collection users import, kept in step with the OpenAPI
+ * document (test/newman.e2e-spec.ts runs it).
+ */
 describe('the Postman collection (postman/)', () => {
   let server: TestApp;
   let operations: { method: string; path: string; operation: Operation }[];
@@ -99,6 +103,23 @@ describe('the Postman collection (postman/)', () => {
       )
       .map((request) => request.name);
     expect(unknown).toEqual([]);
+  });
+
+  it('tests the status and the body of every request', () => {
+    const untested = requests
+      .filter((request) => {
+        const tests = (request.event ?? [])
+          .filter((event) => event.listen === 'test')
+          .flatMap((event) => event.script.exec)
+          .join('\n');
+        const status = tests.includes('pm.response.to.have.status(');
+        const body =
+          tests.includes('pm.response.to.have.jsonSchema(') ||
+          tests.includes("pm.expect(pm.response.text()).to.equal('')");
+        return !status || !body;
+      })
+      .map((request) => request.name);
+    expect(untested).toEqual([]);
   });
 
   it('sends only the fields each route takes, and all the ones it requires', () => {

@@ -208,16 +208,27 @@ describe.each<{ clients: string; headers: Record<string, string> }>([
       }
     });
     await sleep(SIGNAL_AFTER_MS);
-    const signalledAt = performance.now();
+    const killedAt = performance.now();
     app.child.kill('SIGTERM');
-    // New connections once the signal is in: refused, or 503 while closing.
+    // New connections once the app has taken the signal (its log line; on a
+    // loaded machine the signal can wait behind other work for longer than
+    // the first probe's delay): refused, or 503 while closing.
+    await waitFor(
+      'the app to log that it took SIGTERM',
+      async () =>
+        app.stdout.some((line) => line.includes('SIGTERM: finishing'))
+          ? true
+          : undefined,
+      { timeoutMs: 3000, intervalMs: 5 },
+    );
+    const signalledAt = performance.now();
     for (const delay of [100, 300, 600]) {
       await sleep(delay - (performance.now() - signalledAt));
       afterSignal.push(await onNewConnection(port, '/health'));
     }
     await Promise.all(pending);
     exit = await exitWithin(app, SHUTDOWN_TIMEOUT_MS + 2000);
-    exitMs = performance.now() - signalledAt;
+    exitMs = performance.now() - killedAt;
     stdout = app.stdout.map((line) => {
       try {
         return JSON.parse(line) as { msg?: string; context?: string };
@@ -226,7 +237,7 @@ describe.each<{ clients: string; headers: Record<string, string> }>([
       }
     });
     console.log(
-      `[shutdown] ${JSON.stringify(headers)}: ${IN_FLIGHT} logins in flight, SIGTERM after ${(signalledAt - started).toFixed(0)} ms; ` +
+      `[shutdown] ${JSON.stringify(headers)}: ${IN_FLIGHT} logins in flight, SIGTERM after ${(killedAt - started).toFixed(0)} ms; ` +
         `their times ${inFlight.map((r) => r.ms.toFixed(0)).join(', ')} ms; ` +
         `new connections after the signal: ${afterSignal.map((r) => ('status' in r ? r.status : r.error)).join(', ')}; ` +
         `exit ${JSON.stringify(exit)} ${exitMs.toFixed(0)} ms after SIGTERM`,

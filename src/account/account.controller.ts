@@ -12,23 +12,22 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AccessToken } from '../auth/decorators/access-token.decorator.js';
+import { SessionCookieRoute } from '../auth/cookies/session-cookies.interceptor.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { RawBearerToken } from '../auth/decorators/raw-bearer-token.decorator.js';
 import { MeResponse } from '../auth/dto/responses.dto.js';
 import { TotpVerifyDto } from '../auth/dto/totp-verify.dto.js';
-import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { INVALID_CREDENTIALS } from '../cognito/cognito-errors.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AccountService } from './account.service.js';
 import {
   DeleteAccountDto,
@@ -42,28 +41,23 @@ import { IpThrottlerGuard } from '../auth/rate-limit/ip-throttler.guard.js';
 /** The signed-in user's own account. Changes need the ACCESS token. */
 @ApiTags('account')
 @ApiBearerAuth()
-@ApiBadRequestResponse({
-  type: ErrorResponse,
-  description: 'VALIDATION_FAILED and the like',
-})
-@ApiUnauthorizedResponse({
-  type: ErrorResponse,
-  description:
-    'UNAUTHORIZED (an ID token is not enough, except for logout/all)',
-})
 @UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AccountController {
   constructor(private readonly account: AccountService) {}
 
   @Patch('me')
-  @ApiOperation({ summary: 'Change the name and/or email of the account' })
+  @ApiOperation({
+    summary: 'Change the name and/or email of the account',
+    description:
+      'Needs the access token. A name change answers 200 with the profile; an email change answers 202: a code goes to the new address, to confirm at POST /auth/me/email/verify (the emulator switches the login at once).',
+  })
+  @ApiErrors({ cognito: ['updateProfile', 'getUser'] })
   @ApiOkResponse({ type: MeResponse, description: 'Name changed: the profile' })
   @ApiAcceptedResponse({
     type: EmailChangeResponse,
     description: 'Email changed: a code went to the new address',
   })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'USER_EXISTS' })
   async updateProfile(
     @CurrentUser() user: AuthUser,
     @AccessToken() accessToken: string,
@@ -78,7 +72,12 @@ export class AccountController {
 
   @Post('me/email/verify')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Confirm a new email with the code sent to it' })
+  @ApiOperation({
+    summary: 'Confirm a new email with the code sent to it',
+    description:
+      'Needs the access token. Answers the profile with the new email.',
+  })
+  @ApiErrors({ cognito: ['verifyEmail', 'getUser'] })
   @ApiOkResponse({ type: MeResponse })
   verifyEmail(
     @CurrentUser() user: AuthUser,
@@ -89,9 +88,16 @@ export class AccountController {
   }
 
   @Delete('me')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete the account (the password proves it is the user)',
+    description:
+      'Needs the access token and the current password (a wrong one is 401 INVALID_CREDENTIALS, limited as login is). The account is deleted and its tokens are refused from then on.',
+  })
+  @ApiErrors({
+    cognito: ['getUser', 'passwordAuth', 'deleteUser'],
+    answers: [INVALID_CREDENTIALS],
   })
   @ApiNoContentResponse({
     description: 'Deleted; its tokens are refused from now on',
@@ -112,8 +118,13 @@ export class AccountController {
   }
 
   @Post('logout/all')
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'End every session of the user, on every device' })
+  @ApiOperation({
+    summary: 'End every session of the user, on every device',
+    description:
+      "An access or ID token will do. GlobalSignOut where Cognito has it, and the user's sign-out cutoff in this API: every token of the user issued before now is refused, and their refresh tokens mint no more.",
+  })
   @ApiNoContentResponse({
     description: 'Every token of the user issued before now is refused',
   })
@@ -129,6 +140,18 @@ export class AccountController {
   @ApiTags('mfa')
   @ApiOperation({
     summary: 'Turn TOTP off (a current code proves the authenticator)',
+    description:
+      'Needs the access token and a current code from the authenticator app. Login then answers tokens without a challenge.',
+  })
+  @ApiErrors({
+    cognito: ['verifySoftwareToken', 'setTotpPreference'],
+    answers: [
+      [
+        HttpStatus.BAD_REQUEST,
+        'CODE_MISMATCH',
+        'The code is not valid for this authenticator; try the next one.',
+      ],
+    ],
   })
   @ApiNoContentResponse({
     description: 'TOTP is off; login answers tokens directly',

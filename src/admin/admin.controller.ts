@@ -14,21 +14,16 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Groups } from '../auth/decorators/groups.decorator.js';
-import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AdminService, type AdminActor } from './admin.service.js';
 import {
   AdminUserResponse,
@@ -48,30 +43,21 @@ const Actor = createParamDecorator(
   },
 );
 
-const NOT_FOUND = {
-  type: ErrorResponse,
-  description: 'NOT_FOUND: no such user',
-};
-
 /** Users of the pool, for members of the `admin` group. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Groups('admin')
-@ApiForbiddenResponse({
-  type: ErrorResponse,
-  description: 'FORBIDDEN: not in the admin group',
-})
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'UNAUTHORIZED' })
-@ApiBadRequestResponse({
-  type: ErrorResponse,
-  description: 'VALIDATION_FAILED',
-})
 @Controller('admin/users')
 export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List users, a page at a time, by email prefix' })
+  @ApiOperation({
+    summary: 'List users, a page at a time, by email prefix',
+    description:
+      '`limit` 1-60 (default 20); `email` an email prefix; pass `nextCursor` back as `cursor` for the next page (an opaque position). Each user comes with their groups.',
+  })
+  @ApiErrors({ cognito: ['adminListUsers', 'adminListGroups'] })
   @ApiOkResponse({ type: UserListResponse })
   list(
     @Actor() actor: AdminActor,
@@ -84,13 +70,13 @@ export class AdminController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Invite a user: Cognito emails a temporary password',
+    description:
+      'Creates the user and adds them to `groups`. Their first login with the temporary password answers NEW_PASSWORD_REQUIRED (in embedded mode the password reaches the dev outbox). An unknown group is 404.',
+  })
+  @ApiErrors({
+    cognito: ['adminCreateUser', 'adminAddToGroup', 'adminListGroups'],
   })
   @ApiCreatedResponse({ type: AdminUserResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'USER_EXISTS' })
-  @ApiNotFoundResponse({
-    type: ErrorResponse,
-    description: 'NOT_FOUND: no such group',
-  })
   create(
     @Actor() actor: AdminActor,
     @Body() dto: CreateUserDto,
@@ -99,9 +85,12 @@ export class AdminController {
   }
 
   @Get(':username')
-  @ApiOperation({ summary: 'One user' })
+  @ApiOperation({
+    summary: 'One user',
+    description: 'By their internal username, with their groups.',
+  })
+  @ApiErrors({ cognito: ['adminGetUser', 'adminListGroups'] })
   @ApiOkResponse({ type: AdminUserResponse })
-  @ApiNotFoundResponse(NOT_FOUND)
   get(
     @Actor() actor: AdminActor,
     @Param('username') username: string,
@@ -110,9 +99,20 @@ export class AdminController {
   }
 
   @Patch(':username')
-  @ApiOperation({ summary: 'Enable or disable a user, or change the name' })
+  @ApiOperation({
+    summary: 'Enable or disable a user, or change the name',
+    description:
+      'Disabling a user also ends their sessions: their tokens are refused at once. Answers the user as it is now.',
+  })
+  @ApiErrors({
+    cognito: [
+      'adminGetUser',
+      'adminSetName',
+      'adminSetEnabled',
+      'adminListGroups',
+    ],
+  })
   @ApiOkResponse({ type: AdminUserResponse })
-  @ApiNotFoundResponse(NOT_FOUND)
   update(
     @Actor() actor: AdminActor,
     @Param('username') username: string,
@@ -123,9 +123,12 @@ export class AdminController {
 
   @Delete(':username')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a user; their tokens are refused' })
+  @ApiOperation({
+    summary: 'Delete a user; their tokens are refused',
+    description: 'The user is deleted from the pool and their sessions end.',
+  })
+  @ApiErrors({ cognito: ['adminGetUser', 'adminDeleteUser'] })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse(NOT_FOUND)
   async delete(
     @Actor() actor: AdminActor,
     @Param('username') username: string,
@@ -135,12 +138,13 @@ export class AdminController {
 
   @Put(':username/groups/:group')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Add a user to a group (in their next tokens)' })
-  @ApiNoContentResponse({ description: 'Added' })
-  @ApiNotFoundResponse({
-    type: ErrorResponse,
-    description: 'NOT_FOUND: no such user or group',
+  @ApiOperation({
+    summary: 'Add a user to a group (in their next tokens)',
+    description:
+      'Tokens issued before keep their `cognito:groups`; the change shows in the next login or refresh. An unknown user or group is 404.',
   })
+  @ApiErrors({ cognito: ['adminAddToGroup'] })
+  @ApiNoContentResponse({ description: 'Added' })
   async addToGroup(
     @Actor() actor: AdminActor,
     @Param('username') username: string,
@@ -151,12 +155,13 @@ export class AdminController {
 
   @Delete(':username/groups/:group')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Remove a user from a group' })
-  @ApiNoContentResponse({ description: 'Removed' })
-  @ApiNotFoundResponse({
-    type: ErrorResponse,
-    description: 'NOT_FOUND: no such user or group',
+  @ApiOperation({
+    summary: 'Remove a user from a group',
+    description:
+      'Shows in the next login or refresh. An unknown user or group is 404.',
   })
+  @ApiErrors({ cognito: ['adminRemoveFromGroup'] })
+  @ApiNoContentResponse({ description: 'Removed' })
   async removeFromGroup(
     @Actor() actor: AdminActor,
     @Param('username') username: string,
@@ -167,9 +172,13 @@ export class AdminController {
 
   @Post(':username/sign-out')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'End every session of a user' })
+  @ApiOperation({
+    summary: 'End every session of a user',
+    description:
+      "AdminUserGlobalSignOut and the user's sign-out cutoff in this API: every token of theirs issued before now is refused.",
+  })
+  @ApiErrors({ cognito: ['adminGetUser', 'adminGlobalSignOut'] })
   @ApiNoContentResponse({ description: 'Their tokens are refused from now on' })
-  @ApiNotFoundResponse(NOT_FOUND)
   async signOut(
     @Actor() actor: AdminActor,
     @Param('username') username: string,

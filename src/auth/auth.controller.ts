@@ -9,22 +9,23 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiServiceUnavailableResponse,
+  ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
+import {
+  SessionCookieRoute,
+  SessionCookiesSent,
+} from './cookies/session-cookies.interceptor.js';
+import type { SessionCookieValues } from './cookies/session-cookies.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { RawBearerToken } from './decorators/raw-bearer-token.decorator.js';
@@ -61,10 +62,6 @@ const TOKENS_OR_CHALLENGE = {
 /** Sign-up and the session: login, challenges, refresh, logout, profile. */
 @ApiTags('auth')
 @ApiExtraModels(TokensResponse, ChallengeResponse)
-@ApiBadRequestResponse({
-  type: ErrorResponse,
-  description: 'VALIDATION_FAILED and the like',
-})
 @UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AuthController {
@@ -74,8 +71,13 @@ export class AuthController {
   @Post('register')
   @LimitPerEmail('requests')
   @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Register a user',
+    description:
+      'Creates an unconfirmed account and sends a confirmation code to the email (to the dev outbox with the embedded emulator). The password policy: 8+ characters with an upper-case letter, a lower-case letter, a digit and a symbol.',
+  })
+  @ApiErrors({ cognito: ['signUp'] })
   @ApiCreatedResponse({ type: RegisterResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'USER_EXISTS' })
   register(@Body() dto: RegisterDto): Promise<RegisterResponse> {
     return this.auth.register(dto);
   }
@@ -84,6 +86,12 @@ export class AuthController {
   @Post('confirm-registration')
   @LimitPerEmail('requests')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Confirm a registration with the emailed code',
+    description:
+      'A wrong code, an unknown email and an account already confirmed all answer CODE_MISMATCH, so that the route does not tell which accounts exist.',
+  })
+  @ApiErrors({ cognito: ['confirmSignUp'] })
   @ApiOkResponse({ type: StatusResponse })
   confirmRegistration(
     @Body() dto: ConfirmRegistrationDto,
@@ -95,6 +103,12 @@ export class AuthController {
   @Post('resend-confirmation')
   @LimitPerEmail('requests')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Send the confirmation code again',
+    description:
+      'Answers the same 202 for any email, whether or not an unconfirmed account exists for it.',
+  })
+  @ApiErrors({ cognito: ['resendConfirmationCode'] })
   @ApiAcceptedResponse({
     type: AcceptedResponse,
     description: 'The same answer for any email',
@@ -106,16 +120,15 @@ export class AuthController {
   @Public()
   @Post('login')
   @LimitPerEmail('failedPasswords')
+  @SessionCookieRoute('issue')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Log in with email and password',
+    description:
+      'Answers the access, ID and refresh tokens and the internal username, or a challenge (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA) to answer at POST /auth/challenge. A wrong password and an unknown email get the same answer, no sooner than AUTH_FAILURE_MIN_MS; failures are rate-limited per email and client address.',
+  })
+  @ApiErrors({ cognito: ['passwordAuth'] })
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
-  @ApiUnauthorizedResponse({
-    type: ErrorResponse,
-    description: 'INVALID_CREDENTIALS',
-  })
-  @ApiForbiddenResponse({
-    type: ErrorResponse,
-    description: 'USER_NOT_CONFIRMED',
-  })
   login(@Body() dto: LoginDto): Promise<TokensResponse | ChallengeResponse> {
     return this.auth.login(dto);
   }
@@ -123,12 +136,15 @@ export class AuthController {
   @Public()
   @Post('challenge')
   @LimitPerEmail('challenges')
+  @SessionCookieRoute('issue')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse(TOKENS_OR_CHALLENGE)
-  @ApiUnauthorizedResponse({
-    type: ErrorResponse,
-    description: 'Session not valid or expired',
+  @ApiOperation({
+    summary: 'Answer a login challenge',
+    description:
+      'With the `session` that login answered: `newPassword` for NEW_PASSWORD_REQUIRED, `code` (from the authenticator app) for SOFTWARE_TOKEN_MFA. Answers tokens, or the next challenge.',
   })
+  @ApiErrors({ cognito: ['respondToChallenge'] })
+  @ApiOkResponse(TOKENS_OR_CHALLENGE)
   challenge(
     @Body() dto: ChallengeDto,
   ): Promise<TokensResponse | ChallengeResponse> {
@@ -137,45 +153,76 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @SessionCookieRoute('refresh')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'New access and ID tokens from a refresh token',
+    description:
+      "Public. With an app client secret Cognito needs the internal username: send `username`, or the user's access or ID token as a bearer token (of this pool, expired or not). A revoked, expired or foreign refresh token, or a session ended by a password change or a sign-out everywhere, is 401.",
+  })
+  @ApiErrors({
+    cognito: ['refresh'],
+    answers: [
+      [
+        HttpStatus.UNAUTHORIZED,
+        'UNAUTHORIZED',
+        'This session has ended (password changed or signed out everywhere); log in again.',
+      ],
+      [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'IDP_UNAVAILABLE',
+        'The identity provider cannot be reached to check the token; try again later.',
+      ],
+    ],
+  })
   @ApiOkResponse({ type: RefreshResponse })
   @ApiBearerAuth()
-  @ApiUnauthorizedResponse({
-    type: ErrorResponse,
-    description:
-      'Revoked, expired or foreign refresh token, or a session ended by a password change',
-  })
   refresh(
     @Body() dto: RefreshDto,
     @RawBearerToken() bearer: string | undefined,
+    @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<RefreshResponse> {
-    return this.auth.refresh(dto, bearer);
+    return this.auth.refresh(
+      {
+        refreshToken: dto.refreshToken ?? cookies.refreshToken,
+        username: dto.username,
+      },
+      bearer ?? cookies.accessToken,
+    );
   }
 
   @Post('logout')
   @AllowEndedSession()
+  @SessionCookieRoute('end')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Log out: revoke the refresh token, end this session',
+    description:
+      "Revokes the refresh token at Cognito, then refuses this session's access and ID tokens. On 503 (Cognito or the session store cannot be reached) or 429 nothing has been refused yet: retry the same request with the same bearer token. Logging out twice is fine.",
+  })
+  @ApiErrors({ cognito: ['revokeRefreshToken'] })
   @ApiBearerAuth()
   @ApiNoContentResponse({
     description: 'Refresh token revoked; this session refused from now on',
   })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponse,
-    description: 'IDP_UNAVAILABLE: nothing was revoked; retry the same request',
-  })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'UNAUTHORIZED' })
   async logout(
     @CurrentUser() user: AuthUser,
     @Body() dto: LogoutDto,
+    @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<void> {
-    await this.auth.logout(user, dto.refreshToken);
+    await this.auth.logout(user, dto.refreshToken ?? cookies.refreshToken);
   }
 
   @Get('me')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "The signed-in user's profile",
+    description:
+      'From Cognito (GetUser) with an access token; from the verified claims with an ID token, then `mfa.totp` is null.',
+  })
+  @ApiErrors({ cognito: ['getUser'] })
   @ApiBearerAuth()
   @ApiOkResponse({ type: MeResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'UNAUTHORIZED' })
   me(
     @CurrentUser() user: AuthUser,
     @RawBearerToken() token: string,

@@ -6,6 +6,8 @@ import { rateLimitConfig } from '../config/rate-limit.config.js';
 import { SharedThrottlerStorage } from '../store/throttler.storage.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { SessionCookiesInterceptor } from './cookies/session-cookies.interceptor.js';
+import { SessionCookies } from './cookies/session-cookies.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
@@ -52,6 +54,8 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     EmailRateLimitInterceptor,
     JwtAuthGuard,
     GroupsGuard,
+    SessionCookies,
+    SessionCookiesInterceptor,
   ],
   exports: [
     JwtAuthGuard,
@@ -59,6 +63,8 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     JwksKeyStore,
     AuthService,
     EmailRateLimiter,
+    SessionCookies,
+    SessionCookiesInterceptor,
   ],
 })
 export class AuthModule {}

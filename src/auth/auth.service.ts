@@ -132,14 +132,19 @@ export class AuthService {
   /**
    * New tokens for a refresh token. The secret hash (app clients with a
    * secret) names the user by the internal username: the body's
-   * `username`, else that of the bearer token sent with the request (of
-   * this pool, expired or not). A session that began at or before the
+   * `username`, else that of the bearer token sent with the request (in
+   * cookie mode, of the access token cookie; of this pool, expired or not). A session that began at or before the
    * user's sign-out cutoff gets no new tokens.
    */
   async refresh(
     { refreshToken, username }: RefreshDto,
     bearer?: string,
   ): Promise<RefreshResponse> {
+    if (!refreshToken) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
+        'refreshToken must be a string',
+      ]);
+    }
     const result = await this.cognito.refresh({
       refreshToken,
       username: username ?? (await this.usernameOf(bearer)),

@@ -7,14 +7,12 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AccessToken } from './decorators/access-token.decorator.js';
 import { StatusResponse, TotpSetupResponse } from './dto/responses.dto.js';
 import { TotpVerifyDto } from './dto/totp-verify.dto.js';
@@ -24,10 +22,6 @@ import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 /** Two-factor login with an authenticator app (TOTP). Needs the ACCESS token. */
 @ApiTags('mfa')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: ErrorResponse,
-  description: 'UNAUTHORIZED (an ID token is not enough)',
-})
 @UseGuards(IpThrottlerGuard)
 @Controller('auth/mfa/totp')
 export class MfaController {
@@ -37,7 +31,10 @@ export class MfaController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Start TOTP enrolment: a secret and its otpauth:// URI',
+    description:
+      'Needs the access token (an ID token is 401). Show `otpauthUri` as a QR code, or type `secretCode`, in an authenticator app, then verify a first code.',
   })
+  @ApiErrors({ cognito: ['associateSoftwareToken', 'getUser'] })
   @ApiOkResponse({ type: TotpSetupResponse })
   setup(@AccessToken() accessToken: string): Promise<TotpSetupResponse> {
     return this.mfa.setupTotp(accessToken);
@@ -47,9 +44,20 @@ export class MfaController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Check a first code; TOTP is then required at login',
+    description:
+      'Needs the access token. Once verified, login answers a SOFTWARE_TOKEN_MFA challenge instead of tokens.',
+  })
+  @ApiErrors({
+    cognito: ['verifySoftwareToken', 'setTotpPreference'],
+    answers: [
+      [
+        HttpStatus.BAD_REQUEST,
+        'CODE_MISMATCH',
+        'The code is not valid for this authenticator; try the next one.',
+      ],
+    ],
   })
   @ApiOkResponse({ type: StatusResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'CODE_MISMATCH' })
   verify(
     @AccessToken() accessToken: string,
     @Body() dto: TotpVerifyDto,

@@ -331,16 +331,53 @@ describe('PasswordService', () => {
       );
     });
 
-    it('still answers success when the sign-in after the reset fails (the password is reset)', async () => {
+    it('ends the sessions through the admin API when the sign-in after the reset fails', async () => {
+      const gateway = fakeCognitoGateway();
+      gateway.confirmForgotPassword.mockResolvedValue(undefined);
+      gateway.passwordAuth.mockRejectedValue(
+        gatewayFailure('passwordAuth', 'TooManyRequestsException'),
+      );
+      gateway.adminGetUser.mockResolvedValue({
+        username: USER.sub,
+        sub: USER.sub,
+        email: EMAIL,
+        name: null,
+        status: 'CONFIRMED',
+        enabled: true,
+        createdAt: null,
+      });
+      gateway.adminGlobalSignOut.mockResolvedValue(true);
+      const { passwords, revoked } = servicesWith(gateway);
+      await expect(passwords.confirmPassword(RESET)).resolves.toEqual({
+        status: 'success',
+      });
+      expect(gateway.adminGetUser).toHaveBeenCalledWith(EMAIL);
+      expect(gateway.adminGlobalSignOut).toHaveBeenCalledWith(USER.sub);
+      expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+        true,
+      );
+    });
+
+    it('answers 503 IDP_UNAVAILABLE, saying the password was reset, when no way to end the sessions works', async () => {
       const gateway = fakeCognitoGateway();
       gateway.confirmForgotPassword.mockResolvedValue(undefined);
       gateway.passwordAuth.mockRejectedValue(
         gatewayFailure('passwordAuth', 'InternalErrorException'),
       );
-      const { passwords } = servicesWith(gateway);
-      await expect(passwords.confirmPassword(RESET)).resolves.toEqual({
-        status: 'success',
+      gateway.adminGetUser.mockRejectedValue(
+        gatewayFailure('adminGetUser', 'NotAuthorizedException'),
+      );
+      const { passwords, revoked } = servicesWith(gateway);
+      const error = await rejectionOf(passwords.confirmPassword(RESET));
+      expect(error).toBeInstanceOf(ApiException);
+      expect((error as ApiException).getStatus()).toBe(503);
+      expect((error as ApiException).getResponse()).toMatchObject({
+        code: 'IDP_UNAVAILABLE',
+        message: expect.stringContaining('The password was reset'),
       });
+      expect(await revoked.isCutOff(USER.sub, USER.sessionStartedAt)).toBe(
+        false,
+      );
     });
 
     it("answers Cognito's per-account LimitExceededException exactly as the API's own per-email limit answers", async () => {

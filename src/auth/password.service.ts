@@ -72,14 +72,40 @@ export class PasswordService {
     try {
       result = await this.cognito.passwordAuth(dto.email, dto.newPassword);
     } catch (error) {
-      // The password is reset; only the ending of old sessions failed.
-      this.logger.error(
-        `Password reset, but the sign-in that ends the user's sessions failed (${String(error)})`,
-      );
+      await this.endSessionsByAdmin(dto.email, error);
       return SUCCESS;
     }
     await this.endSessions(result);
     return SUCCESS;
+  }
+
+  /**
+   * The password is reset but the sign-in that names the user failed
+   * (Cognito throttling, say): the user is looked up with the admin API
+   * instead. When that fails too, the route must not answer as if the old
+   * sessions had ended (a reset is often what follows a stolen password).
+   */
+  private async endSessionsByAdmin(
+    email: string,
+    signInError: unknown,
+  ): Promise<void> {
+    try {
+      const user = await this.cognito.adminGetUser(email);
+      await this.auth.endSessionsOf(user.sub ?? user.username);
+      await this.cognito
+        .adminGlobalSignOut(user.username)
+        .catch(() => undefined);
+    } catch (error) {
+      this.logger.error(
+        `Password reset, but its sessions could not be ended: sign-in failed (${String(signInError)}), AdminGetUser failed (${String(error)})`,
+      );
+      throw new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'IDP_UNAVAILABLE',
+        'The password was reset, but the other sessions could not be ended: log in with the new password, then POST /api/v1/auth/logout/all.',
+        { cause: error },
+      );
+    }
   }
 
   /**

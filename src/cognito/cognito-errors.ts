@@ -112,7 +112,7 @@ export const NO_SUCH_FACTOR: Answer = [
 ];
 
 /** Answers that mean the same for every gateway method. */
-const COMMON: ErrorTable = {
+export const COMMON: ErrorTable = {
   TooManyRequestsException: TOO_MANY,
   LimitExceededException: TOO_MANY,
   TooManyFailedAttemptsException: TOO_MANY,

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { IsIn, IsOptional } from 'class-validator';
 import { loadedConfig } from './loaded-config.js';
 import { IsWholeNumber, type ConfigNamespace } from './variables.js';
 
@@ -17,6 +18,21 @@ export class AuthVariables {
 
   @IsWholeNumber(1, 3650, 'days')
   REFRESH_TOKEN_VALIDITY_DAYS?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'AUTH_COOKIES must be true or false.' })
+  AUTH_COOKIES?: 'true' | 'false';
+}
+
+/** Cookie mode for browser pages on the API's own origin (README, "Cookie mode"). */
+export interface SessionCookieConfig {
+  /**
+   * Login, challenge and refresh also set the tokens as HttpOnly cookies,
+   * and the guard accepts the access token from its cookie.
+   */
+  enabled: boolean;
+  /** The `Secure` attribute: everywhere but the embedded mode (plain http on loopback). */
+  secure: boolean;
 }
 
 export interface AuthConfig {
@@ -36,16 +52,23 @@ export interface AuthConfig {
    * so how long a logout or a sign-out cutoff is remembered.
    */
   refreshTokenValidityDays: number;
+  cookies: SessionCookieConfig;
 }
 
 export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
   variables: AuthVariables,
-  parse: (env) => ({
+  // Embedded: the API serves this machine only, over http, to the demo page
+  // at `/`, so cookie mode is on by default and its cookies are not Secure.
+  parse: (env, _nodeEnv, embedded) => ({
     clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS ?? 5,
     jwksTimeoutMs: env.JWKS_TIMEOUT_MS ?? 3000,
     jwksRefetchCooldownMs: env.JWKS_REFETCH_COOLDOWN_MS ?? 10_000,
     failureMinMs: env.AUTH_FAILURE_MIN_MS ?? 250,
     refreshTokenValidityDays: env.REFRESH_TOKEN_VALIDITY_DAYS ?? 30,
+    cookies: {
+      enabled: env.AUTH_COOKIES ? env.AUTH_COOKIES === 'true' : embedded,
+      secure: !embedded,
+    },
   }),
 };
 

@@ -64,6 +64,7 @@ const DEFAULTS = {
     jwksRefetchCooldownMs: 10_000,
     failureMinMs: 250,
     refreshTokenValidityDays: 30,
+    cookies: { enabled: true, secure: false },
   },
   http: {
     bodyLimitBytes: 65_536,
@@ -105,7 +106,11 @@ describe('loadConfig', () => {
         endpoint: 'https://cognito-idp.us-east-1.amazonaws.com',
         authFlow: 'USER_SRP_AUTH',
       },
-      auth: { ...DEFAULTS.auth, clockSkewSeconds: 30 },
+      auth: {
+        ...DEFAULTS.auth,
+        clockSkewSeconds: 30,
+        cookies: { enabled: false, secure: true },
+      },
       http: { ...DEFAULTS.http, logFormat: 'json' },
     });
   });
@@ -122,6 +127,7 @@ describe('loadConfig', () => {
       AUTH_FAILURE_MIN_MS: '0',
       AWS_COGNITO_REFRESH_ROTATION: 'true',
       REFRESH_TOKEN_VALIDITY_DAYS: '7',
+      AUTH_COOKIES: 'false',
       BODY_LIMIT_BYTES: '2048',
       MAX_HEADER_BYTES: ' 4096 ',
       CORS_ORIGINS: 'https://app.example.com , http://localhost:5173',
@@ -155,6 +161,7 @@ describe('loadConfig', () => {
         jwksRefetchCooldownMs: 0,
         failureMinMs: 0,
         refreshTokenValidityDays: 7,
+        cookies: { enabled: false, secure: false },
       },
       http: {
         bodyLimitBytes: 2048,
@@ -176,6 +183,25 @@ describe('loadConfig', () => {
         windowSeconds: 60,
       },
       store: { redisUrl: 'redis://10.0.0.5:6380/2', redisTimeoutMs: 250 },
+    });
+  });
+
+  describe('AUTH_COOKIES', () => {
+    it('is on by default in embedded mode, with cookies that are not Secure (plain http on loopback)', () => {
+      expect(loadConfig({}).auth.cookies).toEqual({
+        enabled: true,
+        secure: false,
+      });
+    });
+
+    it('is off by default with AWS settings, and its cookies are Secure once turned on', () => {
+      expect(loadConfig({ ...AWS }).auth.cookies).toEqual({
+        enabled: false,
+        secure: true,
+      });
+      expect(loadConfig({ ...AWS, AUTH_COOKIES: 'true' }).auth.cookies).toEqual(
+        { enabled: true, secure: true },
+      );
     });
   });
 
@@ -276,6 +302,7 @@ describe('loadConfig', () => {
       { ...AWS, AWS_COGNITO_REFRESH_ROTATION: 'yes' },
       'AWS_COGNITO_REFRESH_ROTATION',
     ],
+    ['AUTH_COOKIES yes', { AUTH_COOKIES: 'yes' }, 'AUTH_COOKIES'],
     [
       'REFRESH_TOKEN_VALIDITY_DAYS 0',
       { REFRESH_TOKEN_VALIDITY_DAYS: '0' },
@@ -384,6 +411,7 @@ describe('loadConfig', () => {
           AWS_COGNITO_AUTH_FLOW: '',
           AWS_COGNITO_REFRESH_ROTATION: '',
           REFRESH_TOKEN_VALIDITY_DAYS: '',
+          AUTH_COOKIES: '',
           JWT_CLOCK_SKEW_SECONDS: '',
           COGNITO_TIMEOUT_MS: '',
           CORS_ORIGINS: '',

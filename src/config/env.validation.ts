@@ -60,11 +60,12 @@ export function loadConfig(raw: Environment): Config {
   const rateLimit = checkVariables(rateLimitNamespace.variables, env);
   const store = checkVariables(storeNamespace.variables, env);
   const nodeEnv = app.values.NODE_ENV;
+  const embedded = !cognito.values.AWS_COGNITO_USER_POOL_ID;
   const sentences = [
     ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
     ...(httpNamespace.check?.(http.values, nodeEnv) ?? []),
-    ...listenRules(app.values, !cognito.values.AWS_COGNITO_USER_POOL_ID),
+    ...listenRules(app.values, embedded),
   ];
   if (sentences.length > 0) {
     throw new ConfigValidationError(
@@ -72,12 +73,12 @@ export function loadConfig(raw: Environment): Config {
     );
   }
   return {
-    app: appNamespace.parse(app.values, nodeEnv),
-    cognito: cognitoNamespace.parse(cognito.values, nodeEnv),
-    auth: authNamespace.parse(auth.values, nodeEnv),
-    http: httpNamespace.parse(http.values, nodeEnv),
-    rateLimit: rateLimitNamespace.parse(rateLimit.values, nodeEnv),
-    store: storeNamespace.parse(store.values, nodeEnv),
+    app: appNamespace.parse(app.values, nodeEnv, embedded),
+    cognito: cognitoNamespace.parse(cognito.values, nodeEnv, embedded),
+    auth: authNamespace.parse(auth.values, nodeEnv, embedded),
+    http: httpNamespace.parse(http.values, nodeEnv, embedded),
+    rateLimit: rateLimitNamespace.parse(rateLimit.values, nodeEnv, embedded),
+    store: storeNamespace.parse(store.values, nodeEnv, embedded),
   };
 }
 

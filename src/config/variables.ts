@@ -29,7 +29,8 @@ export interface ConfigNamespace<V extends object, C> {
   readonly variables: Variables<V>;
   /** Rules across variables; one sentence per fault. */
   readonly check?: (env: V, nodeEnv: string | undefined) => string[];
-  readonly parse: (env: V, nodeEnv: string | undefined) => C;
+  /** `embedded`: no user pool is configured, the emulator starts (see CognitoPool). */
+  readonly parse: (env: V, nodeEnv: string | undefined, embedded: boolean) => C;
 }
 
 const WHOLE_NUMBER = /^\s*-?\d+\s*$/;

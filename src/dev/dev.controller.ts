@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Query } from '@nestjs/common';
 import {
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
@@ -11,6 +11,7 @@ import { CognitoPool } from '../cognito/cognito-pool.js';
 import { Outbox } from '../cognito/emulator/outbox.js';
 import { ApiException } from '../common/errors/api-exception.js';
 import { IsNormalizedEmail } from '../common/validation/email.decorator.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 
 class OutboxQuery {
   @IsOptional()
@@ -47,8 +48,17 @@ export class DevController {
 
   @Get('outbox')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Codes the embedded emulator "sent", oldest first',
+    description:
+      'Only with the embedded emulator (confirmation, reset and invitation codes that real Cognito emails); 404 in any other mode. `email` keeps that address only.',
+  })
+  @ApiErrors({
+    answers: [
+      [HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Cannot GET /api/v1/dev/outbox'],
+    ],
+  })
   @ApiOkResponse({ type: [OutboxMessageDto], description: 'Oldest first' })
-  @ApiNotFoundResponse({ description: 'Not running on the embedded emulator' })
   list(@Query() query: OutboxQuery): OutboxMessageDto[] {
     if (this.connection.mode !== 'embedded') {
       throw new ApiException(

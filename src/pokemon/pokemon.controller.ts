@@ -8,17 +8,14 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiException } from '../common/errors/api-exception.js';
-import { ErrorResponse } from '../common/errors/error-response.dto.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { ListPokemonQuery } from './dto/list-pokemon.query.js';
 import { PokemonParams } from './dto/pokemon-params.js';
 import { Pokemon } from './pokemon.model.js';
@@ -33,10 +30,6 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 @ApiTags('pokemon')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: ErrorResponse,
-  description: 'UNAUTHORIZED: no, or no valid, access or ID token',
-})
 @Controller('pokemons')
 export class PokemonController {
   constructor(private readonly pokemon: PokemonService) {}
@@ -45,6 +38,8 @@ export class PokemonController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'List Pokemon species, ordered by national dex number',
+    description:
+      "The 1025 base species, with an access or ID token. `limit` defaults to 20 (max 200); `type` matches any of a species' types; `name` is a case-insensitive substring. The header X-Total-Count is the number of matches before paging.",
   })
   @ApiOkResponse({
     type: Pokemon,
@@ -56,7 +51,6 @@ export class PokemonController {
       },
     },
   })
-  @ApiBadRequestResponse({ description: 'Invalid or unknown query parameter' })
   list(
     @Query() query: ListPokemonQuery,
     @Res({ passthrough: true }) res: FastifyReply,
@@ -69,10 +63,21 @@ export class PokemonController {
 
   @Get(':idOrName')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'One Pokemon by national dex number or name' })
+  @ApiOperation({
+    summary: 'One Pokemon by national dex number or name',
+    description:
+      '`idOrName` is a national dex number (`25`) or a name (`pikachu`, any case), at most 50 characters.',
+  })
+  @ApiErrors({
+    answers: [
+      [
+        HttpStatus.NOT_FOUND,
+        'NOT_FOUND',
+        'No Pokemon with id or name "mewthree".',
+      ],
+    ],
+  })
   @ApiOkResponse({ type: Pokemon })
-  @ApiBadRequestResponse({ description: 'idOrName longer than 50 characters' })
-  @ApiNotFoundResponse({ description: 'No Pokemon with this number or name' })
   findOne(@Param() params: PokemonParams): Pokemon {
     const found = this.pokemon.findOne(params.idOrName);
     if (!found) {

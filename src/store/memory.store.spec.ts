@@ -118,3 +118,17 @@ describe('MemorySharedStore counters, bounded in bytes', () => {
     expect((await store.peek(`${fits * 5 - 1}-${HUGE}`))?.count).toBe(1);
   });
 });
+
+describe('MemorySharedStore counters whose window has ended', () => {
+  it('give their memory back: a flood of one-off keys levels off at the live windows', async () => {
+    const store = new MemorySharedStore();
+    for (let i = 0; i < 50; i++) await store.hit(`one-off-${i}`, 50);
+    await store.hit('long', 60_000);
+    expect(store.counterBytes).toBe(51 * COUNTER_ENTRY_BYTES);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await store.hit('next', 60_000);
+    expect(store.counterBytes).toBe(2 * COUNTER_ENTRY_BYTES);
+    expect((await store.peek('long'))?.count).toBe(1);
+    expect(await store.peek('one-off-0')).toBeUndefined();
+  });
+});

@@ -140,29 +140,29 @@ export class RedisMirror {
     if (!this.overflowed) this.overflowLogged = false;
   }
 
+  /**
+   * A cursor scan, not offset pages: another instance's revoke drops the
+   * expired entries (the lowest scores) while this load runs, which would
+   * shift every later offset and skip entries. A scan returns every entry
+   * that is there from its start to its end.
+   */
   private async loadRevocations(
     client: Redis,
     timeoutMs: number,
   ): Promise<void> {
-    const now = Date.now();
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await within(
-        client.zrangebyscore(
-          this.layout.revoked,
-          `(${now}`,
-          '+inf',
-          'WITHSCORES',
-          'LIMIT',
-          offset,
-          PAGE,
-        ),
+    let cursor = '0';
+    do {
+      const [next, entries] = await within(
+        client.zscan(this.layout.revoked, cursor, 'COUNT', PAGE),
         timeoutMs,
       );
-      for (let i = 0; i + 1 < page.length; i += 2) {
-        this.revoke([page[i]], Number(page[i + 1]));
+      const now = Date.now();
+      for (let i = 0; i + 1 < entries.length; i += 2) {
+        const expiresAt = Number(entries[i + 1]);
+        if (expiresAt > now) this.revoke([entries[i]], expiresAt);
       }
-      if (page.length < 2 * PAGE) return;
-    }
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   private async loadCutoffs(client: Redis, timeoutMs: number): Promise<void> {

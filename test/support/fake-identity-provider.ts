@@ -15,6 +15,16 @@ import { createPublicKey } from 'node:crypto';
 export interface FakeIdentityProvider {
   /** Operations the app sent, oldest first. */
   readonly calls: { operation: string }[];
+  /** The same calls with the parameters the app sent. */
+  readonly sent: { operation: string; params: Record<string, any> }[];
+  /**
+   * From now on, `operation` answers what `reply` returns for the
+   * parameters sent (or throws the Cognito error it names).
+   */
+  answer(
+    operation: string,
+    reply: (params: Record<string, any>) => unknown,
+  ): void;
   overrides(): Promise<ProviderOverride[]>;
 }
 
@@ -52,8 +62,14 @@ function cognitoError(name: string): Error {
  */
 export function fakeIdentityProvider(): FakeIdentityProvider {
   const calls: { operation: string }[] = [];
+  const sent: { operation: string; params: Record<string, any> }[] = [];
+  const replies = new Map<string, (params: Record<string, any>) => unknown>();
   return {
     calls,
+    sent,
+    answer(operation, reply) {
+      replies.set(operation, reply);
+    },
     async overrides() {
       // Imported here, after startApp reset the module graph: the app's own
       // token classes.
@@ -71,13 +87,26 @@ export function fakeIdentityProvider(): FakeIdentityProvider {
         get hasSecret() {
           return Boolean(pool?.clientSecret);
         },
-        secretHash: () => undefined,
+        // With a secret: a stand-in that names the user it was made for.
+        secretHash: (username: string) =>
+          pool?.clientSecret ? `secret-hash-of:${username}` : undefined,
         async send(operation: string, params: Record<string, any>) {
           // The app's start-up probe of the app client is no request of a test.
           const probe = String(params?.AuthParameters?.USERNAME).startsWith(
             'app-client-probe-',
           );
-          if (!probe) calls.push({ operation });
+          if (!probe) {
+            calls.push({ operation });
+            sent.push({ operation, params });
+          }
+          const reply = probe ? undefined : replies.get(operation);
+          if (reply) {
+            const value = reply(params) as { error?: unknown };
+            if (typeof value?.error === 'string') {
+              throw cognitoError(value.error);
+            }
+            return value;
+          }
           const answer = ANSWERS[operation] ?? {
             error: 'InternalErrorException',
           };

@@ -83,13 +83,15 @@ export interface AppProcess {
 
 /**
  * Starts `node dist/main.js` in the project root (or in `cwd`, e.g. a copy
- * of the build) with exactly this environment.
+ * of the build) with exactly this environment; `args` replaces what follows
+ * `node` (e.g. the flags of `npm run start:prod`).
  */
 export function spawnBuiltApp(
   env: Record<string, string>,
   cwd: string = ROOT,
+  args: readonly string[] = ['dist/main.js'],
 ): AppProcess {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, args, {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

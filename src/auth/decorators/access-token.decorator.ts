@@ -5,7 +5,7 @@ import {
 } from '@nestjs/common';
 import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
-import { bearerToken } from '../bearer.js';
+import { credentialToken, type Credentials } from '../bearer.js';
 
 /**
  * The caller's verified ACCESS token, for routes that act on the user at
@@ -13,11 +13,12 @@ import { bearerToken } from '../bearer.js';
  */
 export const AccessToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {
-    const request = context.switchToHttp().getRequest<{
-      user?: AuthUser;
-      headers: { authorization?: string };
-    }>();
-    const token = bearerToken(request.headers);
+    const request = context
+      .switchToHttp()
+      .getRequest<
+        Credentials & { user?: AuthUser; headers: { authorization?: string } }
+      >();
+    const token = credentialToken(request);
     if (!token || request.user?.tokenUse !== 'access') {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,

@@ -1,12 +1,16 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { bearerToken } from '../bearer.js';
+import { credentialToken, type Credentials } from '../bearer.js';
 
-/** The bearer token of a guarded route as sent (already verified by the guard). */
+/**
+ * The token of the request as sent: on a guarded route the one the guard
+ * verified (the bearer token, or the access token cookie in cookie mode); on
+ * a public route the bearer token, if any.
+ */
 export const RawBearerToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string | undefined =>
-    bearerToken(
+    credentialToken(
       context
         .switchToHttp()
-        .getRequest<{ headers: { authorization?: string } }>().headers,
+        .getRequest<Credentials & { headers: { authorization?: string } }>(),
     ),
 );

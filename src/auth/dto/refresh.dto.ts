@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsOptional,
   IsString,
@@ -9,11 +9,15 @@ import {
 import { IsNormalizedEmail } from '../../common/validation/email.decorator.js';
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The refresh token from login' })
+  @ApiPropertyOptional({
+    description:
+      'The refresh token from login. Required, except in cookie mode when the refresh_token cookie is sent',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(8192)
-  refreshToken: string;
+  refreshToken?: string;
 
   @ApiPropertyOptional({
     example: '1a7a024b-7229-46f9-b111-0c3df950bd7c',

@@ -69,7 +69,7 @@ export class MeResponse {
   })
   username: string;
 
-  @ApiProperty({ example: 'ash@example.com' })
+  @ApiProperty({ example: 'ash@example.com', nullable: true, type: String })
   email: string | null;
 
   @ApiProperty({ example: 'Ash Ketchum', nullable: true, type: String })

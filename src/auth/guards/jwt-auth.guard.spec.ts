@@ -7,6 +7,7 @@ import { Public } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { AllowEndedSession, JwtAuthGuard } from './jwt-auth.guard.js';
 import { rejectionOf } from '../../../test/support/rejection.js';
+import { SessionCookies } from '../cookies/session-cookies.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../../store/memory.store.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
@@ -86,7 +87,12 @@ function setup(): {
   const cache = new VerifiedTokenCache();
   const revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG);
   return {
-    guard: new JwtAuthGuard(new Reflector(), cache, revoked),
+    guard: new JwtAuthGuard(
+      new Reflector(),
+      cache,
+      revoked,
+      new SessionCookies(SESSION_CONFIG),
+    ),
     cache,
     revoked,
   };
@@ -177,7 +183,12 @@ describe('JwtAuthGuard', () => {
       }
       const cache = new VerifiedTokenCache();
       const revoked = new RevokedSessions(new RemoteOnly(), SESSION_CONFIG);
-      const guard = new JwtAuthGuard(new Reflector(), cache, revoked);
+      const guard = new JwtAuthGuard(
+        new Reflector(),
+        cache,
+        revoked,
+        new SessionCookies(SESSION_CONFIG),
+      );
       cache.set(TOKEN, user());
       const live = requestWith(`Bearer ${TOKEN}`);
       const answer = guard.canActivate(contextFor(live));
@@ -189,6 +200,44 @@ describe('JwtAuthGuard', () => {
       );
       expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
       expect(error.code).toBe('UNAUTHORIZED');
+    });
+
+    describe('in cookie mode (the embedded default)', () => {
+      /** A request with a Cookie header whose parser is watched. */
+      function withCookies(authorization?: string) {
+        const parseCookie = vi.fn(() => ({ access_token: TOKEN }));
+        const request = {
+          ...requestWith(authorization),
+          method: 'GET',
+          server: { parseCookie },
+        };
+        request.headers.cookie = `access_token=${TOKEN}`;
+        return { request, parseCookie };
+      }
+
+      it('never parses the Cookie header of a request with an Authorization header', async () => {
+        const { guard, cache } = setup();
+        const cached = user();
+        cache.set(TOKEN, cached);
+        const { request, parseCookie } = withCookies(`Bearer ${TOKEN}`);
+
+        expect(await guard.canActivate(contextFor(request))).toBe(true);
+
+        expect(parseCookie).not.toHaveBeenCalled();
+        expect(request.user).toBe(cached);
+      });
+
+      it('takes the access token cookie, parsed once, when no Authorization header is sent', async () => {
+        const { guard, cache } = setup();
+        const cached = user();
+        cache.set(TOKEN, cached);
+        const { request, parseCookie } = withCookies();
+
+        expect(await guard.canActivate(contextFor(request))).toBe(true);
+
+        expect(parseCookie).toHaveBeenCalledTimes(1);
+        expect(request.user).toBe(cached);
+      });
     });
 
     it('refuses a cached token of a revoked session with 401 UNAUTHORIZED, without passport', async () => {

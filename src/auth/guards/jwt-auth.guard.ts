@@ -7,8 +7,10 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiException } from '../../common/errors/api-exception.js';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth-user.js';
-import { bearerToken } from '../bearer.js';
+import { bearerToken, type Credentials } from '../bearer.js';
+import { SessionCookies } from '../cookies/session-cookies.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
@@ -25,10 +27,7 @@ const ENDED_SESSION_ALLOWED = 'auth:endedSessionAllowed';
 export const AllowEndedSession = (): MethodDecorator =>
   SetMetadata(ENDED_SESSION_ALLOWED, true);
 
-interface GuardedRequest {
-  headers: Record<string, string | string[] | undefined>;
-  user?: AuthUser;
-}
+type GuardedRequest = FastifyRequest & Credentials & { user?: AuthUser };
 
 /** What the guard needs to know of a route: read once per handler and class. */
 interface RouteRules {
@@ -38,7 +37,10 @@ interface RouteRules {
 
 /**
  * The global default-deny guard: every route needs a valid Cognito access or
- * ID token unless it is marked @Public(). A token seen before is answered
+ * ID token unless it is marked @Public(). The token is the Authorization
+ * header's; without that header, in cookie mode, the access token cookie's
+ * (and then a state-changing request must prove it comes from the API's own
+ * page: SessionCookies.assertFromOwnPage). A token seen before is answered
  * from the verified-token cache; a new one goes through passport-jwt
  * (JwtStrategy) and, once verified, into the cache. Either way, a token of
  * a logged-out session is refused. A cached token whose session the store
@@ -54,6 +56,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
     private readonly revoked: RevokedSessions,
+    private readonly cookies: SessionCookies,
   ) {
     super();
   }
@@ -62,7 +65,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const rules = this.rulesOf(context);
     if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const token = bearerToken(request.headers);
+    const token = this.tokenOf(request);
     const cached = token ? this.cache.get(token) : undefined;
     if (!cached)
       return this.verify(context, request, token, rules.endedAllowed);
@@ -94,6 +97,25 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       byClass.set(controller, rules);
     }
     return rules;
+  }
+
+  /**
+   * The header's token whenever an Authorization header is sent (a bearer
+   * client is never subject to the cookie rules, whatever cookies its jar
+   * holds); else the access token cookie. Kept on the request for the
+   * strategy and the token decorators.
+   */
+  private tokenOf(request: GuardedRequest): string | undefined {
+    const { headers } = request;
+    let token: string | undefined;
+    if (headers.authorization !== undefined || !this.cookies.enabled) {
+      token = bearerToken(headers);
+    } else {
+      token = this.cookies.read(request).accessToken;
+      if (token) this.cookies.assertFromOwnPage(request);
+    }
+    request.authToken = token;
+    return token;
   }
 
   /** A cached token whose session only the store's async path can judge. */

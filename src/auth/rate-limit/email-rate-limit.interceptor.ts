@@ -8,13 +8,11 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { catchError, switchMap, tap, throwError, timer } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { ApiException } from '../../common/errors/api-exception.js';
-import { ErrorResponse } from '../../common/errors/error-response.dto.js';
 import { validEmail } from '../../common/validation/email.decorator.js';
 import { EmailRateLimiter, type EmailBucket } from './email-rate-limiter.js';
 
@@ -24,16 +22,13 @@ const EMAIL_BUCKET = 'auth:emailBucket';
  * Limits a route per email (the body's `email`): `requests` counts every
  * request with a valid body; `failedPasswords` counts answers of
  * INVALID_CREDENTIALS per (email, client address) and per email (see
- * EmailRateLimiter).
+ * EmailRateLimiter). The OpenAPI document derives its 429 from the
+ * interceptor.
  */
 export const LimitPerEmail = (bucket: EmailBucket): MethodDecorator =>
   applyDecorators(
     SetMetadata(EMAIL_BUCKET, bucket),
     UseInterceptors(EmailRateLimitInterceptor),
-    ApiTooManyRequestsResponse({
-      type: ErrorResponse,
-      description: 'TOO_MANY_REQUESTS, with Retry-After',
-    }),
   );
 
 /** The body was refused before anything was asked of the identity provider. */

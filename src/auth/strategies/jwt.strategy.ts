@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import { CognitoPool, isAcceptedIssuer } from '../../cognito/cognito-pool.js';
 import { authConfig } from '../../config/auth.config.js';
 import type { AuthUser } from '../auth-user.js';
+import { credentialToken, type Credentials } from '../bearer.js';
 import { JwksKeyStore } from '../verification/jwks-key-store.js';
 import {
   checkClaims,
@@ -28,7 +29,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // The token JwtAuthGuard chose: the bearer header's, or the cookie's.
+      jwtFromRequest: (
+        request: Credentials & { headers: { authorization?: string } },
+      ) => credentialToken(request) ?? null,
       secretOrKeyProvider: (
         _request: unknown,
         token: string,

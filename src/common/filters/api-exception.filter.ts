@@ -28,7 +28,7 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   503: 'IDP_UNAVAILABLE',
 };
 
-const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
+export const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
   VALIDATION_FAILED: 'The request is not valid.',
   UNAUTHORIZED: 'A valid bearer token is required.',
   FORBIDDEN: 'You are not allowed to do this.',
@@ -42,7 +42,7 @@ const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
 };
 
 /** Fastify's own client errors, which never pass through Nest's exceptions. */
-const FASTIFY_SENTENCES: Record<string, string> = {
+export const FASTIFY_SENTENCES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: SENTENCE_BY_CODE.UNSUPPORTED_MEDIA_TYPE!,
