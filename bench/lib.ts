@@ -30,9 +30,16 @@ export function startServer(
   env: NodeJS.ProcessEnv,
   execArgv: string[] = [],
 ): Promise<Started> {
+  // BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when
+  // it stops (`node dist-bench/bench/profile-summary.js <file>` reads it).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+    : [];
   const [command, ...rest] = pinned(SERVER_CORE, [
     process.execPath,
     ...execArgv,
+    ...profile,
     script,
     ...args,
   ]);

@@ -15,8 +15,8 @@ import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { answerAfterUnreadBody } from './common/http/unread-body.js';
+import { AccessLogController } from './common/logging/access-log.js';
 import {
-  AccessLogController,
   createLogger,
   lazyChildLogger,
   PinoNestLogger,
@@ -150,11 +150,15 @@ export async function createApp(
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
     },
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  // A callback hook that calls done at once: an async one would defer the
+  // write past the handler's return, and Nest would then wait for the
+  // answer through the reply's `then` (a stream listener per request).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(headers).header('x-request-id', request.id);
     // Draining for shutdown: answers close their connection, so that
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');
+    done(null, payload);
   });
   serveDemoPage(fastify, {
     devOutbox:

@@ -8,6 +8,7 @@ import {
   SharedStore,
   StoreUnavailableError,
   type CounterHit,
+  type SessionState,
 } from './shared-store.js';
 import { storedKey } from './store-keys.js';
 
@@ -88,6 +89,16 @@ export class MemorySharedStore extends SharedStore {
 
   async cutoffOf(userKey: string): Promise<number | undefined> {
     return this.sessions.cutoffOf(storedKey(userKey));
+  }
+
+  override sessionStateNow(
+    keys: readonly string[],
+    userKey: string,
+  ): SessionState | undefined {
+    return {
+      revoked: this.sessions.isRevoked(keys.map(storedKey)),
+      cutoff: this.sessions.cutoffOf(storedKey(userKey)),
+    };
   }
 
   async close(): Promise<void> {

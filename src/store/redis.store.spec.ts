@@ -124,6 +124,12 @@ describe('RedisSharedStore, several instances on one Redis', () => {
       expect(await small.isRevoked([key])).toBe(true);
     }
     expect(await small.isRevoked(['k5'])).toBe(false);
+    // Memory alone cannot tell a miss from an entry it had no room for.
+    expect(small.sessionStateNow(['k5'], 'user-1')).toBeUndefined();
+    expect(a.sessionStateNow(['k5'], 'user-1')).toEqual({
+      revoked: false,
+      cutoff: undefined,
+    });
     expect(
       error.mock.calls.filter(([m]) => String(m).includes('mirror')),
     ).toHaveLength(1);

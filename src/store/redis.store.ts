@@ -29,6 +29,7 @@ import {
   SharedStore,
   StoreUnavailableError,
   type CounterHit,
+  type SessionState,
 } from './shared-store.js';
 import { storedKey } from './store-keys.js';
 
@@ -203,6 +204,18 @@ export class RedisSharedStore extends SharedStore {
       if (known !== undefined) return known;
       throw error;
     }
+  }
+
+  /** From the mirror once it is complete: then isRevoked and cutoffOf answer from it too. */
+  override sessionStateNow(
+    keys: readonly string[],
+    userKey: string,
+  ): SessionState | undefined {
+    if (!this.mirror.complete) return undefined;
+    return {
+      revoked: this.mirror.isRevoked(keys.map(storedKey)),
+      cutoff: this.mirror.cutoffOf(storedKey(userKey)),
+    };
   }
 
   /** Whether Redis answers a PING within the timeout (the health check). */

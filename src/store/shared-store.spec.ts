@@ -157,6 +157,23 @@ describe.each<StoreKind>(['memory', 'redis'])('SharedStore (%s)', (kind) => {
     });
   });
 
+  describe('sessionStateNow', () => {
+    it('answers at once what isRevoked and cutoffOf answer', async () => {
+      await store.revoke(['jti:1'], 60_000);
+      await store.setCutoff('user-1', 1_700_000_100, 60_000);
+      expect(store.sessionStateNow(['jti:2', 'jti:1'], 'user-1')).toEqual({
+        revoked: true,
+        cutoff: 1_700_000_100,
+      });
+      expect(store.sessionStateNow(['jti:2'], 'user-2')).toEqual({
+        revoked: false,
+        cutoff: undefined,
+      });
+      expect(await store.isRevoked(['jti:2'])).toBe(false);
+      expect(await store.cutoffOf('user-2')).toBeUndefined();
+    });
+  });
+
   it('tells a full or unreachable store by one error type', () => {
     const error = new StoreUnavailableError('full');
     expect(error).toBeInstanceOf(Error);

@@ -6,6 +6,12 @@ export interface CounterHit {
   resetAtMs: number;
 }
 
+/** What the store knows of a session: see SharedStore.sessionStateNow. */
+export interface SessionState {
+  revoked: boolean;
+  cutoff: number | undefined;
+}
+
 /** Why the store could not answer. */
 export type StoreUnavailableReason = 'unreachable' | 'full';
 
@@ -95,6 +101,20 @@ export abstract class SharedStore {
 
   /** The user's cutoff in epoch seconds, undefined if none. Answered like `isRevoked`. */
   abstract cutoffOf(userKey: string): Promise<number | undefined>;
+
+  /**
+   * `isRevoked(keys)` and `cutoffOf(userKey)` together, answered at once
+   * from this instance's memory, for the guard's every request; undefined
+   * when memory alone cannot answer as those would (with Redis: the mirror
+   * is not loaded yet, or overflowed), and the caller asks them. A store
+   * with nothing in memory (the default) always answers undefined.
+   */
+  sessionStateNow(
+    _keys: readonly string[],
+    _userKey: string,
+  ): SessionState | undefined {
+    return undefined;
+  }
 
   /** Stops timers and closes connections (StoreModule calls it at shutdown). */
   abstract close(): Promise<void>;

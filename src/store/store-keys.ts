@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../common/crypto/sha256.js';
 
 /**
  * The stored form of a caller's key: SHA-256, base64url (43 characters), so
@@ -9,7 +9,7 @@ export function storedKey(key: string): string {
   if (typeof key !== 'string' || key.length === 0) {
     throw new TypeError('A store key must be a non-empty string');
   }
-  return createHash('sha256').update(key).digest('base64url');
+  return sha256(key);
 }
 
 /** Length of every stored key. */

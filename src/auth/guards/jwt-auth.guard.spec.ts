@@ -166,6 +166,42 @@ describe('JwtAuthGuard', () => {
       expect(request.user).toBe(cached);
     });
 
+    it('answers a cached token of a live session at once, with no promise to wait on', () => {
+      const { guard, cache } = setup();
+      const cached = user();
+      cache.set(TOKEN, cached);
+      const request = requestWith(`Bearer ${TOKEN}`);
+      expect(guard.canActivate(contextFor(request))).toBe(true);
+      expect(request.user).toBe(cached);
+    });
+
+    it('asks the store when it cannot answer from memory, and refuses a revoked session (401)', async () => {
+      class RemoteOnly extends MemorySharedStore {
+        override sessionStateNow(): undefined {
+          return undefined;
+        }
+      }
+      const cache = new VerifiedTokenCache();
+      const revoked = new RevokedSessions(new RemoteOnly(), SESSION_CONFIG);
+      const guard = new JwtAuthGuard(
+        new Reflector(),
+        cache,
+        revoked,
+        new SessionCookies(SESSION_CONFIG),
+      );
+      cache.set(TOKEN, user());
+      const live = requestWith(`Bearer ${TOKEN}`);
+      const answer = guard.canActivate(contextFor(live));
+      expect(answer).toBeInstanceOf(Promise);
+      expect(await answer).toBe(true);
+      await revoked.revoke(user());
+      const error = await rejectionOf(() =>
+        guard.canActivate(contextFor(requestWith(`Bearer ${TOKEN}`))),
+      );
+      expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
+      expect(error.code).toBe('UNAUTHORIZED');
+    });
+
     describe('in cookie mode (the embedded default)', () => {
       /** A request with a Cookie header whose parser is watched. */
       function withCookies(authorization?: string) {

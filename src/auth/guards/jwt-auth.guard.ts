@@ -29,6 +29,12 @@ export const AllowEndedSession = (): MethodDecorator =>
 
 type GuardedRequest = FastifyRequest & Credentials & { user?: AuthUser };
 
+/** What the guard needs to know of a route: read once per handler and class. */
+interface RouteRules {
+  isPublic: boolean;
+  endedAllowed: boolean;
+}
+
 /**
  * The global default-deny guard: every route needs a valid Cognito access or
  * ID token unless it is marked @Public(). The token is the Authorization
@@ -37,10 +43,15 @@ type GuardedRequest = FastifyRequest & Credentials & { user?: AuthUser };
  * page: SessionCookies.assertFromOwnPage). A token seen before is answered
  * from the verified-token cache; a new one goes through passport-jwt
  * (JwtStrategy) and, once verified, into the cache. Either way, a token of
- * a logged-out session is refused.
+ * a logged-out session is refused. A cached token whose session the store
+ * can judge from memory (always in memory, and with Redis once the mirror
+ * is loaded) is answered synchronously: no promise on the common path.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  /** Per handler, per class (a handler can be inherited by another controller). */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteRules>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
@@ -51,21 +62,41 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    const rules = this.rulesOf(context);
+    if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const token = this.tokenOf(request);
     const cached = token ? this.cache.get(token) : undefined;
-    const endedAllowed =
-      this.reflector.get<boolean>(
-        ENDED_SESSION_ALLOWED,
-        context.getHandler(),
-      ) === true;
-    if (cached) return this.admit(request, cached, endedAllowed);
-    return this.verify(context, request, token, endedAllowed);
+    if (!cached)
+      return this.verify(context, request, token, rules.endedAllowed);
+    const ended = rules.endedAllowed
+      ? false
+      : this.revoked.isRevokedNow(cached);
+    if (ended === undefined) return this.admit(request, cached);
+    if (ended) throw unauthorized();
+    request.user = cached;
+    return true;
+  }
+
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byClass = this.routes.get(handler);
+    if (!byClass) this.routes.set(handler, (byClass = new WeakMap()));
+    let rules = byClass.get(controller);
+    if (!rules) {
+      rules = {
+        isPublic:
+          this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+            handler,
+            controller,
+          ]) === true,
+        endedAllowed:
+          this.reflector.get<boolean>(ENDED_SESSION_ALLOWED, handler) === true,
+      };
+      byClass.set(controller, rules);
+    }
+    return rules;
   }
 
   /**
@@ -87,14 +118,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return token;
   }
 
+  /** A cached token whose session only the store's async path can judge. */
   private async admit(
     request: GuardedRequest,
     user: AuthUser,
-    endedAllowed: boolean,
   ): Promise<boolean> {
-    if (!endedAllowed && (await this.revoked.isRevoked(user))) {
-      throw unauthorized();
-    }
+    if (await this.revoked.isRevoked(user)) throw unauthorized();
     request.user = user;
     return true;
   }

@@ -312,6 +312,50 @@ describe('RevokedSessions: sign-out cutoffs', async () => {
   });
 });
 
+describe('RevokedSessions.isRevokedNow (the guard, from memory)', () => {
+  it('answers every token as isRevoked does, after logouts and a cutoff', async () => {
+    const revoked = new RevokedSessions(
+      new MemorySharedStore(),
+      SESSION_CONFIG,
+    );
+    const brock = {
+      sub: 'uuid-brock',
+      username: 'uuid-brock',
+      originJti: 'origin-brock',
+      eventId: 'event-brock',
+    };
+    await revoked.revoke(id({ ...brock, jti: 'brock-id-jti' }));
+    await revoked.cutOff('uuid-ash', AUTH_TIME + 600);
+    const tokens = [
+      access(),
+      id(),
+      otherSession(),
+      otherSession({ authTime: AUTH_TIME + 601 }),
+      otherSession({ authTime: undefined }),
+      access({ ...brock, jti: 'brock-access-jti' }),
+      access({ sub: 'uuid-misty', username: 'uuid-misty' }),
+    ];
+    const now = tokens.map((token) => revoked.isRevokedNow(token));
+    const later = await Promise.all(
+      tokens.map((token) => revoked.isRevoked(token)),
+    );
+    expect(now).toEqual(later);
+    expect(now).toEqual([true, true, true, false, true, true, false]);
+  });
+
+  it('answers undefined when the store cannot answer from memory, and isRevoked still does', async () => {
+    class RemoteOnly extends MemorySharedStore {
+      override sessionStateNow(): undefined {
+        return undefined;
+      }
+    }
+    const revoked = new RevokedSessions(new RemoteOnly(), SESSION_CONFIG);
+    await revoked.revoke(access());
+    expect(revoked.isRevokedNow(access())).toBeUndefined();
+    expect(await revoked.isRevoked(access())).toBe(true);
+  });
+});
+
 describe('RevokedSessions: failing closed when the store refuses', () => {
   const session = (n: number, sub = 'uuid-ash'): AuthUser =>
     access({

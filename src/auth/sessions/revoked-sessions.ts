@@ -86,9 +86,7 @@ export class RevokedSessions {
   /** Whether a session of `sub` that began at `startedAt` (seconds) was cut off. */
   async isCutOff(sub: string, startedAt: number | undefined): Promise<boolean> {
     const cutoff = await this.read(this.store.cutoffOf(userKey(sub)));
-    if (cutoff === undefined) return false;
-    // A token without auth_time cannot show it began after the cutoff.
-    return startedAt === undefined || startedAt <= cutoff;
+    return cutBy(cutoff, startedAt);
   }
 
   async isRevoked(user: AuthUser): Promise<boolean> {
@@ -97,6 +95,20 @@ export class RevokedSessions {
       this.read(this.store.isRevoked(sessionKeys(user))),
     ]);
     return cutOff || revoked;
+  }
+
+  /**
+   * isRevoked answered at once, from what this instance holds in memory
+   * (the guard's every request waits on no promise); undefined when only
+   * isRevoked can tell (the store's memory cannot answer alone).
+   */
+  isRevokedNow(user: AuthUser): boolean | undefined {
+    const state = this.store.sessionStateNow(
+      sessionKeys(user),
+      userKey(user.sub),
+    );
+    if (state === undefined) return undefined;
+    return state.revoked || cutBy(state.cutoff, user.authTime);
   }
 
   /** A refused write answers 503 (the store logs why): the session is not known to be ended. */
@@ -127,6 +139,16 @@ function unavailable(cause: StoreUnavailableError): ApiException {
     'Sessions cannot be ended or checked right now; try again later.',
     { cause },
   );
+}
+
+/** A session begun at `startedAt` is ended by a cutoff at or after it. */
+function cutBy(
+  cutoff: number | undefined,
+  startedAt: number | undefined,
+): boolean {
+  if (cutoff === undefined) return false;
+  // A token without auth_time cannot show it began after the cutoff.
+  return startedAt === undefined || startedAt <= cutoff;
 }
 
 function userKey(sub: string): string {

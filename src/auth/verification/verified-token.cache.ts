@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../common/crypto/sha256.js';
 import { LRUCache } from 'lru-cache';
 import type { AuthUser } from '../auth-user.js';
 
@@ -11,7 +11,7 @@ const ENTRY_OVERHEAD_BYTES = 256;
 
 /** The fixed-size key of a token: its SHA-256 (no other token can match it). */
 function keyOf(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return sha256(token);
 }
 
 /**

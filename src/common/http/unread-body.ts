@@ -16,9 +16,14 @@ export const DRAIN_MAX_MS = 10_000;
  * answer).
  */
 export function answerAfterUnreadBody(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request) => {
-    if (request.raw.complete || request.raw.destroyed) return;
-    await drain(request);
+  // A callback hook: a body read whole (nearly every request) is answered
+  // at once, with no promise (see the onSend hook of createApp).
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    if (request.raw.complete || request.raw.destroyed) {
+      done(null, payload);
+      return;
+    }
+    void drain(request).then(() => done(null, payload));
   });
 }
 

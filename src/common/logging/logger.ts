@@ -1,10 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import { pino, type Bindings, type DestinationStream, type Logger } from 'pino';
 import type { HttpConfig } from '../../config/http.config.js';
 
@@ -66,61 +61,80 @@ export function createLogger(
 }
 
 /**
- * Fastify's request log lines, as one access line per request when the
- * answer is sent: method, path (no query string: it may hold an email),
- * status, duration, and the request id. Written on the root logger with
- * the id as a field: a pino child per request costs more than the line.
+ * `request.log` for Fastify: the pino child (bound to the request id) is
+ * made only when something logs through it, which few requests do. Its
+ * methods are on the prototype, so that Fastify's check of a logger's
+ * methods (at every request) does not make the child.
  */
-export class AccessLogController extends LogController {
-  constructor(private readonly logger: Logger) {
-    super({ requestIdLogLabel: 'requestId' });
+class LazyChildLogger {
+  private made?: FastifyBaseLogger;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+  ) {}
+
+  private real(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(this.bindings));
   }
 
-  override incomingRequest(): void {
-    // One line per request, written when it completes.
+  get level(): string {
+    return this.real().level;
   }
 
-  override requestCompleted(
-    error: Error | null | undefined,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): void {
-    const line = {
-      requestId: request.id,
-      method: request.method,
-      path: request.url.split('?')[0],
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    };
-    if (error) {
-      this.logger.error(
-        { ...line, err: { name: error.name, message: error.message } },
-        'request',
-      );
-    } else if (this.logger.isLevelEnabled('info')) {
-      this.logger.info(line, 'request');
-    }
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  fatal(...args: unknown[]): void {
+    call(this.real(), 'fatal', args);
+  }
+
+  error(...args: unknown[]): void {
+    call(this.real(), 'error', args);
+  }
+
+  warn(...args: unknown[]): void {
+    call(this.real(), 'warn', args);
+  }
+
+  info(...args: unknown[]): void {
+    call(this.real(), 'info', args);
+  }
+
+  debug(...args: unknown[]): void {
+    call(this.real(), 'debug', args);
+  }
+
+  trace(...args: unknown[]): void {
+    call(this.real(), 'trace', args);
+  }
+
+  silent(...args: unknown[]): void {
+    call(this.real(), 'silent', args);
+  }
+
+  child(...args: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
+    return this.real().child(...args);
   }
 }
 
-/**
- * `request.log` for Fastify: the pino child (bound to the request id) is
- * made only when something logs through it, which few requests do.
- */
+type LevelMethod =
+  'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+function call(
+  logger: FastifyBaseLogger,
+  method: LevelMethod,
+  args: unknown[],
+): void {
+  (logger[method] as (...a: unknown[]) => void).apply(logger, args);
+}
+
 export function lazyChildLogger(
   logger: FastifyBaseLogger,
   bindings: Bindings,
 ): FastifyBaseLogger {
-  let child: FastifyBaseLogger | undefined;
-  const real = (): FastifyBaseLogger => (child ??= logger.child(bindings));
-  return new Proxy({} as FastifyBaseLogger, {
-    get: (_target, property) => {
-      const value = Reflect.get(real(), property) as unknown;
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(real())
-        : value;
-    },
-  });
+  return new LazyChildLogger(logger, bindings) as unknown as FastifyBaseLogger;
 }
 
 /** Nest's LoggerService over pino: bootstrap and class loggers share the request log's format. */
