@@ -193,27 +193,39 @@ export abstract class AdminGatewayMethods extends CognitoGateway {
    * cognito-local logs disabled users in: against an emulator (embedded, or
    * at an http endpoint) a sign-in that gave tokens is refused as Cognito
    * refuses a disabled user (NotAuthorizedException "User is disabled.").
-   * One AdminGetUser per login, on emulators only; if that check itself
-   * fails, the login stands (real Cognito needs no check at all).
+   * The AdminGetUser (by the email, an alias of the username in an
+   * email-as-username pool) is sent beside the sign-in, so that a login
+   * waits for the slower of the two, not for both; emulators only (real
+   * Cognito needs no check). Start it with `enabledOnEmulator`, judge with
+   * `refuseDisabledOnEmulator`.
    */
-  protected async refuseDisabledOnEmulator(
-    result: SignInResult,
-  ): Promise<SignInResult> {
+  protected enabledOnEmulator(
+    email: string,
+  ): Promise<EnabledCheck> | undefined {
     const emulated =
       this.pool.mode === 'embedded' ||
       (this.pool.endpoint?.startsWith('http://') ?? false);
-    const username =
-      result.kind === 'tokens' ? result.user.username : undefined;
-    if (!emulated || !this.admin || !username) return result;
-    let enabled = true;
-    try {
-      enabled = (await this.adminGetUser(username)).enabled;
-    } catch (error) {
+    if (!emulated || !this.admin) return undefined;
+    return this.adminGetUser(email).then(
+      (user): EnabledCheck => ({ enabled: user.enabled }),
+      (error: unknown): EnabledCheck => ({ error }),
+    );
+  }
+
+  /** If the check failed, the login stands (logged: only for a sign-in that gave tokens). */
+  protected async refuseDisabledOnEmulator(
+    result: SignInResult,
+    check: Promise<EnabledCheck> | undefined,
+  ): Promise<SignInResult> {
+    if (!check || result.kind !== 'tokens') return result;
+    const answer = await check;
+    if ('error' in answer) {
       this.adminLogger.warn(
-        `Could not check whether the user is disabled (${String(error)})`,
+        `Could not check whether the user is disabled (${String(answer.error)})`,
       );
+      return result;
     }
-    if (enabled) return result;
+    if (answer.enabled) return result;
     throw this.fail(
       'passwordAuth',
       Object.assign(new Error('User is disabled.'), {
@@ -255,6 +267,9 @@ export abstract class AdminGatewayMethods extends CognitoGateway {
     return this.admin;
   }
 }
+
+/** What the emulator said of a user being enabled, or why it could not say. */
+type EnabledCheck = { enabled: boolean } | { error: unknown };
 
 /** A user of ListUsers, AdminGetUser or AdminCreateUser in the app's words. */
 function userOf(

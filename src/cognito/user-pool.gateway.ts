@@ -84,10 +84,7 @@ export class UserPoolGateway extends AdminGatewayMethods {
     });
   }
 
-  /**
-   * cognito-local lacks the call (`Unsupported`): in embedded mode the
-   * stored sign-up code goes to the outbox again instead.
-   */
+  /** cognito-local lacks it (`Unsupported`): embedded, the stored code goes to the outbox again. */
   async resendConfirmationCode(email: string): Promise<void> {
     try {
       await this.userPool.send('ResendConfirmationCode', {
@@ -104,6 +101,7 @@ export class UserPoolGateway extends AdminGatewayMethods {
   }
 
   async passwordAuth(email: string, password: string): Promise<SignInResult> {
+    const enabled = this.enabledOnEmulator(email);
     let reply: AuthReply;
     try {
       reply =
@@ -118,7 +116,7 @@ export class UserPoolGateway extends AdminGatewayMethods {
       throw this.fail('passwordAuth', error);
     }
     this.appClient.saw({ usable: true });
-    return this.refuseDisabledOnEmulator(signInResultOf(reply));
+    return this.refuseDisabledOnEmulator(signInResultOf(reply), enabled);
   }
 
   async respondToChallenge({
