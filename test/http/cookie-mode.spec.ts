@@ -170,6 +170,9 @@ describe('cookie mode (AUTH_COOKIES=true)', () => {
         cookieHeader({ access_token: fastContext().tokens.refreshToken }),
       );
       expectError(answer, 401, 'UNAUTHORIZED');
+      expect(answer.body.message).toBe(
+        'A valid Cognito access or ID token is required (Authorization: Bearer <token>, or the access_token cookie of a login).',
+      );
     });
 
     it('ignores a refresh_token cookie: it is no access token', async () => {
@@ -478,6 +481,9 @@ describe('cookie mode off (AUTH_COOKIES=false)', () => {
       cookieHeader({ access_token: fastContext().tokens.accessToken }),
     );
     expectError(answer, 401, 'UNAUTHORIZED');
+    expect(answer.body.message).toBe(
+      'A valid Cognito access or ID token is required (Authorization: Bearer <token>).',
+    );
   });
 
   it('ignores the refresh token cookie: 400 naming refreshToken', async () => {

@@ -73,7 +73,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       ? false
       : this.revoked.isRevokedNow(cached);
     if (ended === undefined) return this.admit(request, cached);
-    if (ended) throw unauthorized();
+    if (ended) throw this.unauthorized();
     request.user = cached;
     return true;
   }
@@ -123,7 +123,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     request: GuardedRequest,
     user: AuthUser,
   ): Promise<boolean> {
-    if (await this.revoked.isRevoked(user)) throw unauthorized();
+    if (await this.revoked.isRevoked(user)) throw this.unauthorized();
     request.user = user;
     return true;
   }
@@ -137,10 +137,19 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const allowed = (await super.canActivate(context)) as boolean;
     if (!allowed || !request.user) return allowed;
     if (!endedAllowed && (await this.revoked.isRevoked(request.user))) {
-      throw unauthorized();
+      throw this.unauthorized();
     }
     if (token) this.cache.set(token, request.user);
     return true;
+  }
+
+  /** 401 naming where a token may come from: the bearer header, and in cookie mode the cookie. */
+  private unauthorized(): ApiException {
+    return new ApiException(
+      HttpStatus.UNAUTHORIZED,
+      'UNAUTHORIZED',
+      this.cookies.enabled ? BEARER_OR_COOKIE : BEARER_ONLY,
+    );
   }
 
   override handleRequest<T = AuthUser>(
@@ -158,15 +167,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         'The identity provider cannot be reached to check the token; try again later.',
       );
     }
-    if (error || !user) throw unauthorized();
+    if (error || !user) throw this.unauthorized();
     return user;
   }
 }
 
-function unauthorized(): ApiException {
-  return new ApiException(
-    HttpStatus.UNAUTHORIZED,
-    'UNAUTHORIZED',
-    'A valid Cognito access or ID token is required (Authorization: Bearer <token>).',
-  );
-}
+const REQUIRED =
+  'A valid Cognito access or ID token is required (Authorization: Bearer <token>';
+const BEARER_ONLY = `${REQUIRED}).`;
+const BEARER_OR_COOKIE = `${REQUIRED}, or the access_token cookie of a login).`;
