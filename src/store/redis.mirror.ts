@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { within } from './redis.connection.js';
 import { SessionTable, type TableWrite } from './session-table.js';
+import type { SessionState } from './shared-store.js';
 
 /** The Redis keys and channel of one store (every instance uses the same). */
 export interface RedisLayout {
@@ -75,8 +76,44 @@ export class RedisMirror {
     this.noteWrite(this.table.setCutoff(key, seconds, expiresAtMs));
   }
 
-  /** What Redis holds, for a mirror that is not complete. */
-  async revokedInRedis(
+  /** Revoked: by the mirror, or, while it is not complete, by Redis. */
+  async revoked(
+    client: Redis,
+    keys: string[],
+    timeoutMs: number,
+  ): Promise<boolean> {
+    if (this.isRevoked(keys)) return true;
+    if (this.complete || keys.length === 0) return false;
+    return this.revokedInRedis(client, keys, timeoutMs);
+  }
+
+  /**
+   * The cutoff: the mirror's, or, while it is not complete, the later of
+   * the mirror's and Redis's (the mirror's alone when Redis cannot answer).
+   */
+  async cutoff(
+    client: Redis,
+    key: string,
+    timeoutMs: number,
+  ): Promise<number | undefined> {
+    const known = this.cutoffOf(key);
+    if (this.complete) return known;
+    try {
+      const held = await this.cutoffInRedis(client, key, timeoutMs);
+      return held === undefined ? known : Math.max(held, known ?? 0);
+    } catch (error) {
+      if (known !== undefined) return known;
+      throw error;
+    }
+  }
+
+  /** Both at once from memory, once complete (then `revoked` and `cutoff` answer from it too). */
+  stateNow(keys: string[], userKey: string): SessionState | undefined {
+    if (!this.complete) return undefined;
+    return { revoked: this.isRevoked(keys), cutoff: this.cutoffOf(userKey) };
+  }
+
+  private async revokedInRedis(
     client: Redis,
     keys: string[],
     timeoutMs: number,
@@ -89,7 +126,7 @@ export class RedisMirror {
     return scores.some((score) => score !== null && Number(score) > now);
   }
 
-  async cutoffInRedis(
+  private async cutoffInRedis(
     client: Redis,
     key: string,
     timeoutMs: number,

@@ -160,10 +160,11 @@ export class RedisSharedStore extends SharedStore {
   }
 
   async isRevoked(keys: readonly string[]): Promise<boolean> {
-    const stored = keys.map(storedKey);
-    if (this.mirror.isRevoked(stored)) return true;
-    if (this.mirror.complete || stored.length === 0) return false;
-    return this.mirror.revokedInRedis(this.client, stored, this.timeoutMs);
+    return this.mirror.revoked(
+      this.client,
+      keys.map(storedKey),
+      this.timeoutMs,
+    );
   }
 
   async setCutoff(
@@ -190,32 +191,14 @@ export class RedisSharedStore extends SharedStore {
   }
 
   async cutoffOf(userKey: string): Promise<number | undefined> {
-    const stored = storedKey(userKey);
-    const known = this.mirror.cutoffOf(stored);
-    if (this.mirror.complete) return known;
-    try {
-      const held = await this.mirror.cutoffInRedis(
-        this.client,
-        stored,
-        this.timeoutMs,
-      );
-      return held === undefined ? known : Math.max(held, known ?? 0);
-    } catch (error) {
-      if (known !== undefined) return known;
-      throw error;
-    }
+    return this.mirror.cutoff(this.client, storedKey(userKey), this.timeoutMs);
   }
 
-  /** From the mirror once it is complete: then isRevoked and cutoffOf answer from it too. */
   override sessionStateNow(
     keys: readonly string[],
     userKey: string,
   ): SessionState | undefined {
-    if (!this.mirror.complete) return undefined;
-    return {
-      revoked: this.mirror.isRevoked(keys.map(storedKey)),
-      cutoff: this.mirror.cutoffOf(storedKey(userKey)),
-    };
+    return this.mirror.stateNow(keys.map(storedKey), storedKey(userKey));
   }
 
   /** Whether Redis answers a PING within the timeout (the health check). */
