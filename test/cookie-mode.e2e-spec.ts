@@ -1,15 +1,7 @@
-import { startApp, useApp, type TestApp } from './support/app.js';
-import {
-  startConformanceProxy,
-  type ConformanceProxy,
-} from './support/cognito-conformance-proxy.js';
-import {
-  createAppClient,
-  type CreatedClient,
-} from './support/cognito-admin.js';
+import { startApp, type TestApp } from './support/app.js';
 import { CookieJar, setCookies } from './support/cookies.js';
-import { useExternalEmulator } from './support/external-emulator.js';
 import { Http, expectError } from './support/http.js';
+import { useSecretClientApp } from './support/secret-client-app.js';
 import { PASSWORD, confirmedUser, newEmail } from './support/users.js';
 
 /**
@@ -113,36 +105,11 @@ describe('cookie mode on the embedded emulator (the default there)', () => {
 });
 
 describe('cookie mode on an app client with a secret, through the Cognito rules proxy', () => {
-  const external = useExternalEmulator();
-  let client: CreatedClient;
-  let proxy: ConformanceProxy;
-
-  beforeAll(async () => {
-    client = await createAppClient(
-      external.pool.endpoint,
-      external.pool.userPoolId,
-      { name: 'cookies', generateSecret: true },
-    );
-    proxy = await startConformanceProxy({
-      target: external.pool.endpoint,
-      clientId: client.ClientId,
-      clientSecret: client.ClientSecret,
-    });
-  });
-  afterAll(() => proxy?.close());
-
-  const app = useApp(() =>
-    external.awsEnv({
-      AWS_COGNITO_CLIENT_ID: client.ClientId,
-      AWS_COGNITO_CLIENT_SECRET: client.ClientSecret,
-      AWS_COGNITO_ENDPOINT: proxy.url,
-      AWS_COGNITO_AUTHORITY: `${external.pool.endpoint}/${external.pool.userPoolId}`,
-      AUTH_COOKIES: 'true',
-    }),
-  );
+  const rules = useSecretClientApp('cookies', { AUTH_COOKIES: 'true' });
+  const { external, app } = rules;
 
   afterEach(() => {
-    expect(proxy.violations).toEqual([]);
+    expect(rules.proxy.violations).toEqual([]);
   });
 
   it('logs in, refreshes and logs out with only the cookies, every call as Cognito wants it', async () => {
@@ -170,7 +137,7 @@ describe('cookie mode on an app client with a secret, through the Cognito rules 
       },
     );
     expect(refresh.status).toBe(200);
-    const hashed = proxy.calls.filter(
+    const hashed = rules.proxy.calls.filter(
       (call) => call.body.AuthFlow === 'REFRESH_TOKEN_AUTH',
     );
     expect(hashed.at(-1)?.body.AuthParameters.SECRET_HASH).toEqual(
@@ -188,7 +155,7 @@ describe('cookie mode on an app client with a secret, through the Cognito rules 
       },
     );
     expect(logout.status).toBe(204);
-    expect(proxy.calls.at(-1)).toMatchObject({
+    expect(rules.proxy.calls.at(-1)).toMatchObject({
       operation: 'RevokeToken',
       body: { Token: login.body.refreshToken },
     });

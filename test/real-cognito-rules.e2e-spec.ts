@@ -1,15 +1,6 @@
-import { useApp } from './support/app.js';
-import {
-  startConformanceProxy,
-  type ConformanceProxy,
-} from './support/cognito-conformance-proxy.js';
-import {
-  createAppClient,
-  type CreatedClient,
-} from './support/cognito-admin.js';
-import { useExternalEmulator } from './support/external-emulator.js';
 import { decodeJwt } from './support/forge.js';
 import { expectError, type Answer, type Http } from './support/http.js';
+import { useSecretClientApp } from './support/secret-client-app.js';
 import { PASSWORD, confirmedUser, newEmail } from './support/users.js';
 
 /**
@@ -29,34 +20,10 @@ interface LoginAnswer {
   username: string;
 }
 
-const external = useExternalEmulator();
-let client: CreatedClient;
-let proxy: ConformanceProxy;
-
-beforeAll(async () => {
-  client = await createAppClient(
-    external.pool.endpoint,
-    external.pool.userPoolId,
-    { name: 'conformance', generateSecret: true },
-  );
-  proxy = await startConformanceProxy({
-    target: external.pool.endpoint,
-    clientId: client.ClientId,
-    clientSecret: client.ClientSecret,
-  });
+const rules = useSecretClientApp('conformance', {
+  RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '3',
 });
-afterAll(() => proxy?.close());
-
-const app = useApp(() =>
-  external.awsEnv({
-    AWS_COGNITO_CLIENT_ID: client.ClientId,
-    AWS_COGNITO_CLIENT_SECRET: client.ClientSecret,
-    AWS_COGNITO_ENDPOINT: proxy.url,
-    // The tokens' issuer is the emulator's own address, not the proxy's.
-    AWS_COGNITO_AUTHORITY: `${external.pool.endpoint}/${external.pool.userPoolId}`,
-    RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '3',
-  }),
-);
+const { external, app } = rules;
 
 const codeOf = (email: string) => external.codeFor(email);
 
@@ -75,12 +42,12 @@ describe('an app client with a secret, through the Cognito rules proxy', () => {
   let tokens: LoginAnswer;
 
   afterEach(() => {
-    expect(proxy.violations).toEqual([]);
+    expect(rules.proxy.violations).toEqual([]);
   });
 
   it('registers and confirms (SignUp, ConfirmSignUp with the hash of the email)', async () => {
     await confirmedUser(app.http, email, PASSWORD, { codeOf });
-    expect(proxy.calls.map((c) => c.operation)).toEqual(
+    expect(rules.proxy.calls.map((c) => c.operation)).toEqual(
       expect.arrayContaining(['SignUp', 'ConfirmSignUp']),
     );
   });
@@ -125,22 +92,22 @@ describe('an app client with a secret, through the Cognito rules proxy', () => {
       username: email,
     });
     expectError(answer, 401, 'UNAUTHORIZED');
-    expect(proxy.violations).toEqual([
+    expect(rules.proxy.violations).toEqual([
       `InitiateAuth: SECRET_HASH is not the one of ${tokens.username}`,
     ]);
-    proxy.violations.length = 0;
+    rules.proxy.violations.length = 0;
     expect((await app.http.get('/health')).status).toBe(200);
   });
 
   it('refuses a refresh that names nobody: 400 VALIDATION_FAILED naming username, and asks nothing of Cognito', async () => {
-    const before = proxy.calls.length;
+    const before = rules.proxy.calls.length;
     const answer = await app.http.post('/api/v1/auth/refresh', {
       refreshToken: tokens.refreshToken,
       email,
     });
     expectError(answer, 400, 'VALIDATION_FAILED');
     expect(JSON.stringify(answer.body.message)).toMatch(/username/);
-    expect(proxy.calls.length).toBe(before);
+    expect(rules.proxy.calls.length).toBe(before);
   });
 
   it('resets the password (ForgotPassword, ConfirmForgotPassword), then logs in with the new one', async () => {
@@ -170,7 +137,7 @@ describe('an app client with a secret, through the Cognito rules proxy', () => {
       tokens.accessToken,
     );
     expect(answer.status).toBe(204);
-    expect(proxy.calls.at(-1)?.operation).toBe('RevokeToken');
+    expect(rules.proxy.calls.at(-1)?.operation).toBe('RevokeToken');
     expectError(
       await app.http.post('/api/v1/auth/refresh', {
         refreshToken: tokens.refreshToken,
@@ -191,15 +158,15 @@ describe('operator faults, as real Cognito answers them', () => {
   });
 
   afterEach(() => {
-    proxy.configure({
-      clientSecret: client.ClientSecret,
+    rules.proxy.configure({
+      clientSecret: rules.client.ClientSecret,
       disabledFlows: [],
     });
-    proxy.violations.length = 0;
+    rules.proxy.violations.length = 0;
   });
 
   it('a wrong client secret: 500 INTERNAL (never INVALID_CREDENTIALS), not counted against the user, and /health 503 naming appClient', async () => {
-    proxy.configure({ clientSecret: 'the-secret-cognito-really-has' });
+    rules.proxy.configure({ clientSecret: 'the-secret-cognito-really-has' });
     for (let attempt = 0; attempt < 5; attempt++) {
       expectError(
         await app.http.post('/api/v1/auth/login', {
@@ -214,7 +181,7 @@ describe('operator faults, as real Cognito answers them', () => {
     expectError(health, 503, 'IDP_UNAVAILABLE');
     expect(health.body.message).toMatch(/appClient/);
     // Five faults with a limit of 3 failed passwords: none was counted.
-    proxy.configure({ clientSecret: client.ClientSecret });
+    rules.proxy.configure({ clientSecret: rules.client.ClientSecret });
     expect(
       (
         await app.http.post('/api/v1/auth/login', {
@@ -227,7 +194,7 @@ describe('operator faults, as real Cognito answers them', () => {
   });
 
   it('USER_PASSWORD_AUTH not enabled on the app client: 500 INTERNAL, and /health 503 naming appClient', async () => {
-    proxy.configure({ disabledFlows: ['USER_PASSWORD_AUTH'] });
+    rules.proxy.configure({ disabledFlows: ['USER_PASSWORD_AUTH'] });
     expectError(
       await app.http.post('/api/v1/auth/login', { email, password: PASSWORD }),
       500,
