@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
-import { CognitoPool } from './cognito-pool.js';
+import { CognitoPool, isEmulatedPool } from './cognito-pool.js';
 import type { AdminOperation, ReplyOf, RequestOf } from './user-pool.wire.js';
 
 type Command = new (input: never) => sdk.$Command<never, never, never>;
@@ -38,9 +38,7 @@ export class AdminClient implements OnApplicationShutdown {
     private readonly pool: CognitoPool,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
   ) {
-    const emulated =
-      pool.mode === 'embedded' ||
-      (pool.endpoint?.startsWith('http://') ?? false);
+    const emulated = isEmulatedPool(pool);
     this.client = new sdk.CognitoIdentityProviderClient({
       region: pool.region,
       ...(pool.endpoint ? { endpoint: pool.endpoint } : {}),

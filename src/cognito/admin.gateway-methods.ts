@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ApiException } from '../common/errors/api-exception.js';
 import type { AdminClient } from './admin.client.js';
-import type { CognitoPool } from './cognito-pool.js';
+import { isEmulatedPool, type CognitoPool } from './cognito-pool.js';
 import { cognitoErrorName } from './cognito-errors.js';
 import { CognitoGateway, type GatewayMethod } from './cognito.gateway.js';
 import type {
@@ -202,10 +202,7 @@ export abstract class AdminGatewayMethods extends CognitoGateway {
   protected enabledOnEmulator(
     email: string,
   ): Promise<EnabledCheck> | undefined {
-    const emulated =
-      this.pool.mode === 'embedded' ||
-      (this.pool.endpoint?.startsWith('http://') ?? false);
-    if (!emulated || !this.admin) return undefined;
+    if (!isEmulatedPool(this.pool) || !this.admin) return undefined;
     return this.adminGetUser(email).then(
       (user): EnabledCheck => ({ enabled: user.enabled }),
       (error: unknown): EnabledCheck => ({ error }),

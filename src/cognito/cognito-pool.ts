@@ -31,6 +31,18 @@ export abstract class CognitoPool {
 }
 
 /**
+ * Whether the pool is an emulator's (embedded, or at an http:// endpoint):
+ * where the app works around what cognito-local does not do as Cognito does.
+ */
+export function isEmulatedPool(
+  pool: Pick<CognitoPool, 'mode' | 'endpoint'>,
+): boolean {
+  return (
+    pool.mode === 'embedded' || (pool.endpoint?.startsWith('http://') ?? false)
+  );
+}
+
+/**
  * Whether a token's `iss` is one of the pool's: an exact, case-sensitive
  * match of the whole string, so no look-alike host, other scheme, other
  * pool or trailing slash passes.

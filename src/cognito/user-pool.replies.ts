@@ -1,4 +1,4 @@
-import type { CognitoPool } from './cognito-pool.js';
+import { isEmulatedPool, type CognitoPool } from './cognito-pool.js';
 import type {
   SessionUser,
   SignInResult,
@@ -69,9 +69,7 @@ export function emulatorSessionStart(
   pool: Pick<CognitoPool, 'mode' | 'endpoint'>,
   refreshToken: string,
 ): number | undefined {
-  const emulated =
-    pool.mode === 'embedded' || (pool.endpoint?.startsWith('http://') ?? false);
-  if (!emulated) return undefined;
+  if (!isEmulatedPool(pool)) return undefined;
   const { iat } = claimsOf(refreshToken);
   return typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined;
 }
