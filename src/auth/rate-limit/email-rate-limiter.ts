@@ -1,11 +1,10 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../common/crypto/sha256.js';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { rateLimitConfig } from '../../config/rate-limit.config.js';
 import { SharedStore, type CounterHit } from '../../store/shared-store.js';
 
-/** `failedPasswords`: only failed password checks count; `requests`: every valid request counts. */
 /**
  * `failedPasswords`: refused passwords per (email, address), and the
  * per-email slowdown; `requests`: every request per email;
@@ -57,11 +56,11 @@ export class EmailRateLimiter {
       address === undefined
         ? `email-requests:${digest(email)}`
         : `email-address-requests:${digest(`${address}\n${email}`)}`;
-    const hit = await this.store.hit(key, this.windowMs);
-    if (hit.count > this.config.requestsPerEmail) {
-      this.giveBack(key);
-      throw tooMany('Too many requests for this email', secondsLeft(hit));
-    }
+    await this.take(
+      key,
+      this.config.requestsPerEmail,
+      'Too many requests for this email',
+    );
     return () => this.giveBack(key);
   }
 
@@ -76,12 +75,6 @@ export class EmailRateLimiter {
     return tooMany('Too many requests for this email', seconds);
   }
 
-  /**
-   * Counts one password attempt for (email, address), or throws 429 with
-   * Retry-After when that pair has used up its failures. Counted when it
-   * starts (so parallel guesses count too) and given back unless the
-   * password is refused.
-   */
   /**
    * Runs one password check under the same limits as login (the hard
    * limit per email and address, the per-email slowdown), for routes that
@@ -109,6 +102,12 @@ export class EmailRateLimiter {
     }
   }
 
+  /**
+   * Counts one password attempt for (email, address), or throws 429 with
+   * Retry-After when that pair has used up its failures. Counted when it
+   * starts (so parallel guesses count too) and given back unless the
+   * password is refused.
+   */
   async takePasswordAttempt(
     email: string,
     address: string,
@@ -150,11 +149,11 @@ export class EmailRateLimiter {
    */
   async checkCode<T>(userKey: string, check: () => Promise<T>): Promise<T> {
     const key = `wrong-codes:${digest(userKey)}`;
-    const hit = await this.store.hit(key, this.windowMs);
-    if (hit.count > this.config.wrongCodesPerUser) {
-      this.giveBack(key);
-      throw tooMany('Too many wrong codes for this account', secondsLeft(hit));
-    }
+    await this.take(
+      key,
+      this.config.wrongCodesPerUser,
+      'Too many wrong codes for this account',
+    );
     try {
       const result = await check();
       this.giveBack(key);
@@ -177,6 +176,19 @@ export class EmailRateLimiter {
     );
   }
 
+  /**
+   * Counts one against `key`, or, past `limit`, gives it back and throws
+   * 429 with Retry-After. Check and count are one step (the count comes
+   * back from the hit), so concurrent requests cannot all pass.
+   */
+  private async take(key: string, limit: number, what: string): Promise<void> {
+    const hit = await this.store.hit(key, this.windowMs);
+    if (hit.count > limit) {
+      this.giveBack(key);
+      throw tooMany(what, secondsLeft(hit));
+    }
+  }
+
   /** A count given back never fails the request it belonged to. */
   private giveBack(key: string): void {
     void this.store.giveBack(key).catch(() => undefined);
@@ -188,9 +200,7 @@ export class EmailRateLimiter {
 }
 
 /** The fixed-size name of a normalised email (or address and email). */
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
-}
+const digest = sha256;
 
 /** Whole seconds until a window ends, at least 1. */
 function secondsLeft(counter: CounterHit): number {
