@@ -10,7 +10,7 @@ import {
   type CounterHit,
   type SessionState,
 } from './shared-store.js';
-import { storedKey } from './store-keys.js';
+import { storedKey, type StoredSession } from './store-keys.js';
 
 export interface MemoryStoreOptions {
   /** Bound on the counters (least recently used dropped past it). */
@@ -91,13 +91,10 @@ export class MemorySharedStore extends SharedStore {
     return this.sessions.cutoffOf(storedKey(userKey));
   }
 
-  override sessionStateNow(
-    keys: readonly string[],
-    userKey: string,
-  ): SessionState | undefined {
+  override sessionStateNow(session: StoredSession): SessionState | undefined {
     return {
-      revoked: this.sessions.isRevoked(keys.map(storedKey)),
-      cutoff: this.sessions.cutoffOf(storedKey(userKey)),
+      revoked: this.sessions.isRevoked(session.keys),
+      cutoff: this.sessions.cutoffOf(session.userKey),
     };
   }
 

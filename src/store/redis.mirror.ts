@@ -108,7 +108,7 @@ export class RedisMirror {
   }
 
   /** Both at once from memory, once complete (then `revoked` and `cutoff` answer from it too). */
-  stateNow(keys: string[], userKey: string): SessionState | undefined {
+  stateNow(keys: readonly string[], userKey: string): SessionState | undefined {
     if (!this.complete) return undefined;
     return { revoked: this.isRevoked(keys), cutoff: this.cutoffOf(userKey) };
   }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError } from './shared-store.js';
-import { storedKey } from './store-keys.js';
+import { storedKey, storedSession } from './store-keys.js';
 import { sleep, timeUntil, useStores } from './stores.helper-spec.js';
 
 const stores = useStores();
@@ -125,8 +125,10 @@ describe('RedisSharedStore, several instances on one Redis', () => {
     }
     expect(await small.isRevoked(['k5'])).toBe(false);
     // Memory alone cannot tell a miss from an entry it had no room for.
-    expect(small.sessionStateNow(['k5'], 'user-1')).toBeUndefined();
-    expect(a.sessionStateNow(['k5'], 'user-1')).toEqual({
+    expect(
+      small.sessionStateNow(storedSession(['k5'], 'user-1')),
+    ).toBeUndefined();
+    expect(a.sessionStateNow(storedSession(['k5'], 'user-1'))).toEqual({
       revoked: false,
       cutoff: undefined,
     });

@@ -31,7 +31,7 @@ import {
   type CounterHit,
   type SessionState,
 } from './shared-store.js';
-import { storedKey } from './store-keys.js';
+import { storedKey, type StoredSession } from './store-keys.js';
 
 export type { RedisStoreOptions } from './redis.connection.js';
 /**
@@ -194,11 +194,8 @@ export class RedisSharedStore extends SharedStore {
     return this.mirror.cutoff(this.client, storedKey(userKey), this.timeoutMs);
   }
 
-  override sessionStateNow(
-    keys: readonly string[],
-    userKey: string,
-  ): SessionState | undefined {
-    return this.mirror.stateNow(keys.map(storedKey), storedKey(userKey));
+  override sessionStateNow(session: StoredSession): SessionState | undefined {
+    return this.mirror.stateNow(session.keys, session.userKey);
   }
 
   /** Whether Redis answers a PING within the timeout (the health check). */

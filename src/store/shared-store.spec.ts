@@ -1,5 +1,6 @@
 import { SharedStore, StoreUnavailableError } from './shared-store.js';
 import { sleep, useStores, type StoreKind } from './stores.helper-spec.js';
+import { storedSession } from './store-keys.js';
 
 const stores = useStores();
 
@@ -161,14 +162,18 @@ describe.each<StoreKind>(['memory', 'redis'])('SharedStore (%s)', (kind) => {
     it('answers at once what isRevoked and cutoffOf answer', async () => {
       await store.revoke(['jti:1'], 60_000);
       await store.setCutoff('user-1', 1_700_000_100, 60_000);
-      expect(store.sessionStateNow(['jti:2', 'jti:1'], 'user-1')).toEqual({
+      expect(
+        store.sessionStateNow(storedSession(['jti:2', 'jti:1'], 'user-1')),
+      ).toEqual({
         revoked: true,
         cutoff: 1_700_000_100,
       });
-      expect(store.sessionStateNow(['jti:2'], 'user-2')).toEqual({
-        revoked: false,
-        cutoff: undefined,
-      });
+      expect(store.sessionStateNow(storedSession(['jti:2'], 'user-2'))).toEqual(
+        {
+          revoked: false,
+          cutoff: undefined,
+        },
+      );
       expect(await store.isRevoked(['jti:2'])).toBe(false);
       expect(await store.cutoffOf('user-2')).toBeUndefined();
     });

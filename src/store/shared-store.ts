@@ -1,3 +1,5 @@
+import type { StoredSession } from './store-keys.js';
+
 /** One count of a fixed-window counter, as it stands after a hit. */
 export interface CounterHit {
   /** Hits in the current window, this one included. */
@@ -103,16 +105,14 @@ export abstract class SharedStore {
   abstract cutoffOf(userKey: string): Promise<number | undefined>;
 
   /**
-   * `isRevoked(keys)` and `cutoffOf(userKey)` together, answered at once
-   * from this instance's memory, for the guard's every request; undefined
-   * when memory alone cannot answer as those would (with Redis: the mirror
-   * is not loaded yet, or overflowed), and the caller asks them. A store
-   * with nothing in memory (the default) always answers undefined.
+   * `isRevoked(keys)` and `cutoffOf(userKey)` together, for the keys of a
+   * `storedSession(keys, userKey)`, answered at once from this instance's
+   * memory, for the guard's every request; undefined when memory alone
+   * cannot answer as those would (with Redis: the mirror is not loaded
+   * yet, or overflowed), and the caller asks them. A store with nothing in
+   * memory (the default) always answers undefined.
    */
-  sessionStateNow(
-    _keys: readonly string[],
-    _userKey: string,
-  ): SessionState | undefined {
+  sessionStateNow(_session: StoredSession): SessionState | undefined {
     return undefined;
   }
 

@@ -14,3 +14,19 @@ export function storedKey(key: string): string {
 
 /** Length of every stored key. */
 export const STORED_KEY_LENGTH = 43;
+
+/**
+ * A session's keys (see SharedStore.sessionStateNow) in stored form, made
+ * once: the guard asks about the same session on every request of a token.
+ */
+export interface StoredSession {
+  readonly keys: readonly string[];
+  readonly userKey: string;
+}
+
+export function storedSession(
+  keys: readonly string[],
+  userKey: string,
+): StoredSession {
+  return { keys: keys.map(storedKey), userKey: storedKey(userKey) };
+}

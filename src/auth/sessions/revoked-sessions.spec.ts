@@ -343,6 +343,32 @@ describe('RevokedSessions.isRevokedNow (the guard, from memory)', () => {
     expect(now).toEqual([true, true, true, false, true, true, false]);
   });
 
+  it('hashes a user object once, and still sees what is ended after that', async () => {
+    const store = new MemorySharedStore();
+    const asked = vi.spyOn(store, 'sessionStateNow');
+    const revoked = new RevokedSessions(store, SESSION_CONFIG);
+    const user = access();
+    const other = access({
+      sub: 'uuid-misty',
+      username: 'uuid-misty',
+      jti: 'misty-jti',
+      originJti: 'origin-misty',
+      eventId: 'event-misty',
+    });
+    expect(revoked.isRevokedNow(user)).toBe(false);
+    expect(revoked.isRevokedNow(user)).toBe(false);
+    expect(revoked.isRevokedNow(other)).toBe(false);
+    const [first, again, third] = asked.mock.calls.map(([session]) => session);
+    expect(again).toBe(first);
+    expect(third).not.toBe(first);
+    // A logout and a cutoff made after the keys were hashed still count.
+    await revoked.revoke(access());
+    expect(revoked.isRevokedNow(user)).toBe(true);
+    expect(revoked.isRevokedNow(other)).toBe(false);
+    await revoked.cutOff('uuid-misty', AUTH_TIME);
+    expect(revoked.isRevokedNow(other)).toBe(true);
+  });
+
   it('answers undefined when the store cannot answer from memory, and isRevoked still does', async () => {
     class RemoteOnly extends MemorySharedStore {
       override sessionStateNow(): undefined {

@@ -6,6 +6,7 @@ import {
   SharedStore,
   StoreUnavailableError,
 } from '../../store/shared-store.js';
+import { storedSession, type StoredSession } from '../../store/store-keys.js';
 import type { AuthUser } from '../auth-user.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -34,6 +35,7 @@ const DAY_MS = 24 * 3600_000;
 export class RevokedSessions {
   private readonly ttlMs: number;
   private readonly skewMs: number;
+  private readonly storedSessions = new WeakMap<AuthUser, StoredSession>();
 
   constructor(
     @Inject(SharedStore) private readonly store: SharedStore,
@@ -103,12 +105,23 @@ export class RevokedSessions {
    * isRevoked can tell (the store's memory cannot answer alone).
    */
   isRevokedNow(user: AuthUser): boolean | undefined {
-    const state = this.store.sessionStateNow(
-      sessionKeys(user),
-      userKey(user.sub),
-    );
+    const state = this.store.sessionStateNow(this.storedSessionOf(user));
     if (state === undefined) return undefined;
     return state.revoked || cutBy(state.cutoff, user.authTime);
+  }
+
+  /**
+   * The user's session keys in stored form, hashed once per user object:
+   * the guard passes the verified-token cache's object for a token, the
+   * same one on every request of that token.
+   */
+  private storedSessionOf(user: AuthUser): StoredSession {
+    let session = this.storedSessions.get(user);
+    if (!session) {
+      session = storedSession(sessionKeys(user), userKey(user.sub));
+      this.storedSessions.set(user, session);
+    }
+    return session;
   }
 
   /** A refused write answers 503 (the store logs why): the session is not known to be ended. */

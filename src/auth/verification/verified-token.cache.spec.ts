@@ -114,29 +114,39 @@ describe('VerifiedTokenCache', () => {
   it('is bounded in bytes: past its budget the oldest entries go, and it never holds more', () => {
     const cache = new VerifiedTokenCache();
     const sub = (i: number): string => `user-${i}`.padEnd(12);
-    const perEntry = entryBytes('k'.repeat(43), userExpiringIn(3600, sub(0)));
+    const token = (i: number): string => `token-${String(i).padStart(6, '0')}`;
+    const perEntry = entryBytes(token(0), userExpiringIn(3600, sub(0)));
     const fits = Math.floor(TOKEN_CACHE_BUDGET_BYTES / perEntry);
     const extra = 5;
     for (let i = 0; i < fits + extra; i += 1) {
-      cache.set(`token-${i}`, userExpiringIn(3600, sub(i)));
+      cache.set(token(i), userExpiringIn(3600, sub(i)));
       expect(cache.bytes).toBeLessThanOrEqual(TOKEN_CACHE_BUDGET_BYTES);
     }
     expect(cache.size).toBeLessThan(fits + extra);
     expect(cache.size).toBeGreaterThan(fits - extra);
     for (let i = 0; i < extra; i += 1) {
-      expect(cache.get(`token-${i}`)).toBeUndefined();
+      expect(cache.get(token(i))).toBeUndefined();
     }
     const last = fits + extra - 1;
-    expect(cache.get(`token-${last}`)?.sub).toBe(sub(last));
+    expect(cache.get(token(last))?.sub).toBe(sub(last));
   });
 
-  it('costs the same for a 60 KB token as for a short one: the key is a SHA-256', () => {
+  it('counts a long token in its budget: a 60 KB token costs its length, and the budget holds', () => {
     const short = new VerifiedTokenCache();
     const huge = new VerifiedTokenCache();
+    const long = `a.${'x'.repeat(60 * 1024)}.c`;
     short.set('a.b.c', userExpiringIn(3600));
-    huge.set(`a.${'x'.repeat(60 * 1024)}.c`, userExpiringIn(3600));
-    expect(huge.bytes).toBe(short.bytes);
+    huge.set(long, userExpiringIn(3600));
     expect(short.bytes).toBeLessThan(1024);
-    expect(huge.get(`a.${'x'.repeat(60 * 1024)}.c`)?.sub).toBe('uuid-ash');
+    expect(huge.bytes - short.bytes).toBe(long.length - 'a.b.c'.length);
+    expect(huge.get(long)?.sub).toBe('uuid-ash');
+    // Only that exact string matches.
+    expect(huge.get(`${long.slice(0, -1)}d`)).toBeUndefined();
+    for (let i = 0; i < 200; i += 1) {
+      huge.set(`${long}${i}`, userExpiringIn(3600));
+      expect(huge.bytes).toBeLessThanOrEqual(TOKEN_CACHE_BUDGET_BYTES);
+    }
+    expect(huge.size).toBeLessThan(200);
+    expect(huge.get(`${long}199`)?.sub).toBe('uuid-ash');
   });
 });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { sha256 } from '../../common/crypto/sha256.js';
 import { LRUCache } from 'lru-cache';
 import type { AuthUser } from '../auth-user.js';
 
@@ -8,11 +7,6 @@ export const TOKEN_CACHE_BUDGET_BYTES = 8 * 1024 * 1024;
 const MAX_TTL_MS = 10 * 60_000;
 /** An entry's cost besides its key and the user's own fields (the objects, the map slot). */
 const ENTRY_OVERHEAD_BYTES = 256;
-
-/** The fixed-size key of a token: its SHA-256 (no other token can match it). */
-function keyOf(token: string): string {
-  return sha256(token);
-}
 
 /**
  * What a user's claims cost in memory, estimated from their JSON (V8
@@ -24,11 +18,14 @@ export function entryBytes(key: string, user: AuthUser): number {
 }
 
 /**
- * Tokens this process has already verified, keyed by the SHA-256 of the
- * whole token (a fixed 43 characters, whatever the token's size), each kept
- * no longer than the token lives, and bounded in bytes
- * (TOKEN_CACHE_BUDGET_BYTES). A hit skips the signature check; it never
- * skips the revocation check, which the guard makes on every request.
+ * Tokens this process has already verified, keyed by the whole token (only
+ * that exact string matches; a lookup costs V8's string hash, not a
+ * SHA-256), each kept no longer than the token lives, and bounded in bytes
+ * (TOKEN_CACHE_BUDGET_BYTES, the key's length counted: a long token takes
+ * more of the budget, never more than the budget). Only verified tokens
+ * are stored, so a client cannot fill it with strings of its own. A hit
+ * skips the signature check; it never skips the revocation check, which
+ * the guard makes on every request.
  */
 @Injectable()
 export class VerifiedTokenCache {
@@ -38,10 +35,9 @@ export class VerifiedTokenCache {
   });
 
   get(token: string): AuthUser | undefined {
-    const key = keyOf(token);
-    const user = this.entries.get(key);
+    const user = this.entries.get(token);
     if (user && user.exp * 1000 <= Date.now()) {
-      this.entries.delete(key);
+      this.entries.delete(token);
       return undefined;
     }
     return user;
@@ -49,7 +45,7 @@ export class VerifiedTokenCache {
 
   set(token: string, user: AuthUser): void {
     const ttl = Math.min(user.exp * 1000 - Date.now(), MAX_TTL_MS);
-    if (ttl > 0) this.entries.set(keyOf(token), user, { ttl });
+    if (ttl > 0) this.entries.set(token, user, { ttl });
   }
 
   /** Forgets every entry (a signing key was withdrawn). */
@@ -58,7 +54,7 @@ export class VerifiedTokenCache {
   }
 
   delete(token: string): void {
-    this.entries.delete(keyOf(token));
+    this.entries.delete(token);
   }
 
   get size(): number {
