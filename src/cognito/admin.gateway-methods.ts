@@ -190,19 +190,22 @@ export abstract class AdminGatewayMethods extends CognitoGateway {
   }
 
   /**
-   * cognito-local logs disabled users in: against an emulator (embedded, or
-   * at an http endpoint) a sign-in that gave tokens is refused as Cognito
-   * refuses a disabled user (NotAuthorizedException "User is disabled.").
-   * The AdminGetUser (by the email, an alias of the username in an
-   * email-as-username pool) is sent beside the sign-in, so that a login
-   * waits for the slower of the two, not for both; emulators only (real
-   * Cognito needs no check). Start it with `enabledOnEmulator`, judge with
-   * `refuseDisabledOnEmulator`.
+   * cognito-local logs disabled users in. The embedded emulator refuses
+   * them itself, as Cognito does (cognito-local.child.cjs); against an
+   * emulator run elsewhere (an http endpoint) a sign-in that gave tokens is
+   * refused here as Cognito refuses a disabled user (NotAuthorizedException
+   * "User is disabled."). The AdminGetUser (by the email, an alias of the
+   * username in an email-as-username pool) is sent beside the sign-in, so
+   * that a login waits for the slower of the two, not for both. Real
+   * Cognito and the embedded emulator need no check. Start it with
+   * `enabledOnEmulator`, judge with `refuseDisabledOnEmulator`.
    */
   protected enabledOnEmulator(
     email: string,
   ): Promise<EnabledCheck> | undefined {
-    if (!isEmulatedPool(this.pool) || !this.admin) return undefined;
+    if (!isEmulatedPool(this.pool) || this.pool.mode === 'embedded')
+      return undefined;
+    if (!this.admin) return undefined;
     return this.adminGetUser(email).then(
       (user): EnabledCheck => ({ enabled: user.enabled }),
       (error: unknown): EnabledCheck => ({ error }),

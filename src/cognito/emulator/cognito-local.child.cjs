@@ -32,6 +32,32 @@ MessagesService.prototype.deliver = async function deliver(
   }
 };
 
+// cognito-local signs disabled users in (AdminDisableUser changes nothing
+// at InitiateAuth); Cognito refuses them with NotAuthorizedException "User
+// is disabled.", once the password is right, before any challenge. The
+// embedded emulator does the same, so the API needs no check of its own
+// (it keeps one for an emulator run elsewhere: see the README).
+const { Targets } = local('./lib/targets/targets.js');
+const { NotAuthorizedError } = local('./lib/errors.js');
+const initiateAuth = Targets.InitiateAuth;
+Targets.InitiateAuth = (services) => {
+  const run = initiateAuth(services);
+  return async (ctx, req) => {
+    const params = req.AuthParameters;
+    if (req.AuthFlow === 'USER_PASSWORD_AUTH' && params && params.USERNAME) {
+      const pool = await services.cognito.getUserPoolForClientId(
+        ctx,
+        req.ClientId,
+      );
+      const user = await pool.getUserByUsername(ctx, params.USERNAME);
+      if (user && user.Enabled === false && user.Password === params.PASSWORD) {
+        throw new NotAuthorizedError('User is disabled.');
+      }
+    }
+    return run(ctx, req);
+  };
+};
+
 // Errors only: its info lines would carry request bodies (passwords).
 const logger = pino({ level: 'error' });
 
