@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createServer } from 'node:net';
 import type { ServerMessage } from './servers/protocol.js';
 
@@ -16,6 +17,34 @@ export const canPin = existsSync(TASKSET);
 /** `command` run on `core` when taskset exists (taskset execs it: same pid). */
 export function pinned(core: string, command: string[]): string[] {
   return canPin ? [TASKSET, '-c', core, ...command] : command;
+}
+
+/**
+ * Lets the child processes of `pid` (and their threads) run on every core
+ * again: a child inherits its parent's pinning.
+ */
+export function unpinChildren(pid: number): void {
+  if (!canPin) return;
+  const cores = `0-${availableParallelism() - 1}`;
+  for (const child of childPids(pid)) {
+    execFileSync(TASKSET, ['-a', '-p', '-c', cores, String(child)], {
+      stdio: 'ignore',
+    });
+  }
+}
+
+/** The direct children of a process (Linux /proc). */
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 export interface Started {

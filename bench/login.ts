@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedCognito } from '../src/cognito/emulator/embedded-cognito.js';
-import { startServer, stop } from './lib.js';
+import { startServer, stop, unpinChildren } from './lib.js';
 import { load, type LoadResult } from './loadgen.js';
 
 const CONNECTIONS = 10;
@@ -17,12 +17,14 @@ export interface LoginBench {
 
 /**
  * Logins through the API against direct InitiateAuth (USER_PASSWORD_AUTH)
- * calls to the same kind of emulator, at the same concurrency. Each side
- * gets a fresh emulator: cognito-local appends a refresh token to the user
- * at every login and rewrites its whole pool file, so it slows as a run goes
- * on, and the two runs must start from the same state. The app is pinned
- * like every server under test; the emulator, which stands for Cognito,
- * is not.
+ * calls to the same kind of emulator, at the same concurrency. The API runs
+ * as `npm start` runs it: embedded mode, its own emulator (a child process)
+ * in a fresh folder; the direct calls go to a fresh emulator too.
+ * cognito-local appends a refresh token to the user at every login and
+ * rewrites its whole pool file, so it slows as a run goes on, and the two
+ * runs must start from the same state. The app is pinned like every server
+ * under test; the emulators, which stand for Cognito, are not (the app's is
+ * unpinned once started: a child inherits its parent's core).
  */
 export async function loginBench(
   appScript: string,
@@ -45,46 +47,74 @@ export async function loginBench(
       }),
     }),
   );
-  let apiCpuMsPerLogin = 0;
-  const api = await withEmulator(async (pool, email) => {
-    const app = await startServer(
-      appScript,
-      [],
-      {
-        NODE_ENV: 'development',
-        LOG_FORMAT: 'json',
-        // One client, one email, thousands of logins: the rate limits would
-        // be what is measured. The limiter's own cost stays on the path.
-        RATE_LIMIT_IP_PER_MINUTE: '1000000',
-        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000000',
-        RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000000',
-        AWS_COGNITO_USER_POOL_ID: pool.userPoolId,
-        AWS_COGNITO_CLIENT_ID: pool.clientId,
-        AWS_COGNITO_ENDPOINT: pool.endpoint,
-      },
-      flags,
-    );
-    try {
-      const result = await load(
-        `http://127.0.0.1:${app.port}/api/v1/auth/login`,
-        app.child.pid!,
-        {
-          connections: CONNECTIONS,
-          seconds,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: PASSWORD }),
-        },
-      );
-      apiCpuMsPerLogin =
-        (result.serverCpuPercent * 10 * result.elapsedSeconds) /
-        Math.max(1, result.total);
-      return result;
-    } finally {
-      await stop(app.child);
+  const dir = await mkdtemp(join(tmpdir(), 'bench-login-app-'));
+  const app = await startServer(
+    appScript,
+    [],
+    {
+      NODE_ENV: 'development',
+      LOG_FORMAT: 'json',
+      // One client, one email, thousands of logins: the rate limits would
+      // be what is measured. The limiter's own cost stays on the path.
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000000',
+      RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000000',
+      COGNITO_LOCAL_DIR: join(dir, 'cognito'),
+      // Embedded mode: no pool of the caller's environment.
+      AWS_COGNITO_USER_POOL_ID: undefined,
+      AWS_COGNITO_CLIENT_ID: undefined,
+      AWS_COGNITO_CLIENT_SECRET: undefined,
+      AWS_COGNITO_ENDPOINT: undefined,
+      AWS_COGNITO_AUTHORITY: undefined,
+    },
+    flags,
+  );
+  try {
+    unpinChildren(app.child.pid!);
+    const base = `http://127.0.0.1:${app.port}`;
+    const email = 'login-bench@example.com';
+    await confirmedThroughApi(base, email);
+    const api = await load(`${base}/api/v1/auth/login`, app.child.pid!, {
+      connections: CONNECTIONS,
+      seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const apiCpuMsPerLogin =
+      (api.serverCpuPercent * 10 * api.elapsedSeconds) / Math.max(1, api.total);
+    return { direct, api, apiCpuMsPerLogin };
+  } finally {
+    await stop(app.child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Signs a user up through the API, with the code from its dev outbox. */
+async function confirmedThroughApi(base: string, email: string): Promise<void> {
+  const post = async (path: string, json: unknown): Promise<void> => {
+    const answer = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(json),
+    });
+    if (!answer.ok) {
+      throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
     }
+  };
+  await post('/api/v1/auth/register', {
+    name: 'Bench',
+    email,
+    password: PASSWORD,
   });
-  return { direct, api, apiCpuMsPerLogin };
+  const outbox = await fetch(
+    `${base}/api/v1/dev/outbox?email=${encodeURIComponent(email)}`,
+  );
+  const [message] = (await outbox.json()) as { code: string }[];
+  await post('/api/v1/auth/confirm-registration', {
+    email,
+    code: message.code,
+  });
 }
 
 interface Pool {
