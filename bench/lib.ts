@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { createServer } from 'node:net';
 import type { ServerMessage } from './servers/protocol.js';
 
@@ -19,18 +18,17 @@ export function pinned(core: string, command: string[]): string[] {
   return canPin ? [TASKSET, '-c', core, ...command] : command;
 }
 
-/**
- * Lets the child processes of `pid` (and their threads) run on every core
- * again: a child inherits its parent's pinning.
- */
-export function unpinChildren(pid: number): void {
+/** Moves a running process, every thread of it, to `core` (when taskset exists). */
+export function moveToCore(pid: number, core: string): void {
   if (!canPin) return;
-  const cores = `0-${availableParallelism() - 1}`;
-  for (const child of childPids(pid)) {
-    execFileSync(TASKSET, ['-a', '-p', '-c', cores, String(child)], {
-      stdio: 'ignore',
-    });
-  }
+  execFileSync(TASKSET, ['-a', '-p', '-c', core, String(pid)], {
+    stdio: 'ignore',
+  });
+}
+
+/** Moves the child processes of `pid` to `core`: a child starts on its parent's. */
+export function moveChildrenToCore(pid: number, core: string): void {
+  for (const child of childPids(pid)) moveToCore(child, core);
 }
 
 /** The direct children of a process (Linux /proc). */
