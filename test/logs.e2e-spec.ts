@@ -1,7 +1,11 @@
 import type { Type } from '@nestjs/common';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startApp, type TestApp } from './support/app.js';
 import { adminCreateUser } from './support/cognito-admin.js';
 import { Http, expectError, type Answer } from './support/http.js';
+import { cleanEnv, ROOT } from './support/process.js';
 import { waitFor } from './support/timing.js';
 import { PASSWORD, newEmail, type Tokens } from './support/users.js';
 
@@ -483,5 +487,42 @@ describe('logs (LOG_LEVEL=info, LOG_FORMAT=json)', () => {
       );
       expect(text).not.toContain('Bearer ');
     });
+  });
+});
+
+/**
+ * stdout, as the app writes it (createLogger with no destination): lines
+ * wait for the end of their turn of the event loop, and not one is lost
+ * when the process ends in that same turn.
+ */
+describe('the log on stdout, at exit', () => {
+  const LOGGER = pathToFileURL(
+    join(ROOT, 'dist/common/logging/logger.js'),
+  ).href;
+  const script = (end: string): string =>
+    `import { createLogger } from ${JSON.stringify(LOGGER)};
+     const logger = createLogger({ logLevel: 'info', logFormat: 'json' });
+     for (let i = 0; i < 2000; i++) logger.info({ i }, 'line');
+     ${end}`;
+
+  it.each([
+    ['process.exit(0)', 0],
+    ["throw new Error('boom')", 1],
+  ])('writes every line logged before %s, in order', async (end, status) => {
+    const run = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', script(end)],
+      { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let stdout = '';
+    run.stdout.setEncoding('utf8');
+    run.stdout.on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise((done) => run.once('close', done));
+    expect(code).toBe(status);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2000);
+    expect(lines.map((line) => JSON.parse(line).i)).toEqual(
+      Array.from({ length: 2000 }, (_, i) => i),
+    );
   });
 });

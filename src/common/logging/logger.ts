@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino, type Bindings, type DestinationStream, type Logger } from 'pino';
 import type { HttpConfig } from '../../config/http.config.js';
+import { TurnBatchedStream } from './turn-batched-stream.js';
 
 /** Fields that would hold a secret: credentials, codes, tokens, the Authorization header. */
 const SECRET_FIELDS = [
@@ -57,7 +58,12 @@ export function createLogger(
       },
     });
   }
-  return pino(options);
+  // pino's own default (an asynchronous sonic-boom on stdout, flushed at
+  // exit), written a turn of the event loop at a time.
+  return pino(
+    options,
+    new TurnBatchedStream(pino.destination({ dest: 1, sync: false })),
+  );
 }
 
 /**
