@@ -32,6 +32,7 @@ class OpenRoutes {
 interface FakeRequest {
   headers: Record<string, string | undefined>;
   user?: AuthUser;
+  authToken?: string;
 }
 
 /** What JwtAuthGuard extends: AuthGuard('jwt'), whose canActivate runs passport. */
@@ -40,6 +41,7 @@ const passportGuard = Object.getPrototypeOf(JwtAuthGuard.prototype) as {
 };
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1dWlkLWFzaCJ9.c2ln';
+const HEADER = `Bearer ${TOKEN}`;
 const NOW_S = Math.floor(Date.now() / 1000);
 
 function user(overrides: Partial<AuthUser> = {}): AuthUser {
@@ -156,7 +158,7 @@ describe('JwtAuthGuard', () => {
     it('answers a cached token from the cache, without passport (no strategy is even registered)', async () => {
       const { guard, cache } = setup();
       const cached = user();
-      cache.set(TOKEN, cached);
+      cache.set(HEADER, cached, TOKEN);
       const passport = vi.spyOn(passportGuard, 'canActivate');
       const request = requestWith(`Bearer ${TOKEN}`);
 
@@ -164,12 +166,14 @@ describe('JwtAuthGuard', () => {
 
       expect(passport).not.toHaveBeenCalled();
       expect(request.user).toBe(cached);
+      // The token decorators read the token the guard checked.
+      expect(request.authToken).toBe(TOKEN);
     });
 
     it('answers a cached token of a live session at once, with no promise to wait on', () => {
       const { guard, cache } = setup();
       const cached = user();
-      cache.set(TOKEN, cached);
+      cache.set(HEADER, cached, TOKEN);
       const request = requestWith(`Bearer ${TOKEN}`);
       expect(guard.canActivate(contextFor(request))).toBe(true);
       expect(request.user).toBe(cached);
@@ -189,7 +193,7 @@ describe('JwtAuthGuard', () => {
         revoked,
         new SessionCookies(SESSION_CONFIG),
       );
-      cache.set(TOKEN, user());
+      cache.set(HEADER, user(), TOKEN);
       const live = requestWith(`Bearer ${TOKEN}`);
       const answer = guard.canActivate(contextFor(live));
       expect(answer).toBeInstanceOf(Promise);
@@ -218,7 +222,7 @@ describe('JwtAuthGuard', () => {
       it('never parses the Cookie header of a request with an Authorization header', async () => {
         const { guard, cache } = setup();
         const cached = user();
-        cache.set(TOKEN, cached);
+        cache.set(HEADER, cached, TOKEN);
         const { request, parseCookie } = withCookies(`Bearer ${TOKEN}`);
 
         expect(await guard.canActivate(contextFor(request))).toBe(true);
@@ -243,7 +247,7 @@ describe('JwtAuthGuard', () => {
     it('refuses a cached token of a revoked session with 401 UNAUTHORIZED, without passport', async () => {
       const { guard, cache, revoked } = setup();
       const cached = user();
-      cache.set(TOKEN, cached);
+      cache.set(HEADER, cached, TOKEN);
       await revoked.revoke(user({ tokenUse: 'id', jti: 'id-jti-1' }));
       const passport = vi.spyOn(passportGuard, 'canActivate');
       const request = requestWith(`Bearer ${TOKEN}`);
@@ -268,7 +272,7 @@ describe('JwtAuthGuard', () => {
         await guard.canActivate(contextFor(fresh, Routes.prototype.logout)),
       ).toBe(true);
       expect(fresh.user).toBe(verified);
-      cache.set(TOKEN, verified);
+      cache.set(HEADER, verified, TOKEN);
       const again = requestWith(`Bearer ${TOKEN}`);
       expect(
         await guard.canActivate(contextFor(again, Routes.prototype.logout)),
@@ -288,7 +292,7 @@ describe('JwtAuthGuard', () => {
         await guard.canActivate(contextFor(requestWith(`Bearer ${TOKEN}`))),
       ).toBe(true);
       expect(passport).toHaveBeenCalledTimes(1);
-      expect(cache.get(TOKEN)).toBe(verified);
+      expect(cache.get(HEADER)?.user).toBe(verified);
 
       const second = requestWith(`Bearer ${TOKEN}`);
       expect(await guard.canActivate(contextFor(second))).toBe(true);
@@ -298,7 +302,7 @@ describe('JwtAuthGuard', () => {
 
     it('sends another token to passport even when one is cached', async () => {
       const { guard, cache } = setup();
-      cache.set(TOKEN, user());
+      cache.set(HEADER, user(), TOKEN);
       const passport = passportVerifies(user({ sub: 'uuid-misty' }));
       const request = requestWith(`Bearer ${TOKEN}x`);
       await guard.canActivate(contextFor(request));
@@ -318,14 +322,14 @@ describe('JwtAuthGuard', () => {
 
       expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
       expect(error.code).toBe('UNAUTHORIZED');
-      expect(cache.get(TOKEN)).toBeUndefined();
+      expect(cache.get(HEADER)).toBeUndefined();
     });
 
     it('sends a cached token to passport again once it has expired', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(NOW_S * 1000);
       const { guard, cache } = setup();
-      cache.set(TOKEN, user({ exp: NOW_S + 30 }));
+      cache.set(HEADER, user({ exp: NOW_S + 30 }), TOKEN);
       vi.setSystemTime((NOW_S + 31) * 1000);
       const passport = vi
         .spyOn(passportGuard, 'canActivate')

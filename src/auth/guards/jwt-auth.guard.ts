@@ -65,16 +65,26 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const rules = this.rulesOf(context);
     if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const token = this.tokenOf(request);
-    const cached = token ? this.cache.get(token) : undefined;
-    if (!cached)
-      return this.verify(context, request, token, rules.endedAllowed);
+    const credential = this.credentialOf(request);
+    const cached = credential ? this.cache.get(credential) : undefined;
+    if (!cached) {
+      const token = credential && this.tokenOf(request, credential);
+      request.authToken = token;
+      return this.verify(
+        context,
+        request,
+        credential,
+        token,
+        rules.endedAllowed,
+      );
+    }
+    request.authToken = cached.token;
     const ended = rules.endedAllowed
       ? false
-      : this.revoked.isRevokedNow(cached);
-    if (ended === undefined) return this.admit(request, cached);
+      : this.revoked.isRevokedNow(cached.user);
+    if (ended === undefined) return this.admit(request, cached.user);
     if (ended) throw this.unauthorized();
-    request.user = cached;
+    request.user = cached.user;
     return true;
   }
 
@@ -100,22 +110,33 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   /**
-   * The header's token whenever an Authorization header is sent (a bearer
-   * client is never subject to the cookie rules, whatever cookies its jar
-   * holds); else the access token cookie. Kept on the request for the
-   * strategy and the token decorators.
+   * The Authorization header whenever one is sent (a bearer client is never
+   * subject to the cookie rules, whatever cookies its jar holds); else, in
+   * cookie mode, the access token cookie. As sent: the cache knows a
+   * credential seen before without parsing it.
    */
-  private tokenOf(request: GuardedRequest): string | undefined {
-    const { headers } = request;
-    let token: string | undefined;
-    if (headers.authorization !== undefined || !this.cookies.enabled) {
-      token = bearerToken(headers);
-    } else {
-      token = this.cookies.read(request).accessToken;
-      if (token) this.cookies.assertFromOwnPage(request);
+  private credentialOf(request: GuardedRequest): string | undefined {
+    const { authorization } = request.headers;
+    if (authorization !== undefined || !this.cookies.enabled) {
+      return typeof authorization === 'string' ? authorization : undefined;
     }
-    request.authToken = token;
+    const token = this.cookies.read(request).accessToken;
+    if (token) this.cookies.assertFromOwnPage(request);
     return token;
+  }
+
+  /**
+   * The token of a credential: the bearer token of an Authorization header,
+   * the cookie's own. Kept on the request for the strategy and the token
+   * decorators.
+   */
+  private tokenOf(
+    request: GuardedRequest,
+    credential: string,
+  ): string | undefined {
+    return request.headers.authorization === credential
+      ? bearerToken(request.headers)
+      : credential;
   }
 
   /** A cached token whose session only the store's async path can judge. */
@@ -131,6 +152,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   private async verify(
     context: ExecutionContext,
     request: GuardedRequest,
+    credential: string | undefined,
     token: string | undefined,
     endedAllowed: boolean,
   ): Promise<boolean> {
@@ -139,7 +161,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (!endedAllowed && (await this.revoked.isRevoked(request.user))) {
       throw this.unauthorized();
     }
-    if (token) this.cache.set(token, request.user);
+    if (credential && token) this.cache.set(credential, request.user, token);
     return true;
   }
 

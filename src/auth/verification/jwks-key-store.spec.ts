@@ -350,7 +350,7 @@ describe('JwksKeyStore', () => {
     ];
     await sleep(PAST_COOLDOWN_MS);
     await store.getKey('key-c');
-    expect(verified.get('token-of-key-a')).toEqual(user);
+    expect(verified.get('token-of-key-a')?.user).toEqual(user);
 
     server.keys = [jwkOf('key-b', keyB)];
     await sleep(PAST_COOLDOWN_MS);

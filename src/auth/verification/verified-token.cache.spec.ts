@@ -53,7 +53,7 @@ describe('VerifiedTokenCache', () => {
     const cache = new VerifiedTokenCache();
     const user = userExpiringIn(3600);
     cache.set('token-a', user);
-    expect(cache.get('token-a')).toBe(user);
+    expect(cache.get('token-a')?.user).toBe(user);
     expect(cache.size).toBe(1);
   });
 
@@ -71,7 +71,7 @@ describe('VerifiedTokenCache', () => {
     const user = userExpiringIn(60);
     cache.set('token-a', user);
     vi.setSystemTime(START_MS + 59_000);
-    expect(cache.get('token-a')).toBe(user);
+    expect(cache.get('token-a')?.user).toBe(user);
     vi.setSystemTime(START_MS + 60_000);
     expect(cache.get('token-a')).toBeUndefined();
     vi.setSystemTime(START_MS + 30_000);
@@ -90,7 +90,7 @@ describe('VerifiedTokenCache', () => {
     const user = userExpiringIn(24 * 3600);
     cache.set('token-a', user);
     vi.advanceTimersByTime(MAX_TTL_MS - 1000);
-    expect(cache.get('token-a')).toBe(user);
+    expect(cache.get('token-a')?.user).toBe(user);
     vi.advanceTimersByTime(2000);
     expect(cache.get('token-a')).toBeUndefined();
   });
@@ -128,7 +128,7 @@ describe('VerifiedTokenCache', () => {
       expect(cache.get(token(i))).toBeUndefined();
     }
     const last = fits + extra - 1;
-    expect(cache.get(token(last))?.sub).toBe(sub(last));
+    expect(cache.get(token(last))?.user.sub).toBe(sub(last));
   });
 
   it('counts a long token in its budget: a 60 KB token costs its length, and the budget holds', () => {
@@ -139,7 +139,7 @@ describe('VerifiedTokenCache', () => {
     huge.set(long, userExpiringIn(3600));
     expect(short.bytes).toBeLessThan(1024);
     expect(huge.bytes - short.bytes).toBe(long.length - 'a.b.c'.length);
-    expect(huge.get(long)?.sub).toBe('uuid-ash');
+    expect(huge.get(long)?.user.sub).toBe('uuid-ash');
     // Only that exact string matches.
     expect(huge.get(`${long.slice(0, -1)}d`)).toBeUndefined();
     for (let i = 0; i < 200; i += 1) {
@@ -147,6 +147,6 @@ describe('VerifiedTokenCache', () => {
       expect(huge.bytes).toBeLessThanOrEqual(TOKEN_CACHE_BUDGET_BYTES);
     }
     expect(huge.size).toBeLessThan(200);
-    expect(huge.get(`${long}199`)?.sub).toBe('uuid-ash');
+    expect(huge.get(`${long}199`)?.user.sub).toBe('uuid-ash');
   });
 });

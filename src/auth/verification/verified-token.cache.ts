@@ -9,43 +9,80 @@ const MAX_TTL_MS = 10 * 60_000;
 const ENTRY_OVERHEAD_BYTES = 256;
 
 /**
- * What a user's claims cost in memory, estimated from their JSON (V8
- * strings are one byte a character for ASCII; two otherwise, hence the
- * factor), plus the entry's overhead and its key.
+ * What an entry costs in memory: the user's claims estimated from their
+ * JSON (V8 strings are one byte a character for ASCII; two otherwise,
+ * hence the factor), the credential and the token (one string when they
+ * are the same), and the entry's overhead.
  */
-export function entryBytes(key: string, user: AuthUser): number {
-  return key.length + ENTRY_OVERHEAD_BYTES + 2 * JSON.stringify(user).length;
+export function entryBytes(
+  credential: string,
+  user: AuthUser,
+  token: string = credential,
+): number {
+  return (
+    credential.length +
+    (token === credential ? 0 : token.length) +
+    ENTRY_OVERHEAD_BYTES +
+    2 * JSON.stringify(user).length
+  );
+}
+
+/** Characters of a credential's end its entry is found by. */
+const KEY_CHARS = 64;
+
+/** The map key of a credential: its last KEY_CHARS characters. */
+function keyOf(credential: string): string {
+  return credential.length > KEY_CHARS
+    ? credential.slice(-KEY_CHARS)
+    : credential;
+}
+
+/** A verified token, as the guard gets it back. */
+export interface CachedCredential {
+  /** The exact string it was sent as (an Authorization header, or a cookie's token). */
+  readonly credential: string;
+  readonly token: string;
+  readonly user: AuthUser;
 }
 
 /**
- * Tokens this process has already verified, keyed by the whole token (only
- * that exact string matches; a lookup costs V8's string hash, not a
- * SHA-256), each kept no longer than the token lives, and bounded in bytes
- * (TOKEN_CACHE_BUDGET_BYTES, the key's length counted: a long token takes
- * more of the budget, never more than the budget). Only verified tokens
- * are stored, so a client cannot fill it with strings of its own. A hit
- * skips the signature check; it never skips the revocation check, which
- * the guard makes on every request.
+ * Tokens this process has already verified, by the credential as the
+ * client sent it: the whole Authorization header value (so that a hit
+ * needs no parsing of it), or the cookie's token. Only that exact string
+ * matches: an entry is found by the credential's last 64 characters (the
+ * end of the token's signature; hashing 64 characters, not 1 KB) and then
+ * compared whole. Each entry is kept no longer than its token lives, and
+ * the cache is bounded in bytes (TOKEN_CACHE_BUDGET_BYTES, the strings'
+ * lengths counted: a long token takes more of the budget, never more than
+ * the budget). Only verified tokens are stored, so a client cannot fill it
+ * with strings of its own. A hit skips the signature check; it never skips
+ * the revocation check, which the guard makes on every request.
  */
 @Injectable()
 export class VerifiedTokenCache {
-  private readonly entries = new LRUCache<string, AuthUser>({
+  private readonly entries = new LRUCache<string, CachedCredential>({
     maxSize: TOKEN_CACHE_BUDGET_BYTES,
-    sizeCalculation: (user, key) => entryBytes(key, user),
+    sizeCalculation: (entry) =>
+      entryBytes(entry.credential, entry.user, entry.token),
   });
 
-  get(token: string): AuthUser | undefined {
-    const user = this.entries.get(token);
-    if (user && user.exp * 1000 <= Date.now()) {
-      this.entries.delete(token);
+  get(credential: string): CachedCredential | undefined {
+    const key = keyOf(credential);
+    const entry = this.entries.get(key);
+    if (!entry || entry.credential !== credential) return undefined;
+    if (entry.user.exp * 1000 <= Date.now()) {
+      this.entries.delete(key);
       return undefined;
     }
-    return user;
+    return entry;
   }
 
-  set(token: string, user: AuthUser): void {
+  /** `token` is the credential's token: the credential itself unless it is a header. */
+  set(credential: string, user: AuthUser, token: string = credential): void {
     const ttl = Math.min(user.exp * 1000 - Date.now(), MAX_TTL_MS);
-    if (ttl > 0) this.entries.set(token, user, { ttl });
+    if (ttl > 0) {
+      this.entries.set(keyOf(credential), { credential, token, user }, { ttl });
+    }
   }
 
   /** Forgets every entry (a signing key was withdrawn). */
@@ -53,8 +90,11 @@ export class VerifiedTokenCache {
     this.entries.clear();
   }
 
-  delete(token: string): void {
-    this.entries.delete(token);
+  delete(credential: string): void {
+    const key = keyOf(credential);
+    if (this.entries.peek(key)?.credential === credential) {
+      this.entries.delete(key);
+    }
   }
 
   get size(): number {
