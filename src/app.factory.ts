@@ -142,6 +142,12 @@ export async function createApp(
     await app.register(fastifyCookie, { hook: false });
   }
   const fastify = app.getHttpAdapter().getInstance();
+  // What the guard leaves on a request, present on every request from its
+  // start: one object shape for them all, not one more per property the
+  // guard adds (which made every later property read on a request
+  // polymorphic).
+  fastify.decorateRequest('user', undefined);
+  fastify.decorateRequest('authToken', undefined);
   acceptJsonOnly(fastify);
   answerAfterUnreadBody(fastify);
   const headers = securityHeaders({

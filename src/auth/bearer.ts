@@ -19,12 +19,10 @@ export interface Credentials {
 
 /**
  * The token a request authenticated with: the guard's on a guarded route,
- * the Authorization header's on a public one.
+ * the Authorization header's on a public one (where the guard leaves none).
  */
 export function credentialToken(
   request: Credentials & { headers: { authorization?: string | string[] } },
 ): string | undefined {
-  return 'authToken' in request
-    ? request.authToken
-    : bearerToken(request.headers);
+  return request.authToken ?? bearerToken(request.headers);
 }
