@@ -122,12 +122,24 @@ export function report(rows: Row[]): void {
   notes(rows);
 }
 
+/**
+ * The value with its decimals, one more while it reads like the target
+ * it misses or like the one it meets (0.899 is not 0.90).
+ */
+function shown(check: Check): string {
+  const value = check.value!;
+  const decimals = check.decimals ?? 2;
+  const text = value.toFixed(decimals);
+  const passes = check.pass(value);
+  return check.pass(Number(text)) === passes
+    ? text
+    : value.toFixed(decimals + 1);
+}
+
 function printChecks(checks: Check[]): void {
   for (const check of checks) {
     const value =
-      check.value === undefined
-        ? 'n/a'
-        : `${check.value.toFixed(check.decimals ?? 2)}${check.unit ?? ''}`;
+      check.value === undefined ? 'n/a' : `${shown(check)}${check.unit ?? ''}`;
     const verdict =
       check.value === undefined
         ? '-'
