@@ -499,30 +499,39 @@ describe('the log on stdout, at exit', () => {
   const LOGGER = pathToFileURL(
     join(ROOT, 'dist/common/logging/logger.js'),
   ).href;
+  const LINES = 20_000;
+  // Touching process.stdout makes a piped fd 1 non-blocking, as in the app.
   const script = (end: string): string =>
     `import { createLogger } from ${JSON.stringify(LOGGER)};
+     void process.stdout.fd;
      const logger = createLogger({ logLevel: 'info', logFormat: 'json' });
-     for (let i = 0; i < 2000; i++) logger.info({ i }, 'line');
+     for (let i = 0; i < ${LINES}; i++) logger.info({ i }, 'line');
      ${end}`;
 
   it.each([
     ['process.exit(0)', 0],
     ["throw new Error('boom')", 1],
-  ])('writes every line logged before %s, in order', async (end, status) => {
-    const run = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', script(end)],
-      { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    let stdout = '';
-    run.stdout.setEncoding('utf8');
-    run.stdout.on('data', (chunk: string) => (stdout += chunk));
-    const code = await new Promise((done) => run.once('close', done));
-    expect(code).toBe(status);
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(2000);
-    expect(lines.map((line) => JSON.parse(line).i)).toEqual(
-      Array.from({ length: 2000 }, (_, i) => i),
-    );
-  });
+  ])(
+    'writes every line logged before %s, in order, to a reader slower than the writer',
+    async (end, status) => {
+      const run = spawn(
+        process.execPath,
+        ['--input-type=module', '-e', script(end)],
+        { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      let stdout = '';
+      run.stdout.setEncoding('utf8');
+      // Nothing read for half a second: the pipe fills and writes meet EAGAIN.
+      run.stdout.pause();
+      setTimeout(() => run.stdout.resume(), 500);
+      run.stdout.on('data', (chunk: string) => (stdout += chunk));
+      const code = await new Promise((done) => run.once('close', done));
+      expect(code).toBe(status);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(LINES);
+      expect(lines.map((line) => JSON.parse(line).i)).toEqual(
+        Array.from({ length: LINES }, (_, i) => i),
+      );
+    },
+  );
 });

@@ -62,7 +62,7 @@ export function createLogger(
   // exit), written a turn of the event loop at a time.
   return pino(
     options,
-    new TurnBatchedStream(pino.destination({ dest: 1, sync: false })),
+    new TurnBatchedStream(pino.destination({ dest: 1, sync: false }), 1),
   );
 }
 
