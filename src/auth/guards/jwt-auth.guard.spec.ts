@@ -231,6 +231,25 @@ describe('JwtAuthGuard', () => {
         expect(request.user).toBe(cached);
       });
 
+      it('does not let in as a header (without "Bearer") a token cached from the cookie', async () => {
+        const { guard, cache } = setup();
+        cache.set(TOKEN, user());
+        const passport = vi
+          .spyOn(passportGuard, 'canActivate')
+          .mockImplementation(function (this: JwtAuthGuard) {
+            return Promise.resolve(
+              this.handleRequest(null, false, new Error('no token')),
+            );
+          });
+        const { request } = withCookies(TOKEN);
+        const error = await rejectionOf(() =>
+          guard.canActivate(contextFor(request)),
+        );
+        expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
+        expect(passport).toHaveBeenCalledTimes(1);
+        expect(request.user).toBeUndefined();
+      });
+
       it('takes the access token cookie, parsed once, when no Authorization header is sent', async () => {
         const { guard, cache } = setup();
         const cached = user();
@@ -292,7 +311,7 @@ describe('JwtAuthGuard', () => {
         await guard.canActivate(contextFor(requestWith(`Bearer ${TOKEN}`))),
       ).toBe(true);
       expect(passport).toHaveBeenCalledTimes(1);
-      expect(cache.get(HEADER)?.user).toBe(verified);
+      expect(cache.get(HEADER, true)?.user).toBe(verified);
 
       const second = requestWith(`Bearer ${TOKEN}`);
       expect(await guard.canActivate(contextFor(second))).toBe(true);
@@ -322,7 +341,7 @@ describe('JwtAuthGuard', () => {
 
       expect(error.getStatus()).toBe(HttpStatus.UNAUTHORIZED);
       expect(error.code).toBe('UNAUTHORIZED');
-      expect(cache.get(HEADER)).toBeUndefined();
+      expect(cache.get(HEADER, true)).toBeUndefined();
     });
 
     it('sends a cached token to passport again once it has expired', async () => {

@@ -65,10 +65,19 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const rules = this.rulesOf(context);
     if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const credential = this.credentialOf(request);
-    const cached = credential ? this.cache.get(credential) : undefined;
+    // A bearer client is never subject to the cookie rules, whatever
+    // cookies its jar holds.
+    const fromHeader =
+      request.headers.authorization !== undefined || !this.cookies.enabled;
+    const credential = fromHeader
+      ? headerCredential(request)
+      : this.cookieCredential(request);
+    const cached = credential
+      ? this.cache.get(credential, fromHeader)
+      : undefined;
     if (!cached) {
-      const token = credential && this.tokenOf(request, credential);
+      // Kept on the request for the strategy and the token decorators.
+      const token = fromHeader ? bearerToken(request.headers) : credential;
       request.authToken = token;
       return this.verify(
         context,
@@ -109,34 +118,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return rules;
   }
 
-  /**
-   * The Authorization header whenever one is sent (a bearer client is never
-   * subject to the cookie rules, whatever cookies its jar holds); else, in
-   * cookie mode, the access token cookie. As sent: the cache knows a
-   * credential seen before without parsing it.
-   */
-  private credentialOf(request: GuardedRequest): string | undefined {
-    const { authorization } = request.headers;
-    if (authorization !== undefined || !this.cookies.enabled) {
-      return typeof authorization === 'string' ? authorization : undefined;
-    }
+  /** In cookie mode, the access token cookie, once the request proved it comes from the API's own page. */
+  private cookieCredential(request: GuardedRequest): string | undefined {
     const token = this.cookies.read(request).accessToken;
     if (token) this.cookies.assertFromOwnPage(request);
     return token;
-  }
-
-  /**
-   * The token of a credential: the bearer token of an Authorization header,
-   * the cookie's own. Kept on the request for the strategy and the token
-   * decorators.
-   */
-  private tokenOf(
-    request: GuardedRequest,
-    credential: string,
-  ): string | undefined {
-    return request.headers.authorization === credential
-      ? bearerToken(request.headers)
-      : credential;
   }
 
   /** A cached token whose session only the store's async path can judge. */
@@ -192,6 +178,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (error || !user) throw this.unauthorized();
     return user;
   }
+}
+
+/** The Authorization header as sent: the cache knows one seen before without parsing it. */
+function headerCredential(request: GuardedRequest): string | undefined {
+  const { authorization } = request.headers;
+  return typeof authorization === 'string' ? authorization : undefined;
 }
 
 const REQUIRED =

@@ -350,13 +350,13 @@ describe('JwksKeyStore', () => {
     ];
     await sleep(PAST_COOLDOWN_MS);
     await store.getKey('key-c');
-    expect(verified.get('token-of-key-a')?.user).toEqual(user);
+    expect(verified.get('token-of-key-a', false)?.user).toEqual(user);
 
     server.keys = [jwkOf('key-b', keyB)];
     await sleep(PAST_COOLDOWN_MS);
     await outcome(store.getKey('key-d'));
     expect(server.requests).toBe(3);
-    expect(verified.get('token-of-key-a')).toBeUndefined();
+    expect(verified.get('token-of-key-a', false)).toBeUndefined();
   });
 
   it('keeps its keys when a refetch brings no key at all (an empty JWKS is a failed fetch)', async () => {

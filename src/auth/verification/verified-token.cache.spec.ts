@@ -53,17 +53,17 @@ describe('VerifiedTokenCache', () => {
     const cache = new VerifiedTokenCache();
     const user = userExpiringIn(3600);
     cache.set('token-a', user);
-    expect(cache.get('token-a')?.user).toBe(user);
+    expect(cache.get('token-a', false)?.user).toBe(user);
     expect(cache.size).toBe(1);
   });
 
   it('never matches another token string, even one that differs by a character', () => {
     const cache = new VerifiedTokenCache();
     cache.set('header.payload.signature', userExpiringIn(3600));
-    expect(cache.get('header.payload.signaturf')).toBeUndefined();
-    expect(cache.get('header.payload.signature ')).toBeUndefined();
-    expect(cache.get('header.payload')).toBeUndefined();
-    expect(cache.get('')).toBeUndefined();
+    expect(cache.get('header.payload.signaturf', false)).toBeUndefined();
+    expect(cache.get('header.payload.signature ', false)).toBeUndefined();
+    expect(cache.get('header.payload', false)).toBeUndefined();
+    expect(cache.get('', false)).toBeUndefined();
   });
 
   it("drops an entry once the token's exp has passed", () => {
@@ -71,18 +71,18 @@ describe('VerifiedTokenCache', () => {
     const user = userExpiringIn(60);
     cache.set('token-a', user);
     vi.setSystemTime(START_MS + 59_000);
-    expect(cache.get('token-a')?.user).toBe(user);
+    expect(cache.get('token-a', false)?.user).toBe(user);
     vi.setSystemTime(START_MS + 60_000);
-    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-a', false)).toBeUndefined();
     vi.setSystemTime(START_MS + 30_000);
-    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-a', false)).toBeUndefined();
   });
 
   it("drops an entry once the token's exp has passed, as timers advance", () => {
     const cache = new VerifiedTokenCache();
     cache.set('token-a', userExpiringIn(60));
     vi.advanceTimersByTime(60_001);
-    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-a', false)).toBeUndefined();
   });
 
   it('keeps an entry no longer than its maximum age, however long the token lives', () => {
@@ -90,9 +90,9 @@ describe('VerifiedTokenCache', () => {
     const user = userExpiringIn(24 * 3600);
     cache.set('token-a', user);
     vi.advanceTimersByTime(MAX_TTL_MS - 1000);
-    expect(cache.get('token-a')?.user).toBe(user);
+    expect(cache.get('token-a', false)?.user).toBe(user);
     vi.advanceTimersByTime(2000);
-    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-a', false)).toBeUndefined();
   });
 
   it('does not store a token that has already expired', () => {
@@ -100,15 +100,30 @@ describe('VerifiedTokenCache', () => {
     cache.set('expired', userExpiringIn(-1));
     cache.set('expiring-now', userExpiringIn(0));
     expect(cache.size).toBe(0);
-    expect(cache.get('expired')).toBeUndefined();
-    expect(cache.get('expiring-now')).toBeUndefined();
+    expect(cache.get('expired', false)).toBeUndefined();
+    expect(cache.get('expiring-now', false)).toBeUndefined();
+  });
+
+  it('answers a credential only as the kind it was stored as: a header, or a cookie token', () => {
+    const cache = new VerifiedTokenCache();
+    const fromCookie = userExpiringIn(3600, 'uuid-cookie');
+    const fromHeader = userExpiringIn(3600, 'uuid-header');
+    cache.set('a.b.cookie', fromCookie);
+    cache.set('Bearer a.b.header', fromHeader, 'a.b.header');
+    expect(cache.get('a.b.cookie', false)?.user).toBe(fromCookie);
+    expect(cache.get('a.b.cookie', true)).toBeUndefined();
+    expect(cache.get('Bearer a.b.header', true)).toMatchObject({
+      token: 'a.b.header',
+      user: fromHeader,
+    });
+    expect(cache.get('Bearer a.b.header', false)).toBeUndefined();
   });
 
   it('forgets a token that is deleted', () => {
     const cache = new VerifiedTokenCache();
     cache.set('token-a', userExpiringIn(3600));
     cache.delete('token-a');
-    expect(cache.get('token-a')).toBeUndefined();
+    expect(cache.get('token-a', false)).toBeUndefined();
   });
 
   it('is bounded in bytes: past its budget the oldest entries go, and it never holds more', () => {
@@ -125,10 +140,10 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBeLessThan(fits + extra);
     expect(cache.size).toBeGreaterThan(fits - extra);
     for (let i = 0; i < extra; i += 1) {
-      expect(cache.get(token(i))).toBeUndefined();
+      expect(cache.get(token(i), false)).toBeUndefined();
     }
     const last = fits + extra - 1;
-    expect(cache.get(token(last))?.user.sub).toBe(sub(last));
+    expect(cache.get(token(last), false)?.user.sub).toBe(sub(last));
   });
 
   it('counts a long token in its budget: a 60 KB token costs its length, and the budget holds', () => {
@@ -139,14 +154,14 @@ describe('VerifiedTokenCache', () => {
     huge.set(long, userExpiringIn(3600));
     expect(short.bytes).toBeLessThan(1024);
     expect(huge.bytes - short.bytes).toBe(long.length - 'a.b.c'.length);
-    expect(huge.get(long)?.user.sub).toBe('uuid-ash');
+    expect(huge.get(long, false)?.user.sub).toBe('uuid-ash');
     // Only that exact string matches.
-    expect(huge.get(`${long.slice(0, -1)}d`)).toBeUndefined();
+    expect(huge.get(`${long.slice(0, -1)}d`, false)).toBeUndefined();
     for (let i = 0; i < 200; i += 1) {
       huge.set(`${long}${i}`, userExpiringIn(3600));
       expect(huge.bytes).toBeLessThanOrEqual(TOKEN_CACHE_BUDGET_BYTES);
     }
     expect(huge.size).toBeLessThan(200);
-    expect(huge.get(`${long}199`)?.user.sub).toBe('uuid-ash');
+    expect(huge.get(`${long}199`, false)?.user.sub).toBe('uuid-ash');
   });
 });

@@ -37,6 +37,11 @@ function keyOf(credential: string): string {
     : credential;
 }
 
+/** A flat copy of a header's text (one byte a character, as HTTP headers are read). */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
+}
+
 /** A verified token, as the guard gets it back. */
 export interface CachedCredential {
   /** The exact string it was sent as (an Authorization header, or a cookie's token). */
@@ -66,10 +71,17 @@ export class VerifiedTokenCache {
       entryBytes(entry.credential, entry.user, entry.token),
   });
 
-  get(credential: string): CachedCredential | undefined {
+  /**
+   * `fromHeader`: the credential is an Authorization header value (else a
+   * cookie's token). An entry answers only for the kind it was stored as:
+   * a token verified from a cookie is not let in as a header without
+   * "Bearer", which the header's own rule would refuse.
+   */
+  get(credential: string, fromHeader: boolean): CachedCredential | undefined {
     const key = keyOf(credential);
     const entry = this.entries.get(key);
     if (!entry || entry.credential !== credential) return undefined;
+    if ((entry.token !== entry.credential) !== fromHeader) return undefined;
     if (entry.user.exp * 1000 <= Date.now()) {
       this.entries.delete(key);
       return undefined;
@@ -80,9 +92,22 @@ export class VerifiedTokenCache {
   /** `token` is the credential's token: the credential itself unless it is a header. */
   set(credential: string, user: AuthUser, token: string = credential): void {
     const ttl = Math.min(user.exp * 1000 - Date.now(), MAX_TTL_MS);
-    if (ttl > 0) {
-      this.entries.set(keyOf(credential), { credential, token, user }, { ttl });
-    }
+    if (ttl <= 0) return;
+    // A copy of its own: a cookie's token is a slice of the whole Cookie
+    // header, which it would keep alive uncounted. The token is the end of
+    // its credential ("Bearer <token>", or the token itself).
+    const stored = copyOf(credential);
+    const entry = {
+      credential: stored,
+      token:
+        token === credential
+          ? stored
+          : credential.endsWith(token)
+            ? stored.slice(stored.length - token.length)
+            : copyOf(token),
+      user,
+    };
+    this.entries.set(keyOf(stored), entry, { ttl });
   }
 
   /** Forgets every entry (a signing key was withdrawn). */
@@ -90,6 +115,7 @@ export class VerifiedTokenCache {
     this.entries.clear();
   }
 
+  /** Forgets the entry of this exact credential, whichever kind it is. */
   delete(credential: string): void {
     const key = keyOf(credential);
     if (this.entries.peek(key)?.credential === credential) {
