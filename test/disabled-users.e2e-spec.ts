@@ -1,5 +1,5 @@
 import { useApp } from './support/app.js';
-import { cognitoCall } from './support/cognito-admin.js';
+import { adminCreateUser, cognitoCall } from './support/cognito-admin.js';
 import { useCognitoLocalAsIs } from './support/cognito-local-as-is.js';
 import { expectError } from './support/http.js';
 import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
@@ -58,6 +58,45 @@ describe('a disabled user, embedded emulator', () => {
     expect(
       (await app.http.get('/api/v1/pokemons/1', tokens.accessToken)).status,
     ).toBe(200);
+  });
+});
+
+describe('a user an admin created, embedded emulator', () => {
+  const app = useApp();
+  const TEMPORARY = 'Tempor4ry!';
+
+  it('is asked for a new password only with the temporary one, and never once disabled', async () => {
+    const { endpoint, userPoolId } = app.server.connection;
+    const email = newEmail('invited');
+    expect(
+      (await adminCreateUser(endpoint!, userPoolId, email, TEMPORARY)).status,
+    ).toBe(200);
+    expectError(
+      await app.http.post('/api/v1/auth/login', {
+        email,
+        password: 'Not-the-0ne!',
+      }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+    const asked = await app.http.post('/api/v1/auth/login', {
+      email,
+      password: TEMPORARY,
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
+
+    const pool = { UserPoolId: userPoolId, Username: email };
+    expect(
+      (await cognitoCall(endpoint!, 'AdminDisableUser', pool)).status,
+    ).toBe(200);
+    for (const password of [TEMPORARY, 'Not-the-0ne!']) {
+      expectError(
+        await app.http.post('/api/v1/auth/login', { email, password }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    }
   });
 });
 
