@@ -28,7 +28,13 @@ export function moveToCore(pid: number, core: string): void {
 
 /** Moves the child processes of `pid` to `core`: a child starts on its parent's. */
 export function moveChildrenToCore(pid: number, core: string): void {
-  for (const child of childPids(pid)) moveToCore(child, core);
+  const children = childPids(pid);
+  if (canPin && children.length === 0) {
+    console.log(
+      `note: no child process of ${pid} found in /proc: its emulator stays on the app's core`,
+    );
+  }
+  for (const child of children) moveToCore(child, core);
 }
 
 /** The direct children of a process (Linux /proc). */

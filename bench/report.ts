@@ -123,17 +123,18 @@ export function report(rows: Row[]): void {
 }
 
 /**
- * The value with its decimals, one more while it reads like the target
- * it misses or like the one it meets (0.899 is not 0.90).
+ * The value with its decimals, more while it reads like the target it
+ * misses or like the one it meets (0.899 is not 0.90).
  */
 function shown(check: Check): string {
   const value = check.value!;
   const decimals = check.decimals ?? 2;
-  const text = value.toFixed(decimals);
   const passes = check.pass(value);
-  return check.pass(Number(text)) === passes
-    ? text
-    : value.toFixed(decimals + 1);
+  let text = value.toFixed(decimals);
+  for (let more = 1; more <= 4 && check.pass(Number(text)) !== passes; more++) {
+    text = value.toFixed(decimals + more);
+  }
+  return text;
 }
 
 function printChecks(checks: Check[]): void {
