@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import type { MockInstance } from 'vitest';
 import { StoreUnavailableError } from './shared-store.js';
 import { storedKey, storedSession } from './store-keys.js';
 import { sleep, timeUntil, useStores } from './stores.helper-spec.js';
@@ -171,6 +172,22 @@ describe('RedisSharedStore when Redis restarts empty', () => {
   });
 });
 
+/** The down and back messages of the spies, in the order they were logged. */
+function transitions(
+  warn: MockInstance,
+  log: MockInstance,
+  down: string,
+  back: string,
+): string[] {
+  const of = (spy: MockInstance, message: string, name: string) =>
+    spy.mock.calls.flatMap(([m], i) =>
+      m === message ? [{ name, at: spy.mock.invocationCallOrder[i] }] : [],
+    );
+  return [...of(warn, down, 'down'), ...of(log, back, 'back')]
+    .sort((x, y) => x.at - y.at)
+    .map(({ name }) => name);
+}
+
 describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
   it('answers reads from the mirror, at once', async () => {
     const a = await stores.makeRedis({ timeoutMs: TIMEOUT });
@@ -250,8 +267,16 @@ describe('RedisSharedStore while Redis is paused (SIGSTOP)', () => {
     // 5, the hit already sent when Redis froze (it lands on resume), this one.
     expect((await b.hit('k', 60_000)).count).toBe(7);
     expect((await a.hit('k', 60_000)).count).toBe(8);
-    expect(said(warn, DOWN)).toBe(1);
-    expect(said(log, BACK)).toBe(1);
+    // Once per outage: down and back alternate, whatever a loaded machine
+    // does to a call after the resume (a call over the timeout is an
+    // outage of its own, logged as one).
+    expect(transitions(warn, log, DOWN, BACK).slice(0, 2)).toEqual([
+      'down',
+      'back',
+    ]);
+    expect(transitions(warn, log, DOWN, BACK).join(' ')).not.toMatch(
+      /down down|back back/,
+    );
     warn.mockRestore();
     log.mockRestore();
   });
