@@ -13,6 +13,7 @@ import { bearerToken, type Credentials } from '../bearer.js';
 import { SessionCookies } from '../cookies/session-cookies.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
+import { RouteMemo } from './route-memo.js';
 import { RevokedSessions } from '../sessions/revoked-sessions.js';
 import { VerifiedTokenCache } from '../verification/verified-token.cache.js';
 
@@ -49,8 +50,17 @@ interface RouteRules {
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  /** Per handler, per class (a handler can be inherited by another controller). */
-  private readonly routes = new WeakMap<object, WeakMap<object, RouteRules>>();
+  private readonly routes = new RouteMemo<RouteRules>(
+    (handler, controller) => ({
+      isPublic:
+        this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+          handler,
+          controller,
+        ]) === true,
+      endedAllowed:
+        this.reflector.get<boolean>(ENDED_SESSION_ALLOWED, handler) === true,
+    }),
+  );
 
   constructor(
     private readonly reflector: Reflector,
@@ -62,7 +72,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const rules = this.rulesOf(context);
+    const rules = this.routes.of(context);
     if (rules.isPublic) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     // A bearer client is never subject to the cookie rules, whatever
@@ -95,27 +105,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (ended) throw this.unauthorized();
     request.user = cached.user;
     return true;
-  }
-
-  private rulesOf(context: ExecutionContext): RouteRules {
-    const handler = context.getHandler();
-    const controller = context.getClass();
-    let byClass = this.routes.get(handler);
-    if (!byClass) this.routes.set(handler, (byClass = new WeakMap()));
-    let rules = byClass.get(controller);
-    if (!rules) {
-      rules = {
-        isPublic:
-          this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-            handler,
-            controller,
-          ]) === true,
-        endedAllowed:
-          this.reflector.get<boolean>(ENDED_SESSION_ALLOWED, handler) === true,
-      };
-      byClass.set(controller, rules);
-    }
-    return rules;
   }
 
   /** In cookie mode, the access token cookie, once the request proved it comes from the API's own page. */
