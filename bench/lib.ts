@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { childPids } from '../test/support/process.js';
 import { createServer } from 'node:net';
 import type { ServerMessage } from './servers/protocol.js';
 
@@ -35,20 +36,6 @@ export function moveChildrenToCore(pid: number, core: string): void {
     );
   }
   for (const child of children) moveToCore(child, core);
-}
-
-/** The direct children of a process (Linux /proc). */
-function childPids(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
-        .split(' ')
-        .filter(Boolean)
-        .map(Number),
-    );
-  } catch {
-    return [];
-  }
 }
 
 export interface Started {
