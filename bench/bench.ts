@@ -171,6 +171,7 @@ async function guardBench(): Promise<Row[]> {
         key: row.key,
         label: row.label,
         result: combine(slices.get(row.key)!),
+        roundRps: slices.get(row.key)!.map((slice) => slice.rps),
         jwksFetches: await jwksFetches(server.child),
       });
     }

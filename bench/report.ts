@@ -9,6 +9,8 @@ export interface Row {
   key: string;
   label: string;
   result: LoadResult;
+  /** req/s of each round, in order (the rows of a round ran back to back). */
+  roundRps: number[];
   jwksFetches: number;
 }
 
@@ -64,7 +66,7 @@ export function report(rows: Row[]): void {
   }
   const by = (key: string): LoadResult | undefined =>
     rows.find((row) => row.key === key)?.result;
-  const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(by);
+  const [a, b, c, d, e, f] = ['a', 'b', 'c', 'd', 'e', 'f'].map(by);
   const cRedis = by('c_redis');
   const ratio = (
     name: string,
@@ -114,12 +116,57 @@ export function report(rows: Row[]): void {
       pass: (value) => value === 0,
     },
   ]);
-  if (a && c) {
+  const info = (
+    name: string,
+    what: string,
+    x: LoadResult | undefined,
+    y: LoadResult | undefined,
+  ): void => {
+    if (x && y) {
+      console.log(
+        `(info) ${name} ${what} = ${(x.rps / y.rps).toFixed(2)} (no target)`,
+      );
+    }
+  };
+  info('c/a', 'guarded / bare node:http', c, a);
+  roundRatios(rows, [
+    ['c', 'e'],
+    ['c', 'b'],
+    ['c_redis', 'c'],
+  ]);
+  info(
+    'f/e',
+    'kept features done the stock way / NestJS + Fastify alone',
+    f,
+    e,
+  );
+  info('c/f', 'guarded app / the kept features done the stock way', c, f);
+  notes(rows);
+}
+
+/**
+ * Each ratio round by round: the two rows of a round ran minutes apart at
+ * most, so a slow spell of the machine that fell on one row's round shows
+ * as one outlying round here, where the pooled ratio above only moves.
+ */
+function roundRatios(rows: Row[], pairs: [string, string][]): void {
+  for (const [x, y] of pairs) {
+    const top = rows.find((row) => row.key === x)?.roundRps;
+    const bottom = rows.find((row) => row.key === y)?.roundRps;
+    if (!top || !bottom) continue;
+    const ratios = top.map((rps, i) => rps / bottom[i]);
     console.log(
-      `(info) c/a guarded / bare node:http = ${(c.rps / a.rps).toFixed(2)} (no target)`,
+      `(info) ${x}/${y} by round: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median ${median(ratios).toFixed(2)}`,
     );
   }
-  notes(rows);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((p, q) => p - q);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**
