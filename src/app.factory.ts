@@ -15,6 +15,7 @@ import { toErrorBody } from './common/filters/api-exception.filter.js';
 import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { answerAfterUnreadBody } from './common/http/unread-body.js';
+import { answerClientErrors } from './common/http/client-errors.js';
 import { AccessLogController } from './common/logging/access-log.js';
 import {
   createLogger,
@@ -88,6 +89,12 @@ export async function createApp(
   // namespaces (ConfigModule) hand out this same object.
   const { http, auth } = loadAppConfig();
   const logger = createLogger(http, options.logDestination);
+  const headers = securityHeaders({
+    // Swagger UI at /docs loads its own scripts and styles from 'self'.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
+    },
+  });
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new AccessLogController(logger),
@@ -97,6 +104,10 @@ export async function createApp(
     http: { maxHeaderSize: http.maxHeaderBytes },
     trustProxy: trustedHops(http.trustProxy),
     return503OnClosing: true,
+    // What the HTTP server refuses before any route (a head over
+    // MAX_HEADER_BYTES, a request too slow to arrive, not HTTP): the same
+    // shape, a request id, the security headers.
+    clientErrorHandler: answerClientErrors(headers, logger),
     // Errors Fastify answers before any hook or filter (a malformed URL, a
     // path segment over the router's limit): the same shape and request id.
     frameworkErrors: (
@@ -150,12 +161,6 @@ export async function createApp(
   fastify.decorateRequest('authToken', undefined);
   acceptJsonOnly(fastify);
   answerAfterUnreadBody(fastify);
-  const headers = securityHeaders({
-    // Swagger UI at /docs loads its own scripts and styles from 'self'.
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
-    },
-  });
   // A callback hook that calls done at once: an async one would defer the
   // write past the handler's return, and Nest would then wait for the
   // answer through the reply's `then` (a stream listener per request).

@@ -128,27 +128,31 @@ const RETRY_AFTER = {
 
 /**
  * 431 on every route: a request head over MAX_HEADER_BYTES is refused by
- * the HTTP server before the app sees it, so in Fastify's own shape, with
- * no request id.
+ * the HTTP server before any route (src/common/http/client-errors.ts), in
+ * the error shape, with a request id.
  */
 export const HEAD_TOO_LARGE_RESPONSE: ResponseObject = {
   description:
-    'Request Header Fields Too Large: the request head is over MAX_HEADER_BYTES. Answered by the HTTP server before the app, in its own shape (no request id).',
+    'Request Header Fields Too Large: HEADERS_TOO_LARGE, the request head is over MAX_HEADER_BYTES. Answered before any route; the connection is closed.',
   content: {
     'application/json': {
       schema: {
-        type: 'object',
-        required: ['statusCode', 'error', 'message'],
-        properties: {
-          statusCode: { type: 'integer', enum: [431] },
-          error: { type: 'string' },
-          message: { type: 'string' },
-        },
+        allOf: [
+          { $ref: ERROR_SCHEMA },
+          {
+            type: 'object',
+            properties: {
+              statusCode: { type: 'integer', enum: [431] },
+              error: { type: 'string', enum: ['HEADERS_TOO_LARGE'] },
+            },
+          },
+        ],
       },
       example: {
-        error: 'Request Header Fields Too Large',
-        message: 'Exceeded maximum allowed HTTP header size',
         statusCode: 431,
+        error: 'HEADERS_TOO_LARGE',
+        message: sentence('HEADERS_TOO_LARGE'),
+        requestId: EXAMPLE_REQUEST_ID,
       },
     },
   },

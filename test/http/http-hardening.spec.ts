@@ -1,4 +1,48 @@
+import { connect } from 'node:net';
 import { useFastApp } from '../support/fast-app.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Writes `text` on a new connection and reads until the server closes it. */
+function exchangeRaw(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('the server did not close the connection within 5 s'));
+    }, 5000);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    socket.write(text);
+  });
+}
+
+/** One answer to `text`: its status, headers (lower-cased) and body. */
+async function exchange(
+  url: string,
+  text: string,
+): Promise<{
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}> {
+  const raw = await exchangeRaw(url, text);
+  const [head, body = ''] = raw.split('\r\n\r\n');
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+    }),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -46,11 +90,59 @@ describe('HTTP hardening', () => {
       expect(answer.headers.get('access-control-allow-origin')).toBeNull();
     });
 
-    it('refuses a request head over MAX_HEADER_BYTES (16 KB) with 431', async () => {
+    it('refuses a request head over MAX_HEADER_BYTES (16 KB) with 431, in the error shape', async () => {
       const response = await fetch(`${server.url}/health`, {
         headers: { 'x-padding': 'a'.repeat(20 * 1024) },
       });
       expect(response.status).toBe(431);
+      const requestId = response.headers.get('x-request-id');
+      expect(requestId).toMatch(UUID);
+      expect(await response.json()).toEqual({
+        statusCode: 431,
+        error: 'HEADERS_TOO_LARGE',
+        message: 'The request head (request line and headers) is too large.',
+        requestId,
+      });
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        expect(response.headers.get(name), name).toBe(value);
+      }
+      expect(response.headers.get('content-type')).toBe(
+        'application/json; charset=utf-8',
+      );
+      expect(response.headers.get('connection')).toBe('close');
+    });
+
+    it('answers bytes that are not HTTP with 400 in the error shape, then closes the connection', async () => {
+      // exchange() returns once the server closed the connection (else fails in 5 s).
+      const { status, headers, body } = await exchange(
+        server.url,
+        'HELLO THERE\r\n\r\n',
+      );
+      expect(status).toBe(400);
+      expect(JSON.parse(body)).toEqual({
+        statusCode: 400,
+        error: 'VALIDATION_FAILED',
+        message: 'The request is not valid HTTP.',
+        requestId: headers['x-request-id'],
+      });
+      expect(headers['x-request-id']).toMatch(UUID);
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(Number(headers['content-length'])).toBe(Buffer.byteLength(body));
+    });
+
+    it('answers a too-large head after a kept-alive answer: the first answer whole, then the 431', async () => {
+      const head = (extra: string): string =>
+        `GET /health/live HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
+      const raw = await exchangeRaw(
+        server.url,
+        head('') + head(`X-Padding: ${'a'.repeat(20 * 1024)}\r\n`),
+      );
+      const answers = raw.split(/(?=HTTP\/1\.1 )/);
+      expect(answers.map((answer) => answer.slice(0, 12))).toEqual([
+        'HTTP/1.1 200',
+        'HTTP/1.1 431',
+      ]);
+      expect(answers[1]).toContain('"error":"HEADERS_TOO_LARGE"');
     });
   });
 

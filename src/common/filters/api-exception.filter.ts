@@ -22,8 +22,10 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
   429: 'TOO_MANY_REQUESTS',
   503: 'IDP_UNAVAILABLE',
 };
@@ -33,9 +35,12 @@ export const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
   UNAUTHORIZED: 'A valid bearer token is required.',
   FORBIDDEN: 'You are not allowed to do this.',
   NOT_FOUND: 'Nothing here.',
+  REQUEST_TIMEOUT: 'The request took too long to arrive.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
   UNSUPPORTED_MEDIA_TYPE:
     'The request body must be JSON (Content-Type: application/json).',
+  HEADERS_TOO_LARGE:
+    'The request head (request line and headers) is too large.',
   TOO_MANY_REQUESTS: 'Too many requests; try again later.',
   IDP_UNAVAILABLE: 'The identity provider cannot be reached; try again later.',
   INTERNAL: 'Something went wrong; the error was logged.',
