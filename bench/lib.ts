@@ -1,7 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { childPids } from '../test/support/process.js';
-import { createServer } from 'node:net';
 import type { ServerMessage } from './servers/protocol.js';
 
 /**
@@ -142,19 +141,6 @@ export function cpuSeconds(pid: number): number {
 export function reapedChildrenCpuSeconds(): number {
   const fields = statFields('self');
   return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
-}
-
-/** A TCP port free right now on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The node flags of `npm run start:prod`, so the app is measured as it runs. */

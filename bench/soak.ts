@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  freePort,
-  pinned,
-  productionNodeFlags,
-  rssMb,
-  SERVER_CORE,
-} from './lib.js';
+import { freePort } from '../test/support/process.js';
+import { pinned, productionNodeFlags, rssMb, SERVER_CORE } from './lib.js';
 import { createUsers, Legit, Tally } from './soak-clients.js';
 import { closeConnections, hostile, MIX, send } from './soak-traffic.js';
 
