@@ -130,7 +130,8 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   };
 }
 
-function codeFor(status: number): ErrorCode {
+/** The machine code of an error status (one the app has no own code for: by its class). */
+export function codeFor(status: number): ErrorCode {
   return (
     CODE_BY_STATUS[status] ?? (status < 500 ? 'VALIDATION_FAILED' : 'INTERNAL')
   );

@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { ErrorCode } from '../errors/api-exception.js';
 import {
+  codeFor,
   SENTENCE_BY_CODE,
   type ErrorBody,
 } from '../filters/api-exception.filter.js';
 
 /** The 400 of a request the parser cannot read. */
-export const NOT_HTTP = 'The request is not valid HTTP.';
+const NOT_HTTP = 'The request is not valid HTTP.';
+
+/** Statuses of the refusals that are not a plain 400, by their error's code. */
+const STATUS_BY_CAUSE: ReadonlyMap<string | undefined, number> = new Map([
+  ['HPE_HEADER_OVERFLOW', 431],
+  ['ERR_HTTP_REQUEST_TIMEOUT', 408],
+]);
 
 /** An error of Node's HTTP parser or request timers, as the server reports it. */
 export interface ClientError extends Error {
@@ -26,12 +32,8 @@ export function clientErrorBody(
   error: ClientError,
   requestId: string,
 ): ErrorBody {
-  const [statusCode, code]: [number, ErrorCode] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'HEADERS_TOO_LARGE']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'REQUEST_TIMEOUT']
-        : [400, 'VALIDATION_FAILED'];
+  const statusCode = STATUS_BY_CAUSE.get(error.code) ?? 400;
+  const code = codeFor(statusCode);
   const message = statusCode === 400 ? NOT_HTTP : SENTENCE_BY_CODE[code]!;
   return { statusCode, error: code, message, requestId };
 }
