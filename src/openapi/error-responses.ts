@@ -132,28 +132,11 @@ const RETRY_AFTER = {
  * the error shape, with a request id.
  */
 export const HEAD_TOO_LARGE_RESPONSE: ResponseObject = {
+  ...errorResponses(
+    new Map([
+      [431, new Map([['HEADERS_TOO_LARGE', sentence('HEADERS_TOO_LARGE')]])],
+    ]),
+  )['431']!,
   description:
     'Request Header Fields Too Large: HEADERS_TOO_LARGE, the request head is over MAX_HEADER_BYTES. Answered before any route; the connection is closed.',
-  content: {
-    'application/json': {
-      schema: {
-        allOf: [
-          { $ref: ERROR_SCHEMA },
-          {
-            type: 'object',
-            properties: {
-              statusCode: { type: 'integer', enum: [431] },
-              error: { type: 'string', enum: ['HEADERS_TOO_LARGE'] },
-            },
-          },
-        ],
-      },
-      example: {
-        statusCode: 431,
-        error: 'HEADERS_TOO_LARGE',
-        message: sentence('HEADERS_TOO_LARGE'),
-        requestId: EXAMPLE_REQUEST_ID,
-      },
-    },
-  },
 };

@@ -250,11 +250,15 @@ describe('the OpenAPI document (/docs-json)', () => {
     expect(response.status).toBe(431);
     const body = (await response.json()) as Record<string, unknown>;
     const documented = document.components.responses.HeadTooLarge as {
-      content: Record<string, { example: Record<string, unknown> }>;
+      content: Record<
+        string,
+        { examples: Record<string, { value: Record<string, unknown> }> }
+      >;
     };
     // The example's request id is an example; the rest is what the server says.
     expect(body).toEqual({
-      ...documented.content['application/json']!.example,
+      ...documented.content['application/json']!.examples.HEADERS_TOO_LARGE!
+        .value,
       requestId: response.headers.get('x-request-id'),
     });
     for (const { operation } of operations) {
