@@ -35,7 +35,7 @@ export const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const EXPOSED_HEADERS = ['X-Request-Id', 'X-Total-Count', 'Retry-After'];
 
 /** Keeps a sane incoming X-Request-Id, else makes one. */
-function requestId(request: IncomingMessage): string {
+export function requestId(request: Pick<IncomingMessage, 'headers'>): string {
   const incoming = request.headers['x-request-id'];
   return typeof incoming === 'string' && REQUEST_ID.test(incoming)
     ? incoming

@@ -16,13 +16,11 @@ import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { REQUEST_ID } from '../../src/app.factory.js';
+import { requestId } from '../../src/app.factory.js';
+import { ListPokemonQuery } from '../../src/pokemon/dto/list-pokemon.query.js';
 import { securityHeaders } from '../../src/common/http/security-headers.js';
 import { serve } from './protocol.js';
 
@@ -30,8 +28,9 @@ import { serve } from './protocol.js';
  * (f) NestJS on Fastify with what the issue says (c) must keep, each done
  * the plain way with the stock pieces, and nothing else: helmet's headers
  * on every answer, a request id (kept when sane, else a UUID), an access
- * line per request on pino (same fields as the app's), Nest's
- * ValidationPipe on the query DTO, and a guard that finds the bearer token
+ * line per request on pino (same fields as the app's), Nest's stock
+ * ValidationPipe on the app's query DTO (its fast path is the app's
+ * pipe's, not used here), and a guard that finds the bearer token
  * in a map of tokens already verified and checks a denylist (the app's
  * verified-token cache, at its cheapest). It serves the guarded route's
  * bytes; argv: the bytes file and the access token.
@@ -40,21 +39,6 @@ const [bytesFile, token] = process.argv.slice(2);
 const body = readFileSync(bytesFile);
 const verified = new Map([[token, { sub: 'bench', jti: 'bench-session' }]]);
 const loggedOut = new Set<string>();
-
-class PageQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 20;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
-}
 
 @Injectable()
 class VerifiedTokenGuard implements CanActivate {
@@ -77,7 +61,7 @@ class PageController {
   @Get()
   @Header('content-type', 'application/json; charset=utf-8')
   page(
-    @Query() _query: PageQuery,
+    @Query() _query: ListPokemonQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Buffer {
     void reply.header('x-total-count', '1025');
@@ -107,12 +91,7 @@ const app = await NestFactory.create<NestFastifyApplication>(
   new FastifyAdapter({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: (request: { headers: Record<string, unknown> }) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming)
-        ? incoming
-        : randomUUID();
-    },
+    genReqId: requestId,
   }),
   { logger: false },
 );
