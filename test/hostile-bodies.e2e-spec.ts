@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { useApp } from './support/app.js';
+import { parseAnswer } from './support/raw-http.js';
 
 /**
  * Oversize bodies over real HTTP: the 413 reaches the client before the
@@ -55,22 +56,14 @@ const CHUNK = 64 * 1024;
 
 /** Status, Connection header and JSON body of a raw HTTP/1.1 answer. */
 function parse(raw: Buffer): Omit<RawAnswer, 'error'> {
-  const text = raw.toString();
-  const [head, ...rest] = text.split('\r\n\r\n');
-  if (!head) return {};
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
-  const connection = /^connection: *(.+)$/im.exec(head)?.[1]?.trim();
-  let body: Record<string, unknown> | undefined;
+  const { status, headers, body } = parseAnswer(raw);
+  let json: Record<string, unknown> | undefined;
   try {
-    body = JSON.parse(rest.join('\r\n\r\n')) as Record<string, unknown>;
+    json = JSON.parse(body) as Record<string, unknown>;
   } catch {
-    body = undefined;
+    json = undefined;
   }
-  return {
-    status: Number.isNaN(status) ? undefined : status,
-    connection,
-    body,
-  };
+  return { status, connection: headers.connection, body: json };
 }
 
 const TWO_MB = Buffer.alloc(2 * 1024 * 1024, '{"email":"');

@@ -1,48 +1,7 @@
-import { connect } from 'node:net';
 import { useFastApp } from '../support/fast-app.js';
+import { exchangeRaw, parseAnswer } from '../support/raw-http.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Writes `text` on a new connection and reads until the server closes it. */
-function exchangeRaw(url: string, text: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('the server did not close the connection within 5 s'));
-    }, 5000);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    });
-    socket.write(text);
-  });
-}
-
-/** One answer to `text`: its status, headers (lower-cased) and body. */
-async function exchange(
-  url: string,
-  text: string,
-): Promise<{
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}> {
-  const raw = await exchangeRaw(url, text);
-  const [head, body = ''] = raw.split('\r\n\r\n');
-  const [statusLine, ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((line) => {
-      const colon = line.indexOf(':');
-      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
-    }),
-  );
-  return { status: Number(statusLine.split(' ')[1]), headers, body };
-}
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -113,10 +72,9 @@ describe('HTTP hardening', () => {
     });
 
     it('answers bytes that are not HTTP with 400 in the error shape, then closes the connection', async () => {
-      // exchange() returns once the server closed the connection (else fails in 5 s).
-      const { status, headers, body } = await exchange(
-        server.url,
-        'HELLO THERE\r\n\r\n',
+      // exchangeRaw() returns once the server closed the connection (else fails in 5 s).
+      const { status, headers, body } = parseAnswer(
+        await exchangeRaw(server.url, 'HELLO THERE\r\n\r\n'),
       );
       expect(status).toBe(400);
       expect(JSON.parse(body)).toEqual({
