@@ -16,8 +16,11 @@ const { Targets } = local('./lib/targets/targets.js');
 // AuthSessionValidity is in minutes; Cognito's default is 3.
 const DEFAULT_VALIDITY_MINUTES = 3;
 
-/** One session store per app client, with that client's AuthSessionValidity. */
-function sessionStores() {
+/**
+ * One session store per app client, with that client's AuthSessionValidity
+ * (read from its record at each use: a changed validity starts a new store).
+ */
+function sessionStores(now = Date.now) {
   const stores = new Map();
   return async (services, ctx, clientId) => {
     const client = await services.cognito.getAppClient(ctx, clientId);
@@ -26,7 +29,10 @@ function sessionStores() {
       DEFAULT_VALIDITY_MINUTES;
     const known = stores.get(clientId);
     if (known && known.minutes === minutes) return known.sessions;
-    const sessions = createChallengeSessions({ validityMs: minutes * 60_000 });
+    const sessions = createChallengeSessions({
+      validityMs: minutes * 60_000,
+      now,
+    });
     stores.set(clientId, { minutes, sessions });
     return sessions;
   };
@@ -84,4 +90,4 @@ function bindChallengeSessions() {
   return { sessionsFor };
 }
 
-module.exports = { bindChallengeSessions };
+module.exports = { bindChallengeSessions, sessionStores };
