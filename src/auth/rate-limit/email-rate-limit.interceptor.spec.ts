@@ -138,6 +138,17 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
     expect(await run('challenges', body, 'ok', '198.51.100.9')).toBe('ok');
   });
 
+  it('limits every challenge request per (email, address), answers that are no refusal included', async () => {
+    const { run } = setup();
+    const body = { email: 'koga@example.com', session: 'x' };
+    expect(await run('challenges', body, 'CODE_MISMATCH')).toBe(
+      'CODE_MISMATCH',
+    );
+    expect(await run('challenges', body)).toBe('ok');
+    expect(await run('challenges', body)).toBe('TOO_MANY_REQUESTS');
+    expect(await run('challenges', body, 'ok', '198.51.100.9')).toBe('ok');
+  });
+
   it('counts an IPv6 client by its /64, as the per-IP limit does', async () => {
     const { run } = setup();
     const body = { email: 'sabrina@example.com', password: 'x' };
