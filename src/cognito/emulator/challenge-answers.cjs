@@ -16,6 +16,17 @@ const { Targets } = local('./lib/targets/targets.js');
 // AuthSessionValidity is in minutes; Cognito's default is 3.
 const DEFAULT_VALIDITY_MINUTES = 3;
 
+// The flow and the challenges cognito-local runs itself. A flow another
+// patch adds (USER_AUTH, its SELECT_CHALLENGE, EMAIL_OTP, WEB_AUTHN) issues
+// and checks its sessions there, with the same stores (`sessionsFor`).
+const PASSWORD_FLOW = 'USER_PASSWORD_AUTH';
+const OWN_CHALLENGES = new Set([
+  'NEW_PASSWORD_REQUIRED',
+  'SOFTWARE_TOKEN_MFA',
+  'SMS_MFA',
+  'SELECT_MFA_TYPE',
+]);
+
 /**
  * One session store per app client, with that client's AuthSessionValidity
  * (read from its record at each use: a changed validity starts a new store).
@@ -57,6 +68,7 @@ function bindChallengeSessions() {
     const run = initiateAuth(services);
     return async (ctx, req) => {
       const reply = await run(ctx, req);
+      if (req.AuthFlow !== PASSWORD_FLOW) return reply;
       if (!reply || !reply.ChallengeName) return reply;
       const username =
         reply.ChallengeParameters && reply.ChallengeParameters.USER_ID_FOR_SRP;
@@ -71,7 +83,9 @@ function bindChallengeSessions() {
     return async (ctx, req) => {
       const named = req.ChallengeResponses && req.ChallengeResponses.USERNAME;
       // Without a user named, cognito-local's own InvalidParameterException.
-      if (!named) return run(ctx, req);
+      if (!named || !OWN_CHALLENGES.has(req.ChallengeName)) {
+        return run(ctx, req);
+      }
       const pool = await services.cognito.getUserPoolForClientId(
         ctx,
         req.ClientId,
