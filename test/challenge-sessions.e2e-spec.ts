@@ -6,7 +6,7 @@ import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
 
 /**
  * A challenge answer needs the session Cognito issued for that user and
- * that challenge, used once (README, "Security"). cognito-local took any
+ * that challenge, used once (README, "Known limits"). cognito-local took any
  * string; the embedded emulator now checks it as Cognito does
  * (src/cognito/emulator/challenge-answers.cjs), and a refused session is
  * 401 and counts like a failed password.

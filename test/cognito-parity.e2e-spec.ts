@@ -12,7 +12,7 @@ import {
 
 /**
  * What the embedded emulator does as Cognito does it, where security
- * depends on it (README, "The embedded emulator"): tokens carry `jti` and
+ * depends on it (README, "Known limits"): tokens carry `jti` and
  * `origin_jti`, and refreshed ones keep the sign-in's `origin_jti` and
  * `auth_time` (so a logout ends them too, and a refresh is no new
  * sign-in); an email belongs to one account of the pool.

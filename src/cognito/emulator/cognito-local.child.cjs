@@ -5,8 +5,8 @@
 //
 // This file only composes: each way the embedded emulator is made to act
 // as Cognito does is a module of its own beside it, patching cognito-local's
-// Targets or services before the server is made (CONTRIBUTING.md, "The
-// embedded emulator").
+// Targets or services before the server is made (CONTRIBUTING.md, "How
+// the embedded emulator is patched").
 const { local } = require('./cognito-local-lib.cjs');
 const { deliverToParent } = require('./outbox-delivery.cjs');
 const { checkPasswordSignIn } = require('./password-sign-in.cjs');
