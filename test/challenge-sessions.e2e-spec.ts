@@ -167,6 +167,34 @@ describe('SOFTWARE_TOKEN_MFA needs the session issued for it', () => {
   });
 });
 
+describe('one session, two answers at once', () => {
+  it('signs in one of them only: one 200 with tokens, one 401 that changed nothing', async () => {
+    const email = await adminCreated('race-npr');
+    const session = await sessionOf(email, TEMPORARY, 'NEW_PASSWORD_REQUIRED');
+    const answers = await Promise.all([
+      newPassword(email, session),
+      newPassword(email, session, OTHER),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+    const won = answers.find((a) => a.status === 200)!;
+    expect(won.body.accessToken).toMatch(/^ey/);
+    expectError(
+      answers.find((a) => a.status === 401)!,
+      401,
+      'UNAUTHORIZED',
+    );
+    // The password is the one of the answer that won.
+    const [kept, lost] =
+      answers[0].status === 200 ? [CHOSEN, OTHER] : [OTHER, CHOSEN];
+    expect((await post('login', { email, password: kept })).status).toBe(200);
+    expectError(
+      await post('login', { email, password: lost }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+  });
+});
+
 describe('a refused session counts like a failed password', () => {
   it(`answers 429 after ${FAILURES} refused sessions for an email from one address, at the challenge and at login`, async () => {
     const email = await adminCreated('guesser');

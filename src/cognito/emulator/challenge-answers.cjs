@@ -7,7 +7,7 @@
 // and the challenge, and RespondToAuthChallenge runs only with one:
 // anything else is NotAuthorizedException "Invalid session for the user.".
 // A session ends with the answer it is used for; an answer refused for
-// itself (a wrong code) leaves it for another try within its lifetime.
+// itself (a wrong code) gives it back for another try within its lifetime.
 const { local } = require('./cognito-local-lib.cjs');
 const { createChallengeSessions } = require('./challenge-sessions.cjs');
 
@@ -93,10 +93,16 @@ function bindChallengeSessions() {
       const user = await pool.getUserByUsername(ctx, named);
       const username = user ? user.Username : undefined;
       const sessions = await sessionsFor(services, ctx, req.ClientId);
-      sessions.check(req.Session, username, req.ChallengeName);
-      const reply = await run(ctx, req);
-      // Used once: a second answer racing this one finds it gone.
-      sessions.consume(req.Session, username, req.ChallengeName);
+      // Used up before the answer runs: a second answer racing this one
+      // finds it gone, and changes nothing.
+      const giveBack = sessions.hold(req.Session, username, req.ChallengeName);
+      let reply;
+      try {
+        reply = await run(ctx, req);
+      } catch (error) {
+        giveBack();
+        throw error;
+      }
       return withSession(reply, sessions, username);
     };
   };

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 interface Sessions {
   issue(username: string, challengeName: string): string;
-  check(session: string, username: string, challengeName: string): void;
+  hold(session: string, username: string, challengeName: string): () => void;
 }
 type StoreFor = (
   services: unknown,
@@ -45,7 +45,7 @@ describe("challenge sessions per app client (the client's AuthSessionValidity)",
     const session = sessions.issue('alice', 'SOFTWARE_TOKEN_MFA');
     clock += ms;
     try {
-      (await storeFor(services, {}, clientId)).check(
+      (await storeFor(services, {}, clientId)).hold(
         session,
         'alice',
         'SOFTWARE_TOKEN_MFA',
@@ -77,7 +77,7 @@ describe("challenge sessions per app client (the client's AuthSessionValidity)",
       'SOFTWARE_TOKEN_MFA',
     );
     const other = await storeFor(services, {}, 'b');
-    expect(() => other.check(session, 'alice', 'SOFTWARE_TOKEN_MFA')).toThrow(
+    expect(() => other.hold(session, 'alice', 'SOFTWARE_TOKEN_MFA')).toThrow(
       'Invalid session for the user.',
     );
   });

@@ -78,12 +78,19 @@ function createChallengeSessions({
     },
 
     /**
-     * Throws as consume does, but leaves the session for its answer: an
-     * answer Cognito refuses (a wrong code) may be given again in the same
-     * session.
+     * Uses the session up as consume does, and answers a function that
+     * puts it back (same lifetime) for an answer Cognito then refuses for
+     * itself (a wrong code), which may be given again in the same session.
      */
-    check(session, username, challengeName) {
-      entryOf(session, username, challengeName);
+    hold(session, username, challengeName) {
+      const entry = entryOf(session, username, challengeName);
+      sessions.delete(session);
+      let given = false;
+      return () => {
+        if (given || entry.expiresAt <= now()) return;
+        given = true;
+        sessions.set(session, entry);
+      };
     },
 
     /** Live sessions held (for tests of the bound). */

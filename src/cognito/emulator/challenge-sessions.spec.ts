@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 interface ChallengeSessions {
   issue(username: string, challengeName: string): string;
   consume(session: unknown, username: string, challengeName: string): void;
-  check(session: unknown, username: string, challengeName: string): void;
+  hold(session: unknown, username: string, challengeName: string): () => void;
   readonly size: number;
 }
 
@@ -99,17 +99,26 @@ describe('challenge sessions (the embedded emulator)', () => {
     ).toEqual({ code: 'NotAuthorizedException', message: INVALID });
   });
 
-  it('checks without using the session up (an answer refused for itself may come again)', () => {
+  it('holds the session while its answer runs, and takes it back for an answer refused for itself', () => {
     const session = sessions.issue('alice', 'SOFTWARE_TOKEN_MFA');
-    sessions.check(session, 'alice', 'SOFTWARE_TOKEN_MFA');
-    sessions.check(session, 'alice', 'SOFTWARE_TOKEN_MFA');
     expect(
-      refusal(() => sessions.check(session, 'bob', 'SOFTWARE_TOKEN_MFA')),
+      refusal(() => sessions.hold(session, 'bob', 'SOFTWARE_TOKEN_MFA')),
     ).toEqual({ code: 'NotAuthorizedException', message: INVALID });
-    clock += VALIDITY_MS;
+    const giveBack = sessions.hold(session, 'alice', 'SOFTWARE_TOKEN_MFA');
+    // Held: a second answer at the same time is refused.
     expect(
-      refusal(() => sessions.check(session, 'alice', 'SOFTWARE_TOKEN_MFA')),
-    ).toEqual({ code: 'NotAuthorizedException', message: EXPIRED });
+      refusal(() => sessions.hold(session, 'alice', 'SOFTWARE_TOKEN_MFA')),
+    ).toEqual({ code: 'NotAuthorizedException', message: INVALID });
+    giveBack();
+    giveBack();
+    const again = sessions.hold(session, 'alice', 'SOFTWARE_TOKEN_MFA');
+    // Given back with its first lifetime, not a new one.
+    clock += VALIDITY_MS;
+    again();
+    expect(
+      refusal(() => sessions.consume(session, 'alice', 'SOFTWARE_TOKEN_MFA')),
+    ).toEqual({ code: 'NotAuthorizedException', message: INVALID });
+    expect(sessions.size).toBe(0);
   });
 
   it('drops expired sessions as new ones come, and keeps at most its cap', () => {
