@@ -1,3 +1,4 @@
+import { adminCreateUser } from './support/cognito-admin.js';
 import { decodeJwt } from './support/forge.js';
 import { expectError, type Answer, type Http } from './support/http.js';
 import { useSecretClientApp } from './support/secret-client-app.js';
@@ -146,6 +147,69 @@ describe('an app client with a secret, through the Cognito rules proxy', () => {
       401,
       'UNAUTHORIZED',
     );
+  });
+});
+
+describe('challenge sessions, as real Cognito checks them', () => {
+  const TEMPORARY = 'Tempor4ry!';
+  const CHOSEN = 'Ch0sen-Passw0rd!';
+
+  /** A user an admin created, and the session its first login is asked. */
+  async function firstLogin(tag: string): Promise<[string, string]> {
+    const email = newEmail(tag);
+    const { endpoint, userPoolId } = external.pool;
+    expect(
+      (await adminCreateUser(endpoint, userPoolId, email, TEMPORARY)).status,
+    ).toBe(200);
+    const answer = await app.http.post('/api/v1/auth/login', {
+      email,
+      password: TEMPORARY,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
+    return [email, answer.body.session as string];
+  }
+
+  const answer = (email: string, session: string): Promise<Answer> =>
+    app.http.post('/api/v1/auth/challenge', {
+      email,
+      challenge: 'NEW_PASSWORD_REQUIRED',
+      session,
+      newPassword: CHOSEN,
+    });
+
+  beforeEach(() => {
+    rules.proxy.violations.length = 0;
+  });
+
+  it('forwards the session login was given, for that user and challenge: 200 tokens, no rule broken', async () => {
+    const [email, session] = await firstLogin('proxy-session');
+    const answered = await answer(email, session);
+    expect(answered.status).toBe(200);
+    expect(answered.body.accessToken).toMatch(/^ey/);
+    const forwarded = rules.proxy.calls
+      .filter((c) => c.operation === 'RespondToAuthChallenge')
+      .at(-1);
+    expect(forwarded?.body.Session).toBe(session);
+    expect(rules.proxy.violations).toEqual([]);
+  });
+
+  it("refuses another user's session forwarded for this email: 401, named as a broken rule", async () => {
+    const [victim] = await firstLogin('proxy-victim');
+    const [, attackersSession] = await firstLogin('proxy-attacker');
+    expectError(await answer(victim, attackersSession), 401, 'UNAUTHORIZED');
+    expect(rules.proxy.violations).toEqual([
+      `RespondToAuthChallenge: Session was not issued for ${victim} and NEW_PASSWORD_REQUIRED`,
+    ]);
+  });
+
+  it('refuses a session forwarded a second time: 401, named as a broken rule', async () => {
+    const [email, session] = await firstLogin('proxy-replay');
+    expect((await answer(email, session)).status).toBe(200);
+    expectError(await answer(email, session), 401, 'UNAUTHORIZED');
+    expect(rules.proxy.violations).toEqual([
+      'RespondToAuthChallenge: Session used already',
+    ]);
   });
 });
 

@@ -15,7 +15,7 @@ export interface AuthUser {
   clientId: string;
   /** Token id (`jti`), when the token has one. */
   jti?: string;
-  /** Session id shared by the tokens of one login (`origin_jti`, real Cognito only). */
+  /** Session id shared by the tokens of one login and those refreshed from it (`origin_jti`: Cognito and the embedded emulator). */
   originJti?: string;
   /** Id of the authentication event, shared by the access and ID token of one login (`event_id`). */
   eventId?: string;

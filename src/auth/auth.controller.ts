@@ -141,7 +141,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Answer a login challenge',
     description:
-      'With the `session` that login answered: `newPassword` for NEW_PASSWORD_REQUIRED, `code` (from the authenticator app) for SOFTWARE_TOKEN_MFA. Answers tokens, or the next challenge.',
+      "With the `session` that login answered: `newPassword` for NEW_PASSWORD_REQUIRED, `code` (from the authenticator app) for SOFTWARE_TOKEN_MFA. Answers tokens, or the next challenge. A session is good for its user and challenge only, once, within the app client's AuthSessionValidity (3 minutes by default): any other is 401 UNAUTHORIZED, counted like a failed password.",
   })
   @ApiErrors({ cognito: ['respondToChallenge'] })
   @ApiOkResponse(TOKENS_OR_CHALLENGE)

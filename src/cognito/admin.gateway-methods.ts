@@ -191,7 +191,7 @@ export abstract class AdminGatewayMethods extends CognitoGateway {
 
   /**
    * cognito-local logs disabled users in. The embedded emulator refuses
-   * them itself, as Cognito does (cognito-local.child.cjs); against an
+   * them itself, as Cognito does (emulator/password-sign-in.cjs); against an
    * emulator run elsewhere (an http endpoint) a sign-in that gave tokens is
    * refused here as Cognito refuses a disabled user (NotAuthorizedException
    * "User is disabled."). The AdminGetUser (by the email, an alias of the

@@ -61,9 +61,10 @@ function sessionUserOf(
 /**
  * cognito-local only (the embedded emulator, or one at an http endpoint):
  * the `iat` of its refresh token (a readable JWT), i.e. when the session
- * began, since the emulator gives refreshed tokens a new auth_time. Real
- * Cognito's refresh token is opaque and never read: its refreshed tokens
- * keep the original auth_time.
+ * began, since cognito-local as published gives refreshed tokens a new
+ * auth_time (the embedded emulator keeps it, as Cognito does: the two
+ * agree there). Real Cognito's refresh token is opaque and never read: its
+ * refreshed tokens keep the original auth_time.
  */
 export function emulatorSessionStart(
   pool: Pick<CognitoPool, 'mode' | 'endpoint'>,

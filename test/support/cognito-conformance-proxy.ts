@@ -21,7 +21,14 @@ import { decodeJwt } from './forge.js';
  * - RevokeToken of such a client needs `ClientSecret`;
  * - an auth flow the app client does not allow answers
  *   InvalidParameterException "<flow> flow not enabled for this client",
- *   before the user is looked at.
+ *   before the user is looked at;
+ * - RespondToAuthChallenge needs the `Session` answered with that challenge
+ *   for that user (by the name the call gave, or the internal username),
+ *   used once: a session Cognito never issued, issued for another user or
+ *   another challenge, or already used by an answer it took, answers
+ *   NotAuthorizedException "Invalid session for the user.". (The embedded
+ *   emulator checks it too; here a wrong session forwarded by the API is
+ *   named in `violations`.)
  *
  * A call that breaks a rule is answered as Cognito answers it and recorded
  * in `violations`; every call is recorded in `calls`.
@@ -62,12 +69,81 @@ const TOP_LEVEL_HASH = new Set([
 
 type Refusal = readonly [type: string, message: string];
 
+/** A challenge session the emulator issued, as the proxy saw it go by. */
+interface IssuedSession {
+  /** The names the user was called by: the call's USERNAME, USER_ID_FOR_SRP. */
+  users: Set<string>;
+  challenge: string;
+  used: boolean;
+}
+
+const INVALID_SESSION: Refusal = [
+  'NotAuthorizedException',
+  'Invalid session for the user.',
+];
+
 export async function startConformanceProxy(
   initial: ConformanceOptions,
 ): Promise<ConformanceProxy> {
   const options = { ...initial };
   const calls: RecordedCall[] = [];
   const violations: string[] = [];
+  const sessions = new Map<string, IssuedSession>();
+
+  /** The refusal for an answer whose session is not the one issued for it. */
+  const checkSession = (body: Record<string, any>): Refusal | undefined => {
+    const answers = (body.ChallengeResponses ?? {}) as Record<string, any>;
+    const user = String(answers.USERNAME);
+    const challenge = String(body.ChallengeName);
+    const issued =
+      typeof body.Session === 'string' ? sessions.get(body.Session) : undefined;
+    if (!issued || !issued.users.has(user) || issued.challenge !== challenge) {
+      violations.push(
+        `RespondToAuthChallenge: Session was not issued for ${user} and ${challenge}`,
+      );
+      return INVALID_SESSION;
+    }
+    if (issued.used) {
+      violations.push('RespondToAuthChallenge: Session used already');
+      return INVALID_SESSION;
+    }
+    return undefined;
+  };
+
+  /** Notes the session a challenge answer issues, and the one it used. */
+  const observe = (
+    operation: string,
+    body: Record<string, any>,
+    status: number,
+    text: string,
+  ): void => {
+    if (operation !== 'InitiateAuth' && operation !== 'RespondToAuthChallenge')
+      return;
+    if (body.ClientId !== options.clientId || status !== 200) return;
+    if (operation === 'RespondToAuthChallenge') {
+      const used = sessions.get(String(body.Session));
+      if (used) used.used = true;
+    }
+    let reply: Record<string, any>;
+    try {
+      reply = JSON.parse(text) as Record<string, any>;
+    } catch {
+      return;
+    }
+    if (typeof reply.Session !== 'string' || !reply.ChallengeName) return;
+    const named =
+      operation === 'InitiateAuth'
+        ? body.AuthParameters?.USERNAME
+        : body.ChallengeResponses?.USERNAME;
+    const internal = reply.ChallengeParameters?.USER_ID_FOR_SRP;
+    sessions.set(reply.Session, {
+      users: new Set(
+        [named, internal].filter((u): u is string => typeof u === 'string'),
+      ),
+      challenge: String(reply.ChallengeName),
+      used: false,
+    });
+  };
 
   const hash = (username: string): string =>
     createHmac('sha256', options.clientSecret!)
@@ -138,11 +214,14 @@ export async function startConformanceProxy(
       }
       return checkHash(operation, parameters.SECRET_HASH, parameters.USERNAME);
     }
-    if (!options.clientSecret) return undefined;
     if (operation === 'RespondToAuthChallenge') {
       const answers = (body.ChallengeResponses ?? {}) as Record<string, any>;
-      return checkHash(operation, answers.SECRET_HASH, answers.USERNAME);
+      return options.clientSecret
+        ? (checkHash(operation, answers.SECRET_HASH, answers.USERNAME) ??
+            checkSession(body))
+        : checkSession(body);
     }
+    if (!options.clientSecret) return undefined;
     if (TOP_LEVEL_HASH.has(operation)) {
       return checkHash(operation, body.SecretHash, String(body.Username));
     }
@@ -195,11 +274,13 @@ export async function startConformanceProxy(
         body: request.method === 'GET' ? undefined : raw,
       })
         .then(async (answer) => {
+          const text = await answer.text();
+          observe(operation, body, answer.status, text);
           response.writeHead(answer.status, {
             'content-type':
               answer.headers.get('content-type') ?? 'application/json',
           });
-          response.end(await answer.text());
+          response.end(text);
         })
         .catch(() => {
           response.writeHead(502);

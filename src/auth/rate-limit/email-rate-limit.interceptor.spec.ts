@@ -118,6 +118,37 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
     expect(await run('failedPasswords', body, 'ok', '198.51.100.9')).toBe('ok');
   });
 
+  it('counts a refused challenge session (401 UNAUTHORIZED) like a failed password; a wrong code or a success is not one', async () => {
+    const { run } = setup({ ...LIMITS, requestsPerEmail: 100 });
+    const body = { email: 'erika@example.com', session: 'x' };
+    for (let i = 0; i < 5; i++) {
+      expect(await run('challenges', body, 'CODE_MISMATCH')).toBe(
+        'CODE_MISMATCH',
+      );
+      expect(await run('challenges', body)).toBe('ok');
+    }
+    for (let i = 0; i < 3; i++) {
+      expect(await run('challenges', body, 'UNAUTHORIZED')).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+    expect(await run('challenges', body)).toBe('TOO_MANY_REQUESTS');
+    // The same failures as login's: the password is refused from there too.
+    expect(await run('failedPasswords', body)).toBe('TOO_MANY_REQUESTS');
+    expect(await run('challenges', body, 'ok', '198.51.100.9')).toBe('ok');
+  });
+
+  it('limits every challenge request per (email, address), answers that are no refusal included', async () => {
+    const { run } = setup();
+    const body = { email: 'koga@example.com', session: 'x' };
+    expect(await run('challenges', body, 'CODE_MISMATCH')).toBe(
+      'CODE_MISMATCH',
+    );
+    expect(await run('challenges', body)).toBe('ok');
+    expect(await run('challenges', body)).toBe('TOO_MANY_REQUESTS');
+    expect(await run('challenges', body, 'ok', '198.51.100.9')).toBe('ok');
+  });
+
   it('counts an IPv6 client by its /64, as the per-IP limit does', async () => {
     const { run } = setup();
     const body = { email: 'sabrina@example.com', password: 'x' };

@@ -22,8 +22,10 @@ const EMAIL_BUCKET = 'auth:emailBucket';
  * Limits a route per email (the body's `email`): `requests` counts every
  * request with a valid body; `failedPasswords` counts answers of
  * INVALID_CREDENTIALS per (email, client address) and per email (see
- * EmailRateLimiter). The OpenAPI document derives its 429 from the
- * interceptor.
+ * EmailRateLimiter); `challenges` counts every request per (email, client
+ * address), and a challenge session refused (401: forged, replayed,
+ * expired, another user's) like a failed password. The OpenAPI document
+ * derives its 429 from the interceptor.
  */
 export const LimitPerEmail = (bucket: EmailBucket): MethodDecorator =>
   applyDecorators(
@@ -41,6 +43,14 @@ function refusedBody(error: unknown): boolean {
 
 function wrongPassword(error: unknown): boolean {
   return error instanceof ApiException && error.code === 'INVALID_CREDENTIALS';
+}
+
+/** A challenge answer refused for its session or its credentials (401). */
+function refusedChallenge(error: unknown): boolean {
+  return (
+    wrongPassword(error) ||
+    (error instanceof ApiException && error.code === 'UNAUTHORIZED')
+  );
 }
 
 /**
@@ -69,29 +79,41 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
       (request.body as { email?: unknown } | undefined)?.email,
     );
     if (!bucket || email === undefined) return next.handle();
+    // As the per-IP throttler counts it: an IPv6 client by its /64.
+    const address = normalizeIp(request.ip);
     if (bucket === 'requests' || bucket === 'challenges') {
       const giveBack = await this.limiter.takeRequest(
         email,
-        bucket === 'challenges' ? normalizeIp(request.ip) : undefined,
+        bucket === 'challenges' ? address : undefined,
       );
-      return next.handle().pipe(
+      const handled = next.handle().pipe(
         catchError((error: unknown) => {
           if (refusedBody(error)) giveBack();
           return throwError(() => error);
         }),
       );
+      if (bucket === 'requests') return handled;
+      return this.asSignIn(email, address, handled, refusedChallenge);
     }
-    // As the per-IP throttler counts it: an IPv6 client by its /64.
-    const attempt = await this.limiter.takePasswordAttempt(
-      email,
-      normalizeIp(request.ip),
-    );
-    // Only a refused password keeps the attempt counted: a success, a
-    // fault (500, 503) or a refused body gives it back.
-    const answer = next.handle().pipe(
+    return this.asSignIn(email, address, next.handle(), wrongPassword);
+  }
+
+  /**
+   * Runs `handled` as one password attempt of (email, address): only a
+   * refusal (`refused`) keeps it counted; a success, a fault (500, 503) or
+   * a refused body gives it back.
+   */
+  private async asSignIn(
+    email: string,
+    address: string,
+    handled: Observable<unknown>,
+    refused: (error: unknown) => boolean,
+  ): Promise<Observable<unknown>> {
+    const attempt = await this.limiter.takePasswordAttempt(email, address);
+    const answer = handled.pipe(
       tap(() => attempt.giveBack()),
       catchError((error: unknown) => {
-        if (wrongPassword(error)) attempt.failed();
+        if (refused(error)) attempt.failed();
         else attempt.giveBack();
         return throwError(() => error);
       }),

@@ -16,11 +16,11 @@ const DAY_MS = 24 * 3600_000;
  * signatures stay valid:
  *
  * - logged-out sessions (the denylist), known by the access token's `jti`,
- *   by `origin_jti` (real Cognito: shared by the access and ID tokens of one
- *   login and by those refreshed from it) and by `event_id` (shared by the
- *   access and ID token of one login, in Cognito and in the emulator, which
- *   has no origin_jti). Not by sub + auth_time: a new login in the same
- *   second would share it.
+ *   by `origin_jti` (Cognito and the embedded emulator: shared by the access
+ *   and ID tokens of one login and by those refreshed from it) and by
+ *   `event_id` (shared by the access and ID token of one login, also in
+ *   cognito-local run elsewhere, which has no origin_jti). Not by sub +
+ *   auth_time: a new login in the same second would share it.
  * - per-user sign-out cutoffs: every token of the user whose `auth_time` is
  *   at or before the cutoff (password changes, sign-out everywhere).
  *
