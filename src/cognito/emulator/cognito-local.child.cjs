@@ -67,6 +67,10 @@ Targets.InitiateAuth = (services) => {
   };
 };
 
+// Cognito's Essentials plan: USER_AUTH, email codes and passkeys. Installed
+// after every other patch of Targets: it wraps them.
+require('./essentials.cjs').installEssentials(Targets);
+
 // Errors only: its info lines would carry request bodies (passwords).
 const logger = pino({ level: 'error' });
 
