@@ -11,12 +11,12 @@
 // challenge lives in memory, bound to the user and the app client, and is
 // used once.
 const { createRequire } = require('node:module');
-const {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} = require('@simplewebauthn/server');
+// Loaded on first use: the emulator starts without it.
+let library;
+function simpleWebAuthn() {
+  library ??= require('@simplewebauthn/server');
+  return library;
+}
 const { userOfAccessToken } = require('./access-token.cjs');
 
 const local = createRequire(require.resolve('cognito-local/package.json'));
@@ -148,7 +148,7 @@ function createWebAuthn({ now = Date.now } = {}) {
       );
     }
     const email = attribute(user, 'email');
-    const options = await generateRegistrationOptions({
+    const options = await simpleWebAuthn().generateRegistrationOptions({
       rpName: userPool.options.Name ?? settings.RelyingPartyId,
       rpID: settings.RelyingPartyId,
       userID: Buffer.from(attribute(user, 'sub') ?? user.Username),
@@ -210,7 +210,7 @@ function createWebAuthn({ now = Date.now } = {}) {
     }
     let verification;
     try {
-      verification = await verifyRegistrationResponse({
+      verification = await simpleWebAuthn().verifyRegistrationResponse({
         response: credential,
         expectedChallenge: pending.challenge,
         expectedOrigin: origin,
@@ -376,7 +376,7 @@ function createWebAuthn({ now = Date.now } = {}) {
     /** The request options of a WEB_AUTHN challenge for `user` (its challenge kept by the caller). */
     async requestOptions(userPool, user) {
       const settings = webAuthnSettings(userPool);
-      return generateAuthenticationOptions({
+      return simpleWebAuthn().generateAuthenticationOptions({
         rpID: settings.RelyingPartyId,
         allowCredentials: passkeysOf(user).map((p) => ({
           id: p.CredentialId,
@@ -419,7 +419,7 @@ function createWebAuthn({ now = Date.now } = {}) {
       }
       let verification;
       try {
-        verification = await verifyAuthenticationResponse({
+        verification = await simpleWebAuthn().verifyAuthenticationResponse({
           response: credential,
           expectedChallenge,
           expectedOrigin: origin,
