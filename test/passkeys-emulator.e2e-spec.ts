@@ -1,5 +1,7 @@
 import { generate } from 'otplib';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiException } from '../src/common/errors/api-exception.js';
 import type {
@@ -647,5 +649,52 @@ describe('the embedded emulator: passkeys and email codes (USER_AUTH)', () => {
         }
       });
     });
+  });
+
+  it('keeps passkeys across a restart of the emulator (they live in its data folder)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-passkeys-'));
+    try {
+      const first = await startApp({}, { dataDir });
+      let email: string;
+      let authenticator: SoftwareAuthenticator;
+      try {
+        const firstHttp = new Http(first.url);
+        email = await confirmedUser(firstHttp, newEmail('restart'));
+        const { accessToken } = await login(firstHttp, email);
+        const { PasswordlessGateway: token } =
+          await import('../src/cognito/passwordless.gateway.js');
+        const firstGateway = first.app.get(token);
+        authenticator = new SoftwareAuthenticator();
+        await firstGateway.completePasskeyRegistration(
+          accessToken,
+          authenticator.register(
+            await firstGateway.startPasskeyRegistration(accessToken),
+          ),
+        );
+      } finally {
+        await first.close();
+      }
+      const second = await startApp({}, { dataDir });
+      try {
+        const { PasswordlessGateway: token } =
+          await import('../src/cognito/passwordless.gateway.js');
+        const secondGateway = second.app.get(token);
+        const step = await secondGateway.startSignIn(email, 'WEB_AUTHN');
+        if (step.kind !== 'webAuthn') throw new Error(step.kind);
+        const result = await secondGateway.answerChallenge({
+          email,
+          session: step.session,
+          answer: {
+            challenge: 'WEB_AUTHN',
+            credential: authenticator.authenticate(step.options),
+          },
+        });
+        expect(result.kind).toBe('tokens');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
