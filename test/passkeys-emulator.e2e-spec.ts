@@ -299,6 +299,13 @@ describe('the embedded emulator: passkeys and email codes (USER_AUTH)', () => {
       expect(storedPasskeys(username)[0]).toMatchObject({
         SignCount: counter,
       });
+      // Its refresh token is the user's, as a password sign-in's is.
+      const refreshed = await cognitoCall(endpoint, 'InitiateAuth', {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: clientId,
+        AuthParameters: { REFRESH_TOKEN: result.tokens.refreshToken },
+      });
+      expect(refreshed.status).toBe(200);
     });
 
     it('refuses a tampered assertion: 401 INVALID_CREDENTIALS (NotAuthorizedException)', async () => {
