@@ -1,6 +1,6 @@
 import { generate } from 'otplib';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiException } from '../src/common/errors/api-exception.js';
@@ -699,6 +699,75 @@ describe('the embedded emulator: passkeys and email codes (USER_AUTH)', () => {
         expect(result.kind).toBe('tokens');
       } finally {
         await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a data folder from before passkeys ALLOW_USER_AUTH, the first factors and the WebAuthn settings', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-upgrade-'));
+    const db = join(dataDir, '.cognito', 'db');
+    await mkdir(db, { recursive: true });
+    const oldPool = 'local_0ldP00l1';
+    const oldClient = 'oldclient0000000000000000a';
+    await writeFile(
+      join(dataDir, 'embedded.json'),
+      JSON.stringify({ userPoolId: oldPool, clientId: oldClient }),
+    );
+    await writeFile(
+      join(db, `${oldPool}.json`),
+      JSON.stringify({
+        Users: {},
+        Options: {
+          Id: oldPool,
+          Name: 'nest-cognito-auth',
+          UsernameAttributes: ['email'],
+          AutoVerifiedAttributes: ['email'],
+          MfaConfiguration: 'OPTIONAL',
+        },
+      }),
+    );
+    await writeFile(
+      join(db, 'clients.json'),
+      JSON.stringify({
+        Clients: {
+          [oldClient]: {
+            ClientId: oldClient,
+            ClientName: 'nest-cognito-auth',
+            UserPoolId: oldPool,
+            ExplicitAuthFlows: [
+              'ALLOW_USER_PASSWORD_AUTH',
+              'ALLOW_REFRESH_TOKEN_AUTH',
+            ],
+          },
+        },
+      }),
+    );
+    try {
+      const upgraded = await startApp({}, { dataDir });
+      try {
+        expect(upgraded.connection.userPoolId).toBe(oldPool);
+        const { PasswordlessGateway: token } =
+          await import('../src/cognito/passwordless.gateway.js');
+        const email = await confirmedUser(
+          new Http(upgraded.url),
+          newEmail('upgraded'),
+        );
+        const step = await upgraded.app
+          .get(token)
+          .startSignIn(email, 'EMAIL_OTP');
+        expect(step.kind).toBe('emailOtp');
+        const mfa = await cognitoCall(
+          upgraded.connection.endpoint ?? '',
+          'GetUserPoolMfaConfig',
+          { UserPoolId: oldPool },
+        );
+        expect(mfa.body.WebAuthnConfiguration).toMatchObject({
+          RelyingPartyId: 'localhost',
+        });
+      } finally {
+        await upgraded.close();
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
