@@ -65,7 +65,8 @@ function installEssentials(Targets, { now = Date.now } = {}) {
   function issue(user, challengeName, value) {
     const session = PREFIX + sessions.issue(user.Username, challengeName);
     if (value !== undefined) {
-      expected.set(session, { value, expiresAt: now() + SESSION_VALIDITY_MS });
+      // Expires with its session (consume refuses a stale one).
+      expected.set(session, { value });
       if (expected.size > MAX_PENDING) {
         expected.delete(expected.keys().next().value);
       }
