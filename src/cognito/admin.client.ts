@@ -75,7 +75,7 @@ export class AdminClient implements OnApplicationShutdown {
 }
 
 /** An error Cognito did not answer with (no HTTP status): named as the gateway knows it. */
-function transportError(operation: string, error: unknown): unknown {
+export function transportError(operation: string, error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const answered = (error as { $metadata?: { httpStatusCode?: number } })
     .$metadata?.httpStatusCode;

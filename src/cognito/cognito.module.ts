@@ -16,6 +16,7 @@ import { Outbox } from './emulator/outbox.js';
 import { AdminClient } from './admin.client.js';
 import { UserPoolClient } from './user-pool.client.js';
 import { UserPoolGateway } from './user-pool.gateway.js';
+import { PasswordlessGateway } from './passwordless.gateway.js';
 
 @Global()
 @Module({
@@ -41,8 +42,15 @@ import { UserPoolGateway } from './user-pool.gateway.js';
     UserPoolClient,
     AdminClient,
     { provide: CognitoGateway, useClass: UserPoolGateway },
+    PasswordlessGateway,
   ],
-  exports: [CognitoPool, CognitoGateway, Outbox, EMBEDDED_COGNITO],
+  exports: [
+    CognitoPool,
+    CognitoGateway,
+    PasswordlessGateway,
+    Outbox,
+    EMBEDDED_COGNITO,
+  ],
 })
 export class CognitoModule
   implements OnApplicationBootstrap, OnApplicationShutdown

@@ -15,6 +15,8 @@ const { keepSignInAcrossRefresh } = require('./token-claims.cjs');
 const { emailsUniqueInPool } = require('./email-uniqueness.cjs');
 
 const { createDefaultServer } = local('./lib/server/defaults.js');
+const { Targets } = local('./lib/targets/targets.js');
+const { installEssentials } = require('./essentials.cjs');
 const pino = local('pino');
 
 // Codes go to the API's dev outbox over IPC instead of being printed.
@@ -28,6 +30,10 @@ bindChallengeSessions();
 keepSignInAcrossRefresh();
 // UpdateUserAttributes / AdminUpdateUserAttributes: an email is one user's.
 emailsUniqueInPool();
+
+// Cognito's Essentials plan: USER_AUTH, email codes and passkeys. Installed
+// after every other patch of Targets: it wraps them.
+installEssentials(Targets);
 
 // Errors only: its info lines would carry request bodies (passwords).
 const logger = pino({ level: 'error' });

@@ -208,6 +208,23 @@ export class EmbeddedCognito {
   }
 }
 
+/**
+ * What Cognito's Essentials plan needs of the pool: the first factors it
+ * allows and WebAuthn's relying party, `localhost` (open the page at
+ * http://localhost:<PORT>; an IP address cannot be a relying party id). A
+ * passkey with user verification counts as both factors.
+ */
+const ESSENTIALS_POOL = {
+  SignInPolicy: {
+    AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'],
+  },
+  WebAuthnConfiguration: {
+    RelyingPartyId: 'localhost',
+    UserVerification: 'required',
+    FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION',
+  },
+};
+
 /** Creates the pool and the app client on first use; reads them back after. */
 async function provision(dataDir: string): Promise<State> {
   const db = join(dataDir, '.cognito', 'db');
@@ -232,9 +249,19 @@ async function provision(dataDir: string): Promise<State> {
           UsernameAttributes: ['email'],
           AutoVerifiedAttributes: ['email'],
           MfaConfiguration: 'OPTIONAL',
+          ...ESSENTIALS_POOL,
         },
       }),
     );
+  } else {
+    // A data folder from before passkeys: the pool gains them once.
+    const stored = JSON.parse(await readFile(poolFile, 'utf8')) as {
+      Options: Record<string, unknown>;
+    };
+    if (!stored.Options.WebAuthnConfiguration) {
+      stored.Options = { ...ESSENTIALS_POOL, ...stored.Options };
+      await writeFile(poolFile, JSON.stringify(stored));
+    }
   }
   const clientsFile = join(db, 'clients.json');
   const clients = existsSync(clientsFile)
@@ -242,7 +269,9 @@ async function provision(dataDir: string): Promise<State> {
         Clients: Record<string, unknown>;
       })
     : { Clients: {} };
-  if (!clients.Clients[state.clientId]) {
+  const client = clients.Clients[state.clientId] as
+    { ExplicitAuthFlows?: string[] } | undefined;
+  if (!client) {
     clients.Clients[state.clientId] = {
       ClientId: state.clientId,
       ClientName: 'nest-cognito-auth',
@@ -250,8 +279,15 @@ async function provision(dataDir: string): Promise<State> {
       ExplicitAuthFlows: [
         'ALLOW_USER_PASSWORD_AUTH',
         'ALLOW_REFRESH_TOKEN_AUTH',
+        'ALLOW_USER_AUTH',
       ],
     };
+    await writeFile(clientsFile, JSON.stringify(clients));
+  } else if (!client.ExplicitAuthFlows?.includes('ALLOW_USER_AUTH')) {
+    client.ExplicitAuthFlows = [
+      ...(client.ExplicitAuthFlows ?? []),
+      'ALLOW_USER_AUTH',
+    ];
     await writeFile(clientsFile, JSON.stringify(clients));
   }
   return {
