@@ -5,25 +5,23 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
-import { Encoder } from 'cbor-x';
+import { encodeCBOR, type CBORType } from '@levischuck/tiny-cbor';
 
 /**
  * A passkey authenticator in software, for specs where no browser is
  * needed: an ES256 key pair of node:crypto, attestation "none" (CBOR by
- * cbor-x), assertions signed with a sign counter and the user-verified
+ * tiny-cbor, the encoder @simplewebauthn/server itself uses), assertions signed with a sign counter and the user-verified
  * flag. It answers a relying party's WebAuthn Level 3 JSON options with
  * the JSON a browser's `credential.toJSON()` gives, and can be told to
  * lie (another origin or relying party id, no user verification, a
  * counter of its choosing) to show that the server refuses it.
  */
 
-/** CBOR as WebAuthn wants it: plain maps (integer keys for COSE), byte strings untagged. */
-const cbor = new Encoder({
-  useRecords: false,
-  mapsAsObjects: false,
-  tagUint8Array: false,
-  variableMapSize: true,
-});
+/** CBOR as WebAuthn wants it: plain maps (integer keys for COSE), untagged byte strings. */
+const cbor = {
+  encode: (value: Map<string | number, unknown>): Uint8Array =>
+    encodeCBOR(value as CBORType),
+};
 
 const UP = 0x01;
 const UV = 0x04;
@@ -63,8 +61,8 @@ export class SoftwareAuthenticator {
       [1, 2], // kty: EC2
       [3, -7], // alg: ES256
       [-1, 1], // crv: P-256
-      [-2, Buffer.from(String(jwk.x), 'base64url')],
-      [-3, Buffer.from(String(jwk.y), 'base64url')],
+      [-2, new Uint8Array(Buffer.from(String(jwk.x), 'base64url'))],
+      [-3, new Uint8Array(Buffer.from(String(jwk.y), 'base64url'))],
     ]);
     const id = Buffer.from(this.credentialId, 'base64url');
     const idLength = Buffer.alloc(2);
@@ -80,7 +78,7 @@ export class SoftwareAuthenticator {
       new Map<string, unknown>([
         ['fmt', 'none'],
         ['attStmt', new Map()],
-        ['authData', authData],
+        ['authData', new Uint8Array(authData)],
       ]),
     );
     return {
