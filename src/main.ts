@@ -1,16 +1,25 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp, drainConnections } from './app.factory.js';
-import { CognitoPool } from './cognito/cognito-pool.js';
 import { appConfig } from './config/app.config.js';
 import { httpConfig } from './config/http.config.js';
-import { ConfigValidationError } from './config/env.validation.js';
+import {
+  ConfigValidationError,
+  loadAppConfig,
+} from './config/env.validation.js';
 
 async function bootstrap(): Promise<void> {
+  // The environment is checked before the rest of the app (the AWS SDK,
+  // Fastify, Nest's modules) is loaded: a bad variable is reported in well
+  // under a second instead of after the whole load.
+  loadAppConfig();
+  const [{ createApp, drainConnections }, { CognitoPool }] = await Promise.all([
+    import('./app.factory.js'),
+    import('./cognito/cognito-pool.js'),
+  ]);
   const app = await createApp();
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-  closeOnSignals(app, http.shutdownTimeoutMs);
+  closeOnSignals(app, http.shutdownTimeoutMs, drainConnections);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const connection = app.get(CognitoPool);
   await app.listen({
@@ -45,7 +54,11 @@ async function bootstrap(): Promise<void> {
  * SIGTERM / SIGINT: stop accepting, let in-flight requests finish (up to
  * the timeout), stop the embedded emulator (a shutdown hook), exit 0.
  */
-function closeOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
+function closeOnSignals(
+  app: NestFastifyApplication,
+  timeoutMs: number,
+  drainConnections: (app: NestFastifyApplication) => void,
+): void {
   const logger = new Logger('Shutdown');
   let closing = false;
   const close = (signal: NodeJS.Signals): void => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, freePort, spawnBuiltApp } from './support/process.js';
-import { waitFor } from './support/timing.js';
+import { START_WITHIN_MS, waitFor } from './support/timing.js';
 
 /** `node dist/main.js` (what npm start runs), as a user starts it. */
 describe('starting the built app', () => {
@@ -37,7 +37,7 @@ describe('starting the built app', () => {
         'the start log',
         async () =>
           messages().some((m) => m.startsWith('API: ')) ? true : undefined,
-        { timeoutMs: 20_000 },
+        { timeoutMs: START_WITHIN_MS },
       );
       const log = messages().join('\n');
       expect(log).toMatch(

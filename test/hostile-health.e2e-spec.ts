@@ -66,15 +66,25 @@ describe('GET /health and GET /health/live (every outbound call counted)', () =>
     expect(proxy.requests - before).toBe(0);
   });
 
-  it('answers 200 concurrent and 100 sequential /health with at most one round of checks (JWKS + Cognito)', async () => {
+  it('answers 200 concurrent and 100 sequential /health with at most one round of checks (JWKS + Cognito) per HEALTH_CACHE_MS', async () => {
     await sleep(HEALTH_CACHE_MS + 100);
     const before = proxy.requests;
+    const started = performance.now();
     const burst = await Promise.all(
       Array.from({ length: 200 }, () => app.http.get('/health')),
     );
     for (let i = 0; i < 100; i++) burst.push(await app.http.get('/health'));
+    const elapsed = performance.now() - started;
     for (const answer of burst) expect(answer.status).toBe(200);
-    expect(proxy.requests - before).toBe(2);
+    // One round (2 calls) for the whole flood on a quiet machine, where it
+    // takes well under HEALTH_CACHE_MS; where a busy machine stretches it
+    // past that, the contract allows one more round per HEALTH_CACHE_MS.
+    const rounds = (proxy.requests - before) / 2;
+    expect(Number.isInteger(rounds)).toBe(true);
+    expect(rounds).toBeGreaterThanOrEqual(1);
+    expect(rounds).toBeLessThanOrEqual(
+      1 + Math.floor(elapsed / HEALTH_CACHE_MS),
+    );
   });
 
   it('checks again once HEALTH_CACHE_MS has passed', async () => {

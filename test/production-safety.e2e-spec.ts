@@ -14,7 +14,7 @@ import {
   spawnBuiltApp,
   type AppProcess,
 } from './support/process.js';
-import { waitFor } from './support/timing.js';
+import { START_WITHIN_MS, waitFor } from './support/timing.js';
 
 const run = promisify(execFile);
 
@@ -125,7 +125,7 @@ describe('a production install (npm ci --omit=dev)', () => {
         'the start log',
         async () =>
           app.stdout.some((line) => line.includes('"API: ')) ? true : undefined,
-        { timeoutMs: 20_000 },
+        { timeoutMs: START_WITHIN_MS },
       );
       const get = (token: string): Promise<Response> =>
         fetch(`http://127.0.0.1:${port}${PATH}`, {

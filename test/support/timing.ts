@@ -46,3 +46,11 @@ export async function waitFor<T>(
     `${what}: not within ${timeoutMs} ms${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
   );
 }
+
+/**
+ * The deadline for the built app (and its emulator) to be up: about 4 s on
+ * an idle machine; with every core busy with other work (npm run
+ * test:busy, on a machine already shared) a start has taken over 60 s, so
+ * the deadline leaves room for that. A start that hangs still fails.
+ */
+export const START_WITHIN_MS = 120_000;

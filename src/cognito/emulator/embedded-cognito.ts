@@ -14,7 +14,12 @@ const CHILD = fileURLToPath(
   new URL('./cognito-local.child.cjs', import.meta.url),
 );
 const HOST = '127.0.0.1';
-const START_TIMEOUT_MS = 15_000;
+/**
+ * Only catches an emulator that never says it is ready: it does in about a
+ * second on an idle machine, but past 15 s has been seen on one whose cores
+ * are busy with other work, and the app then refused to start.
+ */
+const START_TIMEOUT_MS = 60_000;
 const RESTART_DELAY_MS = 500;
 const MAX_RESTARTS = 5;
 
