@@ -5,6 +5,7 @@ import { createApp, drainConnections } from './app.factory.js';
 import { CognitoPool } from './cognito/cognito-pool.js';
 import { appConfig } from './config/app.config.js';
 import { httpConfig } from './config/http.config.js';
+import { MetricsServer } from './metrics/metrics.server.js';
 import { ConfigValidationError } from './config/env.validation.js';
 
 async function bootstrap(): Promise<void> {
@@ -13,10 +14,10 @@ async function bootstrap(): Promise<void> {
   closeOnSignals(app, http.shutdownTimeoutMs);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const connection = app.get(CognitoPool);
-  await app.listen({
-    port,
-    host: host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
-  });
+  const listenHost =
+    host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0');
+  await app.listen({ port, host: listenHost });
+  await app.get(MetricsServer).listen(listenHost);
 
   const url = (await app.getUrl())
     .replace('[::1]', 'localhost')
