@@ -1,12 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-} from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { appConfig, type AppConfig } from '../config/app.config.js';
+import { collected, HistogramSeries } from './series.js';
 
 /** How a token presented to the guard fared (`token_verifications_total`). */
 export type TokenOutcome =
@@ -43,98 +38,132 @@ const RATE_LIMITS: readonly RateLimitName[] = [
 /** How one call to Cognito ended (`cognito_requests_total`). */
 export type CognitoOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
 
+/** The route label of a request no route matched (404 noise). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const REQUEST_BUCKETS = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+const COGNITO_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+/**
+ * Gauges whose `_total` name promtool's lint refuses (a counter suffix);
+ * the same figures remain by type in nodejs_active_handles,
+ * nodejs_active_requests and nodejs_active_resources.
+ */
 const LINT_REFUSED = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
   'nodejs_active_resources_total',
 ];
 
-/** The route label of a request no route matched (404 noise). */
-export const UNMATCHED_ROUTE = 'unmatched';
-
-/** The series of one (route, method, status): looked up once, then reused. */
-interface RequestSeries {
-  count: Counter.Internal;
-  duration: Histogram.Internal<'method' | 'route' | 'status'>;
-}
-
 /**
  * The Prometheus series of the README ("Metrics"), recorded only when
  * METRICS_PORT is set: otherwise there is no registry and every method
  * returns at once. Label values come from fixed sets (route patterns as
  * declared, operation names, outcomes), never from what a client sent.
+ * The series a request touches are plain numbers read at each scrape:
+ * recording one is a few additions, with nothing allocated.
  */
 @Injectable()
 export class Metrics {
   /** Undefined when METRICS_PORT is unset: nothing is recorded. */
   readonly registry: Registry | undefined;
-  private readonly requests?: Counter<'method' | 'route' | 'status'>;
-  private readonly requestSeconds?: Histogram<'method' | 'route' | 'status'>;
-  private readonly cognitoCalls?: Counter<'operation' | 'outcome'>;
-  private readonly cognitoSeconds?: Histogram<'operation' | 'outcome'>;
-  /** One child per outcome, made once: no label lookup per request. */
-  private readonly tokens = new Map<TokenOutcome, Counter.Internal>();
-  private readonly refusals = new Map<RateLimitName, Counter.Internal>();
-  /** route -> method -> status -> series: no label hashing per request. */
-  private readonly series = new Map<
+  /** route -> method -> status -> series. */
+  private readonly requests = new Map<
     string,
-    Map<string, Map<number, RequestSeries>>
+    Map<string, Map<number, HistogramSeries>>
   >();
+  /** `${operation} ${outcome}` -> series. */
+  private readonly cognito = new Map<string, HistogramSeries>();
+  private readonly tokens = new Map<TokenOutcome, number>(
+    TOKEN_OUTCOMES.map((outcome) => [outcome, 0]),
+  );
+  private readonly refusals = new Map<RateLimitName, number>(
+    RATE_LIMITS.map((limit) => [limit, 0]),
+  );
 
   constructor(@Inject(appConfig.KEY) app: AppConfig) {
     if (app.metricsPort === undefined) return;
     const registry = new Registry();
     this.registry = registry;
     collectDefaultMetrics({ register: registry });
-    // Gauges whose `_total` name promtool's lint refuses (a counter
-    // suffix); the same figures remain by type in nodejs_active_handles,
-    // nodejs_active_requests and nodejs_active_resources.
     for (const name of LINT_REFUSED) registry.removeSingleMetric(name);
-    const registers = [registry];
-    this.requests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status.',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.requestSeconds = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from a request arriving to its answer being sent, in seconds.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    this.cognitoCalls = new Counter({
-      name: 'cognito_requests_total',
-      help: 'Calls to Cognito, by operation and outcome (ok, error: Cognito refused, timeout, unavailable).',
-      labelNames: ['operation', 'outcome'],
-      registers,
-    });
-    this.cognitoSeconds = new Histogram({
-      name: 'cognito_request_duration_seconds',
-      help: 'Time Cognito took to answer a call, in seconds.',
-      labelNames: ['operation', 'outcome'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    const tokens = new Counter({
-      name: 'token_verifications_total',
-      help: 'Tokens presented on guarded routes, by outcome.',
-      labelNames: ['outcome'],
-      registers,
-    });
-    for (const outcome of TOKEN_OUTCOMES) {
-      this.tokens.set(outcome, tokens.labels(outcome));
-    }
-    const refusals = new Counter({
-      name: 'rate_limit_refusals_total',
-      help: 'Requests refused with 429 TOO_MANY_REQUESTS, by the limit that refused them.',
-      labelNames: ['limit'],
-      registers,
-    });
-    for (const limit of RATE_LIMITS) {
-      this.refusals.set(limit, refusals.labels(limit));
-    }
+    const requestSeries = (): HistogramSeries[] =>
+      [...this.requests.values()].flatMap((byMethod) =>
+        [...byMethod.values()].flatMap((byStatus) => [...byStatus.values()]),
+      );
+    const register = (metric: ReturnType<typeof collected>): void =>
+      registry.registerMetric(metric);
+    register(
+      collected(
+        'http_requests_total',
+        'HTTP requests answered, by method, route as declared and status.',
+        'counter',
+        () =>
+          requestSeries().map((s) => ({ labels: s.labels, value: s.count })),
+      ),
+    );
+    register(
+      collected(
+        'http_request_duration_seconds',
+        'Time from a request arriving to its answer being sent, in seconds.',
+        'histogram',
+        () =>
+          requestSeries().flatMap((s) =>
+            s.samples('http_request_duration_seconds'),
+          ),
+      ),
+    );
+    register(
+      collected(
+        'cognito_requests_total',
+        'Calls to Cognito, by operation and outcome (ok; error: Cognito refused; timeout; unavailable).',
+        'counter',
+        () =>
+          [...this.cognito.values()].map((s) => ({
+            labels: s.labels,
+            value: s.count,
+          })),
+      ),
+    );
+    register(
+      collected(
+        'cognito_request_duration_seconds',
+        'Time Cognito took to answer a call, in seconds.',
+        'histogram',
+        () =>
+          [...this.cognito.values()].flatMap((s) =>
+            s.samples('cognito_request_duration_seconds'),
+          ),
+      ),
+    );
+    register(
+      collected(
+        'token_verifications_total',
+        'Tokens presented on guarded routes, by outcome.',
+        'counter',
+        () =>
+          [...this.tokens].map(([outcome, value]) => ({
+            labels: { outcome },
+            value,
+          })),
+      ),
+    );
+    register(
+      collected(
+        'rate_limit_refusals_total',
+        'Requests refused with 429 TOO_MANY_REQUESTS, by the limit that refused them.',
+        'counter',
+        () =>
+          [...this.refusals].map(([limit, value]) => ({
+            labels: { limit },
+            value,
+          })),
+      ),
+    );
   }
 
   get enabled(): boolean {
@@ -142,8 +171,8 @@ export class Metrics {
   }
 
   /**
-   * `store_up`: 1 while the shared store answers (always, in memory), else
-   * 0; read at each scrape.
+   * `store_up`: 1 while the shared store answers, else 0; asked at each
+   * scrape.
    */
   storeUp(isUp: () => boolean | Promise<boolean>): void {
     if (!this.registry) return;
@@ -164,10 +193,20 @@ export class Metrics {
     status: number,
     seconds: number,
   ): void {
-    const series = this.seriesOf(method, route, status);
-    if (!series) return;
-    series.count.inc();
-    series.duration.observe(seconds);
+    if (!this.registry) return;
+    let byMethod = this.requests.get(route);
+    if (!byMethod) this.requests.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
+    if (!series) {
+      series = new HistogramSeries(
+        { method, route, status: String(status) },
+        REQUEST_BUCKETS,
+      );
+      byStatus.set(status, series);
+    }
+    series.observe(seconds);
   }
 
   cognitoCall(
@@ -175,42 +214,28 @@ export class Metrics {
     outcome: CognitoOutcome,
     seconds: number,
   ): void {
-    this.cognitoCalls?.labels(operation, outcome).inc();
-    this.cognitoSeconds?.labels(operation, outcome).observe(seconds);
+    if (!this.registry) return;
+    const key = `${operation} ${outcome}`;
+    let series = this.cognito.get(key);
+    if (!series) {
+      series = new HistogramSeries({ operation, outcome }, COGNITO_BUCKETS);
+      this.cognito.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   tokenVerification(outcome: TokenOutcome): void {
-    this.tokens.get(outcome)?.inc();
+    if (!this.registry) return;
+    this.tokens.set(outcome, this.tokens.get(outcome)! + 1);
   }
 
   rateLimitRefusal(limit: RateLimitName): void {
-    this.refusals.get(limit)?.inc();
+    if (!this.registry) return;
+    this.refusals.set(limit, this.refusals.get(limit)! + 1);
   }
 
   /** The Prometheus text of every series. */
   async scrape(): Promise<string> {
     return this.registry ? this.registry.metrics() : '';
-  }
-
-  private seriesOf(
-    method: string,
-    route: string,
-    status: number,
-  ): RequestSeries | undefined {
-    if (!this.requests || !this.requestSeconds) return undefined;
-    let byMethod = this.series.get(route);
-    if (!byMethod) this.series.set(route, (byMethod = new Map()));
-    let byStatus = byMethod.get(method);
-    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-    let series = byStatus.get(status);
-    if (!series) {
-      const labels = [method, route, String(status)] as const;
-      series = {
-        count: this.requests.labels(...labels),
-        duration: this.requestSeconds.labels(...labels),
-      };
-      byStatus.set(status, series);
-    }
-    return series;
   }
 }
