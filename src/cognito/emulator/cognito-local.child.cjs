@@ -82,7 +82,9 @@ const logger = pino({
         if (process.send) {
           // `Unsupported x-amz-target header "GlobalSignOut"`: the name.
           const feature = first.slice(UNSUPPORTED.length);
-          const target = /^Unsupported x-amz-target header "(.*)"$/.exec(feature);
+          const target = /^Unsupported x-amz-target header "(.*)"$/.exec(
+            feature,
+          );
           process.send({
             type: 'unsupported',
             feature: target ? target[1] : feature,
