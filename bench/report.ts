@@ -111,7 +111,7 @@ export function report(rows: Row[]): void {
     {
       // By round: one round moves by more than the 5 % this allows.
       name: 'c_metrics/c',
-      what: 'guarded with METRICS_PORT / guarded, median of the rounds',
+      what: 'with METRICS_PORT / guarded, median by round',
       value: metricsByRound,
       target: '>= 0.95',
       pass: (value) => value >= 0.95,
@@ -213,7 +213,7 @@ function printChecks(checks: Check[]): void {
           ? 'PASS'
           : 'FAIL';
     console.log(
-      `${check.name.padEnd(11)}${check.what.padEnd(40)}${value.padEnd(11)}target ${check.target.padEnd(11)}${verdict}`,
+      `${check.name.padEnd(13)}${check.what.padEnd(44)}${value.padEnd(11)}target ${check.target.padEnd(11)}${verdict}`,
     );
   }
 }
