@@ -522,32 +522,6 @@ describe('the answers of each gateway method', () => {
     },
   );
 
-  it.each([
-    ['respondToChallenge', 'CodeMismatchException'],
-    ['respondToChallenge', 'EnableSoftwareTokenMFAException'],
-    ['verifySoftwareToken', 'CodeMismatchException'],
-    ['setTotpPreference', 'EnableSoftwareTokenMFAException'],
-  ] as const)(
-    'answers a wrong authenticator code (%s + %s) about the code, not an email',
-    async (method, name) => {
-      const mapped = await answerOf(method, name);
-      expect(mapped.messages).toBe(
-        'The code is not valid; enter the current code from the authenticator app.',
-      );
-    },
-  );
-
-  it.each([
-    ['confirmSignUp', 'CodeMismatchException'],
-    ['confirmForgotPassword', 'CodeMismatchException'],
-  ] as const)(
-    'answers a wrong emailed code (%s + %s) about the code sent to the email',
-    async (method, name) => {
-      const mapped = await answerOf(method, name);
-      expect(mapped.messages).toBe('The code is not valid for this email.');
-    },
-  );
-
   it('answers passwordAuth the same whether the pool wants SRP or USER_PASSWORD_AUTH', async () => {
     const names = [
       ...new Set([...documentedFor('passwordAuth'), ...AWS_COMMON]),
