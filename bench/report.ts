@@ -68,6 +68,7 @@ export function report(rows: Row[]): void {
     rows.find((row) => row.key === key)?.result;
   const [a, b, c, d, e, f] = ['a', 'b', 'c', 'd', 'e', 'f'].map(by);
   const cRedis = by('c_redis');
+  const metricsByRound = medianRatio(rows, 'c_metrics', 'c');
   const ratio = (
     name: string,
     what: string,
@@ -108,6 +109,14 @@ export function report(rows: Row[]): void {
     },
     ratio('c_redis/c', 'guarded with REDIS_URL / guarded', cRedis, c, 0.9),
     {
+      // By round: one round moves by more than the 5 % this allows.
+      name: 'c_metrics/c',
+      what: 'with METRICS_PORT / guarded, round median',
+      value: metricsByRound,
+      target: '>= 0.95',
+      pass: (value) => value >= 0.95,
+    },
+    {
       name: 'non-2xx',
       what: 'non-2xx answers and errors, all rows',
       value: bad,
@@ -133,6 +142,7 @@ export function report(rows: Row[]): void {
     ['c', 'e'],
     ['c', 'b'],
     ['c_redis', 'c'],
+    ['c_metrics', 'c'],
   ]);
   info(
     'f/e',
@@ -159,6 +169,14 @@ function roundRatios(rows: Row[], pairs: [string, string][]): void {
       `(info) ${x}/${y} by round: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median ${median(ratios).toFixed(2)}`,
     );
   }
+}
+
+/** The median of x/y round by round; undefined unless both rows ran. */
+function medianRatio(rows: Row[], x: string, y: string): number | undefined {
+  const top = rows.find((row) => row.key === x)?.roundRps;
+  const bottom = rows.find((row) => row.key === y)?.roundRps;
+  if (!top || !bottom) return undefined;
+  return median(top.map((rps, i) => rps / bottom[i]));
 }
 
 function median(values: number[]): number {
@@ -195,7 +213,7 @@ function printChecks(checks: Check[]): void {
           ? 'PASS'
           : 'FAIL';
     console.log(
-      `${check.name.padEnd(11)}${check.what.padEnd(40)}${value.padEnd(11)}target ${check.target.padEnd(11)}${verdict}`,
+      `${check.name.padEnd(13)}${check.what.padEnd(44)}${value.padEnd(11)}target ${check.target.padEnd(11)}${verdict}`,
     );
   }
 }

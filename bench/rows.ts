@@ -57,6 +57,12 @@ export const SERVERS = {
     script: './servers/nest-kept.server.js',
     args: (ctx) => [ctx.bytesFile, ctx.tokens.accessToken],
   },
+  appMetrics: {
+    script: './servers/app.server.js',
+    // A free port of its own: the series are recorded, nobody scrapes.
+    env: (ctx) => ({ ...ctx.cognitoEnv, METRICS_PORT: '0' }),
+    production: true,
+  },
   appRedis: {
     script: './servers/app.server.js',
     env: (ctx) => ({ ...ctx.cognitoEnv, REDIS_URL: ctx.redisUrl }),
@@ -118,6 +124,14 @@ export const ALL_ROWS: RowSpec[] = [
     key: 'f',
     label: '(f) NestJS + Fastify + kept features',
     server: 'nestKept',
+    path: PATH,
+    headers: bearer('accessToken'),
+  },
+  {
+    // What recording the metrics costs (c): compare by round, c_metrics/c.
+    key: 'c_metrics',
+    label: '(c) with METRICS_PORT',
+    server: 'appMetrics',
     path: PATH,
     headers: bearer('accessToken'),
   },

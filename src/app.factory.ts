@@ -26,6 +26,8 @@ import { CognitoPool } from './cognito/cognito-pool.js';
 import { loadAppConfig } from './config/env.validation.js';
 import { serveDemoPage } from './demo/demo-page.js';
 import type { HttpConfig } from './config/http.config.js';
+import { recordRequests } from './metrics/request-metrics.js';
+import { Metrics } from './metrics/metrics.js';
 import { setupOpenApi } from './openapi/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
@@ -160,6 +162,7 @@ export async function createApp(
   fastify.decorateRequest('user', undefined);
   fastify.decorateRequest('authToken', undefined);
   acceptJsonOnly(fastify);
+  recordRequests(fastify, app.get(Metrics));
   answerAfterUnreadBody(fastify);
   // A callback hook that calls done at once: an async one would defer the
   // write past the handler's return, and Nest would then wait for the

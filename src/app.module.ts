@@ -12,12 +12,14 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { configOptions } from './config/config.options.js';
 import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PokemonModule } from './pokemon/pokemon.module.js';
 import { StoreModule } from './store/store.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot(configOptions),
+    MetricsModule,
     StoreModule,
     CognitoModule,
     AuthModule,

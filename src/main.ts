@@ -13,19 +13,21 @@ async function bootstrap(): Promise<void> {
   // Fastify, Nest's modules) is loaded: a bad variable is reported in well
   // under a second instead of after the whole load.
   loadAppConfig();
-  const [{ createApp, drainConnections }, { CognitoPool }] = await Promise.all([
-    import('./app.factory.js'),
-    import('./cognito/cognito-pool.js'),
-  ]);
+  const [{ createApp, drainConnections }, { CognitoPool }, { MetricsServer }] =
+    await Promise.all([
+      import('./app.factory.js'),
+      import('./cognito/cognito-pool.js'),
+      import('./metrics/metrics.server.js'),
+    ]);
   const app = await createApp();
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   closeOnSignals(app, http.shutdownTimeoutMs, drainConnections);
   const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const connection = app.get(CognitoPool);
-  await app.listen({
-    port,
-    host: host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
-  });
+  const listenHost =
+    host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0');
+  await app.listen({ port, host: listenHost });
+  await app.get(MetricsServer).listen(listenHost);
 
   const url = (await app.getUrl())
     .replace('[::1]', 'localhost')

@@ -67,6 +67,38 @@ async function shows(locator: Locator, text: string | RegExp): Promise<void> {
   }
 }
 
+/**
+ * The page fits its viewport: no horizontal scroll, and every visible
+ * button lies wholly inside the viewport's width (none clipped or pushed
+ * off to the side).
+ */
+async function holds(page: Page, where: string): Promise<void> {
+  // A string, run in the page (this project's types have no DOM).
+  const { scrollWidth, clientWidth, outside } = await page.evaluate<{
+    scrollWidth: number;
+    clientWidth: number;
+    outside: string[];
+  }>(`(() => {
+    const root = document.scrollingElement;
+    const width = document.documentElement.clientWidth;
+    const outside = [...document.querySelectorAll('button')]
+      .filter((button) => button.getClientRects().length > 0)
+      .map((button) => ({
+        text: button.textContent.trim(),
+        box: button.getBoundingClientRect(),
+      }))
+      .filter(({ box }) => box.left < 0 || box.right > width)
+      .map(({ text, box }) => text + ' [' + box.left + ', ' + box.right + ']');
+    return {
+      scrollWidth: root.scrollWidth,
+      clientWidth: root.clientWidth,
+      outside,
+    };
+  })()`);
+  expect(scrollWidth, `${where}: scrollWidth`).toBeLessThanOrEqual(clientWidth);
+  expect(outside, `${where}: buttons outside the viewport`).toEqual([]);
+}
+
 /** The names on the Pokedex cards, in order. */
 async function cardNames(page: Page): Promise<string[]> {
   return page
@@ -393,6 +425,37 @@ describe('The demo page in chromium (cookie mode)', () => {
     expect(watch.errors).toEqual([]);
     expect(watch.failedAnswers()).toEqual([]);
     await context.close();
+  }, 120_000);
+
+  it('holds at 390 px wide and with a 254-character email: no sideways scroll, no control outside the viewport', async () => {
+    // 64 + 1 + 189 = 254 characters, the most an address may have.
+    const domain = `${'d'.repeat(61)}.${'e'.repeat(61)}.${'f'.repeat(61)}.com`;
+    const email = `${newEmail('narrow').split('@')[0].padEnd(64, 'x')}@${domain}`;
+    expect(email).toHaveLength(254);
+    await confirmedUser(http, email);
+
+    for (const width of [390, 1280]) {
+      const context = await browser.newContext({
+        viewport: { width, height: 844 },
+      });
+      const page = await context.newPage();
+      const watch = new PageWatch(page, `narrow-${width}`);
+      await page.goto(`${app.url}/`);
+      await page.getByRole('form', { name: 'Log in' }).waitFor();
+      await holds(page, `signed out at ${width} px`);
+      await watch.shot('signed-out');
+
+      const login = page.getByRole('form', { name: 'Log in' });
+      await login.getByLabel('Email').fill(email);
+      await login.getByLabel('Password').fill(PASSWORD);
+      await login.getByRole('button', { name: 'Log in' }).click();
+      await shows(page.locator('#profile-email'), email);
+      await shows(page.locator('#dex-count'), '1025 Pokemon found.');
+      await holds(page, `signed in at ${width} px`);
+      await watch.shot('signed-in');
+      expect(watch.errors).toEqual([]);
+      await context.close();
+    }
   }, 120_000);
 
   it('leaves the Swagger UI at /docs working under its own CSP, with no console error', async () => {

@@ -313,16 +313,16 @@ describe('login challenges (embedded Cognito)', () => {
       session = answer.body.session;
     });
 
-    it('refuses a wrong code for the challenge: 400 CODE_MISMATCH', async () => {
-      expectError(
-        await http.post('/api/v1/auth/challenge', {
-          email,
-          challenge: 'SOFTWARE_TOKEN_MFA',
-          session,
-          code: await wrongCode(),
-        }),
-        400,
-        'CODE_MISMATCH',
+    it('refuses a wrong code for the challenge: 400 CODE_MISMATCH, about the code', async () => {
+      const answer = await http.post('/api/v1/auth/challenge', {
+        email,
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session,
+        code: await wrongCode(),
+      });
+      expectError(answer, 400, 'CODE_MISMATCH');
+      expect(answer.body.message).toBe(
+        'The code is not valid; enter the current code from the authenticator app.',
       );
     });
 

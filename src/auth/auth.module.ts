@@ -20,6 +20,7 @@ import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interce
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { JwksKeyStore } from './verification/jwks-key-store.js';
 import { TokenVerifier } from './verification/token-verifier.js';
+import { IssuedTokenCheck } from './verification/issued-token-check.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 @Module({
@@ -47,6 +48,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     MfaService,
     JwksKeyStore,
     TokenVerifier,
+    IssuedTokenCheck,
     JwtStrategy,
     VerifiedTokenCache,
     RevokedSessions,

@@ -1,4 +1,10 @@
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { setTimeout } from 'node:timers/promises';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { isAccountLimit } from '../cognito/cognito-errors.js';
@@ -26,6 +32,7 @@ import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { toLoginAnswer, toRefreshAnswer } from './token-answers.js';
 import { TokenRejectedError } from './verification/token-claims.js';
+import { IssuedTokenCheck } from './verification/issued-token-check.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 
 /** Sign-up and the session lifecycle, each a short sequence of Cognito calls. */
@@ -40,6 +47,7 @@ export class AuthService {
     private readonly config: AuthConfig,
     private readonly verifier: TokenVerifier,
     private readonly limiter: EmailRateLimiter,
+    @Optional() private readonly issued?: IssuedTokenCheck,
   ) {}
 
   async register({
@@ -88,7 +96,9 @@ export class AuthService {
     email,
     password,
   }: LoginDto): Promise<TokensResponse | ChallengeResponse> {
-    return toLoginAnswer(await this.passwordAuth(email, password));
+    const result = await this.passwordAuth(email, password);
+    this.issued?.inspect(result);
+    return toLoginAnswer(result);
   }
 
   /**
@@ -126,6 +136,7 @@ export class AuthService {
       session: dto.session,
       answer,
     });
+    this.issued?.inspect(result);
     return toLoginAnswer(result);
   }
 

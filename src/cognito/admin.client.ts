@@ -1,6 +1,13 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
+import { Metrics } from '../metrics/metrics.js';
+import { startCognitoCall } from './call-metrics.js';
 import { CognitoPool, isEmulatedPool } from './cognito-pool.js';
 import type { AdminOperation, ReplyOf, RequestOf } from './user-pool.wire.js';
 
@@ -33,11 +40,14 @@ const COMMANDS: Record<AdminOperation, Command> = {
 @Injectable()
 export class AdminClient implements OnApplicationShutdown {
   private readonly client: sdk.CognitoIdentityProviderClient;
+  private readonly metrics: Metrics | undefined;
 
   constructor(
     private readonly pool: CognitoPool,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
+    @Optional() metrics?: Metrics,
   ) {
+    this.metrics = metrics?.enabled ? metrics : undefined;
     const emulated = isEmulatedPool(pool);
     this.client = new sdk.CognitoIdentityProviderClient({
       region: pool.region,
@@ -62,10 +72,15 @@ export class AdminClient implements OnApplicationShutdown {
     params: RequestOf<O>,
   ): Promise<ReplyOf<O>> {
     const command = new COMMANDS[operation](params as never);
+    const ended = this.metrics && startCognitoCall(this.metrics, operation);
     try {
-      return (await this.client.send(command)) as unknown as ReplyOf<O>;
+      const reply = (await this.client.send(command)) as unknown as ReplyOf<O>;
+      ended?.(undefined);
+      return reply;
     } catch (error) {
-      throw transportError(operation, error);
+      const failure = transportError(operation, error);
+      ended?.(failure);
+      throw failure;
     }
   }
 

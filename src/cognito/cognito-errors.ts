@@ -45,6 +45,12 @@ export const CODE_MISMATCH: Answer = [
   'CODE_MISMATCH',
   'The code is not valid for this email.',
 ];
+/** A wrong authenticator-app (TOTP) code: about the code, not the account. */
+export const TOTP_CODE_MISMATCH: Answer = [
+  HttpStatus.BAD_REQUEST,
+  'CODE_MISMATCH',
+  'The code is not valid; enter the current code from the authenticator app.',
+];
 export const CODE_EXPIRED: Answer = [
   HttpStatus.BAD_REQUEST,
   'CODE_EXPIRED',

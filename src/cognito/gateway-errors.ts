@@ -11,6 +11,7 @@ import {
   PASSWORD_REUSED,
   REFRESH_REFUSED,
   SESSION_REFUSED,
+  TOTP_CODE_MISMATCH,
   UNAVAILABLE,
   USER_EXISTS,
   USER_NOT_CONFIRMED,
@@ -24,8 +25,8 @@ const MFA: ErrorTable = {
   UserNotFoundException: SESSION_REFUSED,
   UserNotConfirmedException: USER_NOT_CONFIRMED,
   PasswordResetRequiredException: PASSWORD_RESET_REQUIRED,
-  CodeMismatchException: CODE_MISMATCH,
-  EnableSoftwareTokenMFAException: CODE_MISMATCH,
+  CodeMismatchException: TOTP_CODE_MISMATCH,
+  EnableSoftwareTokenMFAException: TOTP_CODE_MISMATCH,
   SoftwareTokenMFANotFoundException: [
     HttpStatus.BAD_REQUEST,
     'VALIDATION_FAILED',
@@ -123,10 +124,11 @@ export const GATEWAY_ERRORS: Record<GatewayMethod, ErrorTable> = {
     CodeDeliveryFailureException: UNAVAILABLE,
   },
   passwordAuth: PASSWORD_AUTH,
+  // The only challenge answered with a code is SOFTWARE_TOKEN_MFA.
   respondToChallenge: {
-    CodeMismatchException: CODE_MISMATCH,
+    CodeMismatchException: TOTP_CODE_MISMATCH,
     ExpiredCodeException: CODE_EXPIRED,
-    EnableSoftwareTokenMFAException: CODE_MISMATCH,
+    EnableSoftwareTokenMFAException: TOTP_CODE_MISMATCH,
     InvalidPasswordException: PASSWORD_POLICY,
     PasswordHistoryPolicyViolationException: PASSWORD_REUSED,
     NotAuthorizedException: [

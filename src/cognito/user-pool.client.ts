@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AuthenticationDetails,
   CognitoUser,
@@ -7,6 +7,8 @@ import {
 } from 'amazon-cognito-identity-js';
 import { createHmac } from 'node:crypto';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
+import { Metrics } from '../metrics/metrics.js';
+import { startCognitoCall } from './call-metrics.js';
 import { CognitoPool } from './cognito-pool.js';
 import {
   TAKES_CLIENT_SECRET,
@@ -37,7 +39,8 @@ const NO_STORAGE: ICognitoStorage = {
  * The user-pool API of amazon-cognito-identity-js, unauthenticated (the app
  * client's own calls). Every request, ours or one the library sends for
  * SRP, passes one interception point that adds SECRET_HASH (or the
- * ClientSecret) when the app client has a secret and bounds it in time.
+ * ClientSecret) when the app client has a secret, bounds it in time and
+ * (with METRICS_PORT) counts and times it.
  * It answers in Cognito's words and rejects with Cognito's errors: the
  * gateway (UserPoolGateway) maps both to the app's.
  *
@@ -55,8 +58,10 @@ export class UserPoolClient {
   constructor(
     private readonly connection: CognitoPool,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
+    @Optional() metrics?: Metrics,
   ) {
     const { timeoutMs } = config;
+    const measured = metrics?.enabled ? metrics : undefined;
     this.rotatesRefreshTokens = config.refreshRotation;
     this.pool = new CognitoUserPool({
       UserPoolId: connection.userPoolId,
@@ -70,7 +75,11 @@ export class UserPoolClient {
       send(
         operation,
         this.withSecretHash(operation, params),
-        withTimeout(operation, timeoutMs, callback),
+        withTimeout(
+          operation,
+          timeoutMs,
+          measured ? timed(measured, operation, callback) : callback,
+        ),
       );
   }
 
@@ -179,6 +188,19 @@ export class UserPoolClient {
       [key]: { ...nested, SECRET_HASH: this.secretHash(username) },
     };
   }
+}
+
+/** The callback, recording the call's outcome and duration first. */
+function timed(
+  metrics: Metrics,
+  operation: string,
+  callback: Callback,
+): Callback {
+  const ended = startCognitoCall(metrics, operation);
+  return (error, data) => {
+    ended(error);
+    callback(error, data);
+  };
 }
 
 /** Fails the call with TimeoutError when Cognito has not answered in time. */

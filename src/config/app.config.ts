@@ -21,6 +21,10 @@ export class AppVariables {
     message: 'HOST must be a host name or IP address, e.g. 0.0.0.0.',
   })
   HOST?: string;
+
+  /** Prometheus metrics on a listener of their own; unset: none recorded. */
+  @IsWholeNumber(0, 65535)
+  METRICS_PORT?: number;
 }
 
 export interface AppConfig {
@@ -28,6 +32,8 @@ export interface AppConfig {
   /** Listen address; default 127.0.0.1 with the embedded emulator, else 0.0.0.0. */
   host: string | undefined;
   production: boolean;
+  /** Where GET /metrics listens (on `host`); undefined: no metrics at all. */
+  metricsPort: number | undefined;
 }
 
 export const appNamespace: ConfigNamespace<AppVariables, AppConfig> = {
@@ -36,6 +42,7 @@ export const appNamespace: ConfigNamespace<AppVariables, AppConfig> = {
     port: env.PORT ?? 3000,
     host: env.HOST,
     production: env.NODE_ENV === 'production',
+    metricsPort: env.METRICS_PORT,
   }),
 };
 
@@ -53,16 +60,27 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * The embedded emulator signs with a published key, so the API in front of
- * it serves this machine only: a HOST that is not loopback is refused.
+ * Where the app listens. The embedded emulator signs with a published key,
+ * so the API in front of it serves this machine only: a HOST that is not
+ * loopback is refused. Metrics have a port of their own, never the API's.
  */
 export function listenRules(env: AppVariables, embedded: boolean): string[] {
-  if (!embedded || env.HOST === undefined || isLoopbackHost(env.HOST)) {
-    return [];
+  const sentences: string[] = [];
+  if (
+    env.METRICS_PORT !== undefined &&
+    env.METRICS_PORT !== 0 &&
+    env.METRICS_PORT === (env.PORT ?? 3000)
+  ) {
+    sentences.push(
+      'METRICS_PORT must differ from PORT: metrics are served on a listener of their own, never on the API port.',
+    );
   }
-  return [
-    'HOST must be a loopback address (127.0.0.1, ::1 or localhost) with the embedded Cognito emulator, whose tokens anyone can forge: set AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID to serve other machines.',
-  ];
+  if (embedded && env.HOST !== undefined && !isLoopbackHost(env.HOST)) {
+    sentences.push(
+      'HOST must be a loopback address (127.0.0.1, ::1 or localhost) with the embedded Cognito emulator, whose tokens anyone can forge: set AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID to serve other machines.',
+    );
+  }
+  return sentences;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => loadedConfig().app);

@@ -2,10 +2,12 @@ import {
   Global,
   Inject,
   Module,
+  Optional,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { storeConfig } from '../config/store.config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { MemorySharedStore } from './memory.store.js';
 import { RedisSharedStore } from './redis.store.js';
 import { SharedStore } from './shared-store.js';
@@ -42,7 +44,15 @@ export async function createSharedStore(
   exports: [SharedStore, SharedThrottlerStorage],
 })
 export class StoreModule implements OnApplicationShutdown {
-  constructor(@Inject(SharedStore) private readonly store: SharedStore) {}
+  constructor(
+    @Inject(SharedStore) private readonly store: SharedStore,
+    @Optional() metrics?: Metrics,
+  ) {
+    // store_up, asked at each scrape: memory is always up.
+    metrics?.storeUp(() =>
+      store instanceof RedisSharedStore ? store.ping() : true,
+    );
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();

@@ -1,12 +1,14 @@
 import {
   HttpStatus,
   Injectable,
+  Optional,
   SetMetadata,
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiException } from '../../common/errors/api-exception.js';
+import { Metrics, type TokenOutcome } from '../../metrics/metrics.js';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth-user.js';
 import { bearerToken, type Credentials } from '../bearer.js';
@@ -67,6 +69,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly cache: VerifiedTokenCache,
     private readonly revoked: RevokedSessions,
     private readonly cookies: SessionCookies,
+    @Optional() private readonly metrics?: Metrics,
   ) {
     super();
   }
@@ -102,7 +105,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       ? false
       : this.revoked.isRevokedNow(cached.user);
     if (ended === undefined) return this.admit(request, cached.user);
-    if (ended) throw this.unauthorized();
+    if (ended) throw this.revokedSession();
+    this.metrics?.tokenVerification('cached');
     request.user = cached.user;
     return true;
   }
@@ -119,7 +123,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     request: GuardedRequest,
     user: AuthUser,
   ): Promise<boolean> {
-    if (await this.revoked.isRevoked(user)) throw this.unauthorized();
+    if (await this.revoked.isRevoked(user)) throw this.revokedSession();
+    this.metrics?.tokenVerification('cached');
     request.user = user;
     return true;
   }
@@ -134,10 +139,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const allowed = (await super.canActivate(context)) as boolean;
     if (!allowed || !request.user) return allowed;
     if (!endedAllowed && (await this.revoked.isRevoked(request.user))) {
-      throw this.unauthorized();
+      throw this.revokedSession();
     }
+    this.metrics?.tokenVerification('valid');
     if (credential && token) this.cache.set(credential, request.user, token);
     return true;
+  }
+
+  /** A token of a logged-out session: 401, counted as revoked. */
+  private revokedSession(): ApiException {
+    this.metrics?.tokenVerification('revoked');
+    return this.unauthorized();
   }
 
   /** 401 naming where a token may come from: the bearer header, and in cookie mode the cookie. */
@@ -158,15 +170,27 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       error instanceof JwksUnavailableError ||
       info instanceof JwksUnavailableError
     ) {
+      this.metrics?.tokenVerification('unavailable');
       throw new ApiException(
         HttpStatus.SERVICE_UNAVAILABLE,
         'IDP_UNAVAILABLE',
         'The identity provider cannot be reached to check the token; try again later.',
       );
     }
-    if (error || !user) throw this.unauthorized();
+    if (error || !user) {
+      this.metrics?.tokenVerification(refusal(error ?? info));
+      throw this.unauthorized();
+    }
     return user;
   }
+}
+
+/** Why passport-jwt refused a token, in the words of token_verifications_total. */
+function refusal(reason: unknown): TokenOutcome {
+  if (!(reason instanceof Error)) return 'invalid';
+  if (reason.name === 'TokenExpiredError') return 'expired';
+  // passport-jwt's words when the request carries no token at all.
+  return reason.message === 'No auth token' ? 'missing' : 'invalid';
 }
 
 /** The Authorization header as sent: the cache knows one seen before without parsing it. */

@@ -1,8 +1,9 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { sha256 } from '../../common/crypto/sha256.js';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { rateLimitConfig } from '../../config/rate-limit.config.js';
+import { Metrics, type RateLimitName } from '../../metrics/metrics.js';
 import { SharedStore, type CounterHit } from '../../store/shared-store.js';
 
 /**
@@ -43,6 +44,7 @@ export class EmailRateLimiter {
     @Inject(rateLimitConfig.KEY)
     private readonly config: ConfigType<typeof rateLimitConfig>,
     @Inject(SharedStore) private readonly store: SharedStore,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   /**
@@ -60,6 +62,7 @@ export class EmailRateLimiter {
       key,
       this.config.requestsPerEmail,
       'Too many requests for this email',
+      address === undefined ? 'email' : 'email_address',
     );
     return () => this.giveBack(key);
   }
@@ -120,6 +123,7 @@ export class EmailRateLimiter {
     ]);
     if (hit.count > this.config.failedPasswordsPerEmailAndIp) {
       this.giveBack(pairKey);
+      this.metrics?.rateLimitRefusal('failed_password');
       throw tooMany(
         'Too many failed attempts for this email from this address',
         secondsLeft(hit),
@@ -153,6 +157,7 @@ export class EmailRateLimiter {
       key,
       this.config.wrongCodesPerUser,
       'Too many wrong codes for this account',
+      'wrong_code',
     );
     try {
       const result = await check();
@@ -181,10 +186,16 @@ export class EmailRateLimiter {
    * 429 with Retry-After. Check and count are one step (the count comes
    * back from the hit), so concurrent requests cannot all pass.
    */
-  private async take(key: string, limit: number, what: string): Promise<void> {
+  private async take(
+    key: string,
+    limit: number,
+    what: string,
+    name: RateLimitName,
+  ): Promise<void> {
     const hit = await this.store.hit(key, this.windowMs);
     if (hit.count > limit) {
       this.giveBack(key);
+      this.metrics?.rateLimitRefusal(name);
       throw tooMany(what, secondsLeft(hit));
     }
   }

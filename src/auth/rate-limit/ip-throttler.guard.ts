@@ -1,6 +1,13 @@
-import { HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpStatus,
+  Inject,
+  Injectable,
+  Optional,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiException } from '../../common/errors/api-exception.js';
+import { Metrics } from '../../metrics/metrics.js';
 
 /**
  * The per-IP limit over ALL auth routes together (ThrottlerGuard counts per
@@ -12,6 +19,11 @@ import { ApiException } from '../../common/errors/api-exception.js';
  */
 @Injectable()
 export class IpThrottlerGuard extends ThrottlerGuard {
+  // A property: ThrottlerGuard's constructor is its own.
+  @Optional()
+  @Inject(Metrics)
+  private readonly metrics?: Metrics;
+
   protected override generateKey(
     _context: ExecutionContext,
     tracker: string,
@@ -25,6 +37,7 @@ export class IpThrottlerGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    this.metrics?.rateLimitRefusal('address');
     throw new ApiException(
       HttpStatus.TOO_MANY_REQUESTS,
       'TOO_MANY_REQUESTS',

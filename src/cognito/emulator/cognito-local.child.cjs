@@ -35,8 +35,35 @@ emailsUniqueInPool();
 // after every other patch of Targets: it wraps them.
 installEssentials(Targets);
 
-// Errors only: its info lines would carry request bodies (passwords).
-const logger = pino({ level: 'error' });
+const UNSUPPORTED = 'Cognito Local unsupported feature: ';
+
+// Errors only: its info lines would carry request bodies (passwords). A call
+// the emulator lacks (GlobalSignOut, ResendConfirmationCode, ...) is no
+// error of the app's, which works around it: it goes to the API as a notice
+// (logged there at debug level, in words), not as a level-50 line.
+const logger = pino({
+  level: 'error',
+  hooks: {
+    logMethod(args, method) {
+      const [first] = args;
+      if (typeof first === 'string' && first.startsWith(UNSUPPORTED)) {
+        if (process.send) {
+          // `Unsupported x-amz-target header "GlobalSignOut"`: the name.
+          const feature = first.slice(UNSUPPORTED.length);
+          const target = /^Unsupported x-amz-target header "(.*)"$/.exec(
+            feature,
+          );
+          process.send({
+            type: 'unsupported',
+            feature: target ? target[1] : feature,
+          });
+        }
+        return;
+      }
+      method.apply(this, args);
+    },
+  },
+});
 
 createDefaultServer(logger)
   .then((server) => server.start())

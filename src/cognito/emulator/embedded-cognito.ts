@@ -153,20 +153,27 @@ export class EmbeddedCognito {
           ),
         );
       }, START_TIMEOUT_MS);
-      child.on('message', (message: { type: string } & OutboxMessage) => {
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          started = true;
-          ready();
-        } else if (message.type === 'code') {
-          this.onCode({
-            email: message.email,
-            kind: message.kind,
-            code: message.code,
-            at: message.at,
-          });
-        }
-      });
+      child.on(
+        'message',
+        (message: { type: string; feature?: unknown } & OutboxMessage) => {
+          if (message.type === 'unsupported') {
+            this.logger.debug(
+              `The embedded emulator lacks ${String(message.feature)} (cognito-local does not have it); the API does without it where it can.`,
+            );
+          } else if (message.type === 'ready') {
+            clearTimeout(timer);
+            started = true;
+            ready();
+          } else if (message.type === 'code') {
+            this.onCode({
+              email: message.email,
+              kind: message.kind,
+              code: message.code,
+              at: message.at,
+            });
+          }
+        },
+      );
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         fail(
