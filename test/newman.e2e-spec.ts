@@ -10,7 +10,7 @@ import {
   spawnBuiltApp,
   type AppProcess,
 } from './support/process.js';
-import { waitFor } from './support/timing.js';
+import { START_WITHIN_MS, waitFor } from './support/timing.js';
 
 interface CollectionItem {
   name: string;
