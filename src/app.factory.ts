@@ -23,6 +23,7 @@ import {
   PinoNestLogger,
 } from './common/logging/logger.js';
 import { CognitoPool } from './cognito/cognito-pool.js';
+import { assertEmulatorCanRun } from './cognito/emulator/emulator-package.js';
 import { loadAppConfig } from './config/env.validation.js';
 import { serveDemoPage } from './demo/demo-page.js';
 import type { HttpConfig } from './config/http.config.js';
@@ -84,10 +85,12 @@ export interface CreateAppOptions {
 export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  // Read and checked once, before Nest exists: the adapter needs its limits,
-  // and a bad value stops here with a ConfigValidationError. The config
-  // namespaces (ConfigModule) hand out this same object.
-  const { http, auth } = loadAppConfig();
+  // Read and checked before Nest exists: the adapter needs its limits, and
+  // a bad value (or the embedded mode without its emulator) stops here with
+  // a ConfigValidationError. The config namespaces (ConfigModule) read the
+  // same environment again, each its own part.
+  const { http, auth, cognito } = loadAppConfig();
+  assertEmulatorCanRun(cognito);
   const logger = createLogger(http, options.logDestination);
   const headers = securityHeaders({
     // Swagger UI at /docs loads its own scripts and styles from 'self'.

@@ -1,10 +1,4 @@
-import { emulatorInstalled } from '../cognito/emulator/emulator-package.js';
 import { ConfigValidationError, loadConfig } from './env.validation.js';
-
-vi.mock('../cognito/emulator/emulator-package.js', async (original) => ({
-  ...(await original<object>()),
-  emulatorInstalled: vi.fn(() => true),
-}));
 
 const AWS = {
   AWS_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
@@ -168,27 +162,8 @@ describe('AWS_COGNITO_JWKS_URI', () => {
   });
 });
 
-describe('without cognito-local installed (a production install)', () => {
-  beforeEach(() => {
-    vi.mocked(emulatorInstalled).mockReturnValue(false);
-  });
-  afterEach(() => {
-    vi.mocked(emulatorInstalled).mockReturnValue(true);
-  });
-
-  it('stops the embedded mode with one sentence saying what to set', () => {
-    expect(refusal({})).toBe(
-      'Invalid configuration: AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID must be set: the embedded Cognito emulator (cognito-local, a development dependency) is not installed.',
-    );
-  });
-
-  it('runs with a real pool', () => {
-    expect(loadConfig(AWS).cognito.userPoolId).toBe(
-      AWS.AWS_COGNITO_USER_POOL_ID,
-    );
-  });
-
-  it('keeps the production sentence alone in production', () => {
+describe('the embedded mode in production', () => {
+  it('keeps the production sentence alone', () => {
     expect(refusal({ NODE_ENV: 'production' })).toBe(
       'Invalid configuration: AWS_COGNITO_USER_POOL_ID is required when NODE_ENV=production: the embedded Cognito emulator signs tokens with a published key and must never run in production.',
     );

@@ -1,5 +1,5 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, registerAs } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -8,9 +8,7 @@ import {
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
-import { configOptions } from '../config/config.options.js';
 import { loadConfig } from '../config/env.validation.js';
-import { keepConfig } from '../config/loaded-config.js';
 import { MemorySharedStore } from './memory.store.js';
 import { RedisHealthIndicator, redisHealthProviders } from './redis.health.js';
 import { RedisSharedStore } from './redis.store.js';
@@ -32,7 +30,6 @@ class LimitedController {
 
 @Module({
   imports: [
-    ConfigModule.forRoot(configOptions),
     StoreModule,
     TerminusModule,
     ThrottlerModule.forRootAsync({
@@ -57,9 +54,21 @@ afterEach(async () => {
 async function instance(
   env: Record<string, string>,
 ): Promise<NestFastifyApplication> {
-  keepConfig(loadConfig({ NODE_ENV: 'test', ...env }));
+  const config = loadConfig({ NODE_ENV: 'test', ...env });
+  const namespaces = Object.entries(config).map(([name, part]) =>
+    registerAs(name, (): object => part),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(
-    TwinModule,
+    {
+      module: TwinModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: namespaces,
+        }),
+      ],
+    },
     new FastifyAdapter(),
     { logger: false },
   );
