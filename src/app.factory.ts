@@ -27,7 +27,7 @@ import { assertEmulatorCanRun } from './cognito/emulator/emulator-package.js';
 import { loadAppConfig } from './config/env.validation.js';
 import { serveDemoPage } from './demo/demo-page.js';
 import type { HttpConfig } from './config/http.config.js';
-import { setupOpenApi } from './openapi/openapi-document.js';
+import { setupOpenApi } from './app/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
 /** An incoming X-Request-Id the app keeps as sent (else it makes one). */
