@@ -8,14 +8,17 @@ import {
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config/env.validation.js';
-import { MemorySharedStore } from './memory.store.js';
-import { RedisHealthIndicator, redisHealthProviders } from './redis.health.js';
-import { RedisSharedStore } from './redis.store.js';
-import { SharedStore } from './shared-store.js';
-import { StoreModule } from './store.module.js';
-import { timeUntil, useStores } from './stores.helper-spec.js';
-import { SharedThrottlerStorage } from './throttler.storage.js';
+import { loadConfig } from '../../src/config/env.validation.js';
+import { MemorySharedStore } from '../../src/store/memory.store.js';
+import {
+  RedisHealthIndicator,
+  redisHealthProviders,
+} from '../../src/store/redis.health.js';
+import { RedisSharedStore } from '../../src/store/redis.store.js';
+import { SharedStore } from '../../src/store/shared-store.js';
+import { StoreModule } from '../../src/store/store.module.js';
+import { timeUntil, useStores } from '../support/stores.js';
+import { SharedThrottlerStorage } from '../../src/store/throttler.storage.js';
 
 const stores = useStores();
 
