@@ -1,18 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm test` runs three projects: unit specs beside the classes (src/), the
- * fast HTTP layer (test/http/: the real app with the identity provider faked
- * by DI token, no emulator), and end-to-end specs (test/*.e2e-spec.ts)
- * against the embedded Cognito emulator. The JSON report is what .ci/run
- * counts.
+ * `npm test` runs three projects: unit specs beside the classes (src/: no
+ * server, no child process), the fast HTTP layer (test/http/: the real app
+ * with the identity provider faked by DI token, no emulator), and
+ * end-to-end specs (`*.e2e-spec.ts` in test/ and its folders) against real
+ * components: the embedded Cognito emulator, a redis-server (test/store/),
+ * a JWKS server on loopback (test/auth/). Test helpers live in
+ * test/support/. The JSON report is what .ci/run counts.
  *
  * Most e2e time is spent waiting (timing floors such as AUTH_FAILURE_MIN_MS,
  * emulator round trips, shutdown deadlines), not on the CPU: files run side
  * by side, more of them than there are cores. The specs that measure time
  * (enumeration: the failure floor; shutdown: drain deadlines; outage:
- * timeouts) run afterwards, among themselves, so that no busy neighbour
- * skews them.
+ * timeouts; the Redis store: its timeouts while Redis is paused) run
+ * afterwards, among themselves, so that no busy neighbour skews them.
  *
  * The e2e deadlines (testTimeout, hookTimeout) only catch a test that hangs:
  * they leave room for a machine whose cores are busy with other work, where
@@ -24,6 +26,7 @@ const TIMED = [
   'test/shutdown.e2e-spec.ts',
   'test/outage.e2e-spec.ts',
   'test/several-instances.e2e-spec.ts',
+  'test/store/redis.store.e2e-spec.ts',
 ];
 
 export default defineConfig({

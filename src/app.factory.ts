@@ -23,12 +23,13 @@ import {
   PinoNestLogger,
 } from './common/logging/logger.js';
 import { CognitoPool } from './cognito/cognito-pool.js';
+import { assertEmulatorCanRun } from './cognito/emulator/emulator-package.js';
 import { loadAppConfig } from './config/env.validation.js';
 import { serveDemoPage } from './demo/demo-page.js';
 import type { HttpConfig } from './config/http.config.js';
 import { recordRequests } from './metrics/request-metrics.js';
 import { Metrics } from './metrics/metrics.js';
-import { setupOpenApi } from './openapi/openapi-document.js';
+import { setupOpenApi } from './app/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
 /** An incoming X-Request-Id the app keeps as sent (else it makes one). */
@@ -86,10 +87,12 @@ export interface CreateAppOptions {
 export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  // Read and checked once, before Nest exists: the adapter needs its limits,
-  // and a bad value stops here with a ConfigValidationError. The config
-  // namespaces (ConfigModule) hand out this same object.
-  const { http, auth } = loadAppConfig();
+  // Read and checked before Nest exists: the adapter needs its limits, and
+  // a bad value (or the embedded mode without its emulator) stops here with
+  // a ConfigValidationError. The config namespaces (ConfigModule) read the
+  // same environment again, each its own part.
+  const { http, auth, cognito } = loadAppConfig();
+  assertEmulatorCanRun(cognito);
   const logger = createLogger(http, options.logDestination);
   const headers = securityHeaders({
     // Swagger UI at /docs loads its own scripts and styles from 'self'.

@@ -10,7 +10,7 @@ import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
-import { serviceOf, USER } from './auth.service.helper-spec.js';
+import { serviceOf, USER } from '../../test/support/auth-service.js';
 import { rejectionOf } from '../../test/support/rejection.js';
 
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */

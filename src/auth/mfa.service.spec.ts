@@ -6,7 +6,7 @@ import {
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
 import { MemorySharedStore } from '../store/memory.store.js';
-import { CONFIG } from './auth.service.helper-spec.js';
+import { CONFIG } from '../../test/support/auth-service.js';
 import { MfaService } from './mfa.service.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { rejectionOf } from '../../test/support/rejection.js';

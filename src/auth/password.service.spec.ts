@@ -8,7 +8,7 @@ import {
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
 import type { AuthService } from './auth.service.js';
-import { CONFIG, USER, serviceOf } from './auth.service.helper-spec.js';
+import { CONFIG, USER, serviceOf } from '../../test/support/auth-service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { PasswordService } from './password.service.js';

@@ -1,7 +1,7 @@
 import { ApiException } from '../common/errors/api-exception.js';
 import type { AdminClient } from './admin.client.js';
 import type { CognitoPool } from './cognito-pool.js';
-import { cognitoError, connectionOf } from './cognito-stub.helper-spec.js';
+import { cognitoError, connectionOf } from '../../test/support/cognito-stub.js';
 import type { UserPoolClient } from './user-pool.client.js';
 import { UserPoolGateway } from './user-pool.gateway.js';
 

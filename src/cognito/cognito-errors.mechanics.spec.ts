@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
-import { cognitoError } from './cognito-stub.helper-spec.js';
+import { cognitoError } from '../../test/support/cognito-stub.js';
 import type { GatewayMethod } from './cognito.gateway.js';
 import {
   cognitoErrorName,

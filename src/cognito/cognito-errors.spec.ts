@@ -1,18 +1,21 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
 import type { CognitoPool } from './cognito-pool.js';
-import { cognitoError, connectionOf } from './cognito-stub.helper-spec.js';
+import { cognitoError, connectionOf } from '../../test/support/cognito-stub.js';
 import type { CognitoGateway, GatewayMethod } from './cognito.gateway.js';
 import type { UserPoolClient } from './user-pool.client.js';
 import { UserPoolGateway } from './user-pool.gateway.js';
 import type { UserPoolOperation } from './user-pool.wire.js';
-import { AWS_COMMON, DOCUMENTED } from './cognito-reference.helper-spec.js';
+import {
+  AWS_COMMON,
+  DOCUMENTED,
+} from '../../test/support/cognito-reference.js';
 import {
   ACCOUNT_ADMIN_500,
   ACCOUNT_ADMIN_METHODS,
   ACCOUNT_ADMIN_ROWS,
   OWN_ANSWER_ROWS,
-} from './cognito-errors.account-admin.helper-spec.js';
+} from '../../test/support/cognito-errors.account-admin.js';
 
 /*
  * What each gateway method answers for each Cognito error name: the real

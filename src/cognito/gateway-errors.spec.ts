@@ -1,4 +1,4 @@
-import { cognitoError } from './cognito-stub.helper-spec.js';
+import { cognitoError } from '../../test/support/cognito-stub.js';
 import { mapCognitoError } from './cognito-errors.js';
 import { GATEWAY_ERRORS } from './gateway-errors.js';
 import type { GatewayMethod } from './cognito.gateway.js';

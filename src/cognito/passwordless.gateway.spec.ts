@@ -10,7 +10,7 @@ import {
   connectionOf,
   expectedHash,
   rejectionOf,
-} from './cognito-stub.helper-spec.js';
+} from '../../test/support/cognito-stub.js';
 import { PasswordlessGateway } from './passwordless.gateway.js';
 
 /** What the SDK client was sent: the command's class and input. */

@@ -14,7 +14,7 @@ import {
   ok,
   stubCognito,
   type Json,
-} from './cognito-stub.helper-spec.js';
+} from '../../test/support/cognito-stub.js';
 import type { UserPoolOperation } from './user-pool.wire.js';
 
 /** A timeout no default has, so the configured one is seen to be used. */

@@ -8,7 +8,7 @@ import {
   ok,
   rejectionOf,
   stubCognito,
-} from './cognito-stub.helper-spec.js';
+} from '../../test/support/cognito-stub.js';
 
 const TIMEOUT_MS = 1234;
 

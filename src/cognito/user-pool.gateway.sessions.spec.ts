@@ -13,7 +13,7 @@ import {
   ok,
   rejectionOf,
   stubCognito,
-} from './cognito-stub.helper-spec.js';
+} from '../../test/support/cognito-stub.js';
 
 /*
  * The gateway calls that end or renew sessions (refresh with rotation,

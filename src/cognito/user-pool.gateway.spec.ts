@@ -12,7 +12,7 @@ import {
   ok,
   rejectionOf,
   stubCognito,
-} from './cognito-stub.helper-spec.js';
+} from '../../test/support/cognito-stub.js';
 
 const TOKENS = {
   AccessToken: ACCESS,

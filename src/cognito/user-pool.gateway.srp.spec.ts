@@ -16,7 +16,7 @@ import {
   stubCognito,
   type Json,
   type SentRequest,
-} from './cognito-stub.helper-spec.js';
+} from '../../test/support/cognito-stub.js';
 
 const SRP_CHALLENGE = {
   ChallengeName: 'PASSWORD_VERIFIER',

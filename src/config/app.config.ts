@@ -1,14 +1,17 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { loadedConfig } from './loaded-config.js';
-import { IsWholeNumber, type ConfigNamespace } from './variables.js';
+import {
+  IsWholeNumber,
+  normalizeNodeEnv,
+  readEnvironment,
+  readNamespace,
+  type ConfigNamespace,
+} from './variables.js';
 
 export class AppVariables {
   /** Matched without regard to case: `Production` is production. */
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
+  @Transform(({ value }: { value: unknown }) => normalizeNodeEnv(value))
   @IsOptional()
   @IsString()
   NODE_ENV?: string;
@@ -38,6 +41,7 @@ export interface AppConfig {
 
 export const appNamespace: ConfigNamespace<AppVariables, AppConfig> = {
   variables: AppVariables,
+  check: (env, _nodeEnv, embedded) => listenRules(env, embedded),
   parse: (env) => ({
     port: env.PORT ?? 3000,
     host: env.HOST,
@@ -83,4 +87,6 @@ export function listenRules(env: AppVariables, embedded: boolean): string[] {
   return sentences;
 }
 
-export const appConfig = registerAs('app', (): AppConfig => loadedConfig().app);
+export const appConfig = registerAs('app', (): AppConfig =>
+  readNamespace(appNamespace, readEnvironment()),
+);

@@ -1,7 +1,11 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional } from 'class-validator';
-import { loadedConfig } from './loaded-config.js';
-import { IsWholeNumber, type ConfigNamespace } from './variables.js';
+import {
+  IsWholeNumber,
+  readEnvironment,
+  readNamespace,
+  type ConfigNamespace,
+} from './variables.js';
 
 export class AuthVariables {
   @IsWholeNumber(0, 300, 'seconds')
@@ -72,7 +76,6 @@ export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
   }),
 };
 
-export const authConfig = registerAs(
-  'auth',
-  (): AuthConfig => loadedConfig().auth,
+export const authConfig = registerAs('auth', (): AuthConfig =>
+  readNamespace(authNamespace, readEnvironment()),
 );

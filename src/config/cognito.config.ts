@@ -7,10 +7,10 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { emulatorInstalled } from '../cognito/emulator/emulator-package.js';
-import { loadedConfig } from './loaded-config.js';
 import {
   IsWholeNumber,
+  readEnvironment,
+  readNamespace,
   URL_OPTIONS,
   type ConfigNamespace,
 } from './variables.js';
@@ -150,7 +150,7 @@ export const cognitoNamespace: ConfigNamespace<
         'AWS_COGNITO_USER_POOL_ID is required when NODE_ENV=production: the embedded Cognito emulator signs tokens with a published key and must never run in production.',
       );
     }
-    errors.push(...issuerRules(env, production));
+    errors.push(...issuerRules(env));
     for (const name of [
       'AWS_COGNITO_AUTHORITY',
       'AWS_COGNITO_ENDPOINT',
@@ -185,34 +185,22 @@ function regionList(value: string | undefined): string[] {
 }
 
 /**
- * Rules of the issuers and of the embedded emulator: extra regions only
- * name AWS issuers (an AUTHORITY or an ENDPOINT pins one issuer), and the
- * embedded mode needs cognito-local, which a production install leaves out.
+ * Extra regions only name AWS issuers: an AUTHORITY or an ENDPOINT pins one
+ * issuer. (Whether the embedded emulator can run is the emulator's to say:
+ * src/cognito/emulator/emulator-package.ts.)
  */
-function issuerRules(env: CognitoVariables, production: boolean): string[] {
-  const errors: string[] = [];
+function issuerRules(env: CognitoVariables): string[] {
   if (
     env.AWS_COGNITO_ADDITIONAL_REGIONS &&
     (env.AWS_COGNITO_AUTHORITY || env.AWS_COGNITO_ENDPOINT)
   ) {
-    errors.push(
+    return [
       'AWS_COGNITO_ADDITIONAL_REGIONS applies to AWS issuers only: unset it, or unset AWS_COGNITO_AUTHORITY and AWS_COGNITO_ENDPOINT (each pins one issuer).',
-    );
+    ];
   }
-  if (
-    !production &&
-    !env.AWS_COGNITO_USER_POOL_ID &&
-    !env.AWS_COGNITO_CLIENT_ID &&
-    !emulatorInstalled()
-  ) {
-    errors.push(
-      'AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID must be set: the embedded Cognito emulator (cognito-local, a development dependency) is not installed.',
-    );
-  }
-  return errors;
+  return [];
 }
 
-export const cognitoConfig = registerAs(
-  'cognito',
-  (): CognitoConfig => loadedConfig().cognito,
+export const cognitoConfig = registerAs('cognito', (): CognitoConfig =>
+  readNamespace(cognitoNamespace, readEnvironment()),
 );

@@ -7,9 +7,10 @@ import { rateLimitConfig } from './rate-limit.config.js';
 import { storeConfig } from './store.config.js';
 
 /**
- * The namespaces, injectable by their `KEY`. They hand out the configuration
- * loadAppConfig read and checked (environment and `.env`) before the app was
- * built, so ConfigModule reads no file and checks nothing itself.
+ * The namespaces, injectable by their `KEY`. Each factory reads its own
+ * part of the environment (and `.env`) through its namespace's rules
+ * (readNamespace), so ConfigModule reads no file and checks nothing itself.
+ * createApp has checked the whole environment before (loadAppConfig).
  */
 export const configOptions: ConfigModuleOptions = {
   isGlobal: true,

@@ -1,8 +1,12 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { isIP } from 'node:net';
-import { loadedConfig } from './loaded-config.js';
-import { IsWholeNumber, type ConfigNamespace } from './variables.js';
+import {
+  IsWholeNumber,
+  readEnvironment,
+  readNamespace,
+  type ConfigNamespace,
+} from './variables.js';
 
 const LOG_LEVELS = [
   'fatal',
@@ -128,7 +132,6 @@ export const httpNamespace: ConfigNamespace<HttpVariables, HttpConfig> = {
   }),
 };
 
-export const httpConfig = registerAs(
-  'http',
-  (): HttpConfig => loadedConfig().http,
+export const httpConfig = registerAs('http', (): HttpConfig =>
+  readNamespace(httpNamespace, readEnvironment()),
 );

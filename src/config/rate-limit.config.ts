@@ -1,6 +1,10 @@
 import { registerAs } from '@nestjs/config';
-import { loadedConfig } from './loaded-config.js';
-import { IsWholeNumber, type ConfigNamespace } from './variables.js';
+import {
+  IsWholeNumber,
+  readEnvironment,
+  readNamespace,
+  type ConfigNamespace,
+} from './variables.js';
 
 export class RateLimitVariables {
   @IsWholeNumber(1, 1_000_000)
@@ -71,7 +75,6 @@ export const rateLimitNamespace: ConfigNamespace<
   }),
 };
 
-export const rateLimitConfig = registerAs(
-  'rateLimit',
-  (): RateLimitConfig => loadedConfig().rateLimit,
+export const rateLimitConfig = registerAs('rateLimit', (): RateLimitConfig =>
+  readNamespace(rateLimitNamespace, readEnvironment()),
 );

@@ -1,7 +1,11 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, IsUrl } from 'class-validator';
-import { loadedConfig } from './loaded-config.js';
-import { IsWholeNumber, type ConfigNamespace } from './variables.js';
+import {
+  IsWholeNumber,
+  readEnvironment,
+  readNamespace,
+  type ConfigNamespace,
+} from './variables.js';
 
 export class StoreVariables {
   @IsOptional()
@@ -39,7 +43,6 @@ export const storeNamespace: ConfigNamespace<StoreVariables, StoreConfig> = {
   }),
 };
 
-export const storeConfig = registerAs(
-  'store',
-  (): StoreConfig => loadedConfig().store,
+export const storeConfig = registerAs('store', (): StoreConfig =>
+  readNamespace(storeNamespace, readEnvironment()),
 );

@@ -1,4 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
+import { getDefaultParser } from '@nestjs/config';
+import { existsSync, readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   getMetadataStorage,
@@ -23,13 +25,18 @@ export type Variables<V extends object> = new () => V;
 /**
  * What one namespace file owns: its variables with their rules, and the
  * mapping (defaults filled in) from their checked values to its typed
- * object. `nodeEnv` is the checked NODE_ENV, which several namespaces follow.
+ * object. `nodeEnv` is the checked NODE_ENV, which several namespaces
+ * follow; `embedded`: no user pool is configured, the emulator starts (see
+ * CognitoPool).
  */
 export interface ConfigNamespace<V extends object, C> {
   readonly variables: Variables<V>;
   /** Rules across variables; one sentence per fault. */
-  readonly check?: (env: V, nodeEnv: string | undefined) => string[];
-  /** `embedded`: no user pool is configured, the emulator starts (see CognitoPool). */
+  readonly check?: (
+    env: V,
+    nodeEnv: string | undefined,
+    embedded: boolean,
+  ) => string[];
   readonly parse: (env: V, nodeEnv: string | undefined, embedded: boolean) => C;
 }
 
@@ -88,4 +95,89 @@ export function variableNames(variables: Variables<object>): string[] {
     false,
   );
   return [...new Set(rules.map((rule) => rule.propertyName))];
+}
+
+/**
+ * The process environment, over the `.env` file of the working directory
+ * (read as @nestjs/config reads it; a variable set in both keeps the
+ * process's value). `.env` is not read under test, so that a developer's AWS
+ * settings never leak into the tests.
+ */
+export function readEnvironment(): Environment {
+  const env = process.env;
+  const file =
+    env.NODE_ENV?.toLowerCase() !== 'test' && existsSync('.env')
+      ? getDefaultParser()(readFileSync('.env'))
+      : {};
+  return { ...file, ...env };
+}
+
+/**
+ * An empty value counts as unset (a blank line in .env, `FOO= npm start`).
+ */
+export function withoutEmptyValues(raw: Environment): Environment {
+  return Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== ''),
+  );
+}
+
+/** NODE_ENV as the namespaces follow it: matched without regard to case. */
+export function normalizeNodeEnv(value: unknown): unknown {
+  return typeof value === 'string' ? value.trim().toLowerCase() : value;
+}
+
+/**
+ * What several namespaces follow, from an environment without empty
+ * values: NODE_ENV, and whether the embedded emulator runs (no user pool).
+ */
+function sharedFacts(env: Environment): {
+  nodeEnv: string | undefined;
+  embedded: boolean;
+} {
+  const nodeEnv = normalizeNodeEnv(env.NODE_ENV);
+  return {
+    nodeEnv: typeof nodeEnv === 'string' ? nodeEnv : undefined,
+    embedded: !env.AWS_COGNITO_USER_POOL_ID,
+  };
+}
+
+/**
+ * One namespace checked against an environment without empty values: the
+ * sentences of its faults (`own`: its variables' rules; `across`: its rules
+ * across variables), and the mapping to its typed object once there are
+ * none.
+ */
+export function checkNamespace<V extends object, C>(
+  namespace: ConfigNamespace<V, C>,
+  env: Environment,
+): { own: string[]; across: string[]; parse: () => C } {
+  const { nodeEnv, embedded } = sharedFacts(env);
+  const { values, sentences } = checkVariables(namespace.variables, env);
+  return {
+    own: sentences,
+    across: namespace.check?.(values, nodeEnv, embedded) ?? [],
+    parse: () => namespace.parse(values, nodeEnv, embedded),
+  };
+}
+
+/**
+ * One namespace's typed object, read from an environment and checked: a
+ * pure function, what its `registerAs` factory hands out. Throws a
+ * ConfigValidationError with one sentence per bad variable.
+ */
+export function readNamespace<V extends object, C>(
+  namespace: ConfigNamespace<V, C>,
+  raw: Environment,
+): C {
+  const { own, across, parse } = checkNamespace(
+    namespace,
+    withoutEmptyValues(raw),
+  );
+  const sentences = [...own, ...across];
+  if (sentences.length > 0) {
+    throw new ConfigValidationError(
+      `Invalid configuration: ${sentences.join(' ')}`,
+    );
+  }
+  return parse();
 }

@@ -20,7 +20,7 @@ export interface ApiErrorsOptions {
 
 /**
  * The errors a route answers besides those the document derives from the
- * route itself (see src/openapi/error-responses.ts): a JSON body, validated
+ * route itself (see src/app/error-responses.ts): a JSON body, validated
  * input, the auth guard, @Groups, the rate limits. Only for the document;
  * nothing at run time reads it.
  */

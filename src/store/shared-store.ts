@@ -41,7 +41,7 @@ export class StoreUnavailableError extends Error {
  * denylist of logged-out sessions, and per-user sign-out cutoffs. Injected
  * by this class (the DI token); StoreModule provides the in-memory store
  * when REDIS_URL is unset and the Redis one when it is set. Both pass the
- * same specs (shared-store.spec.ts).
+ * same specs (test/store/shared-store.e2e-spec.ts).
  *
  * Keys are the caller's, preferably already hashes (e.g. SHA-256 of the
  * normalised email); the store hashes them again, so every stored key has

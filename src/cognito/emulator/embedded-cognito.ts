@@ -56,7 +56,7 @@ export class EmbeddedCognito {
   ) {}
 
   async start(): Promise<EmbeddedPool> {
-    // The configuration refuses this first (cognito.config.ts); kept for direct use.
+    // createApp refuses this first (assertEmulatorCanRun); kept for direct use.
     if (!emulatorInstalled()) {
       throw new Error(
         `The embedded Cognito emulator (${EMULATOR_PACKAGE}) is not installed.`,

@@ -1,6 +1,9 @@
-import { SharedStore, StoreUnavailableError } from './shared-store.js';
-import { sleep, useStores, type StoreKind } from './stores.helper-spec.js';
-import { storedSession } from './store-keys.js';
+import {
+  SharedStore,
+  StoreUnavailableError,
+} from '../../src/store/shared-store.js';
+import { sleep, useStores, type StoreKind } from '../support/stores.js';
+import { storedSession } from '../../src/store/store-keys.js';
 
 const stores = useStores();
 

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { MockInstance } from 'vitest';
-import { StoreUnavailableError } from './shared-store.js';
-import { storedKey, storedSession } from './store-keys.js';
-import { sleep, timeUntil, useStores } from './stores.helper-spec.js';
+import { StoreUnavailableError } from '../../src/store/shared-store.js';
+import { storedKey, storedSession } from '../../src/store/store-keys.js';
+import { sleep, timeUntil, useStores } from '../support/stores.js';
 
 const stores = useStores();
 

@@ -1,9 +1,8 @@
 /*
  * The API reference for the Admin* operations (and ListUsers), for
- * cognito-errors.spec.ts; see cognito-reference.helper-spec.ts. The
- * `-spec.ts` ending keeps it out of the build.
+ * src/cognito/cognito-errors.spec.ts; see cognito-reference.ts.
  */
-import type { UserPoolOperation } from './user-pool.wire.js';
+import type { UserPoolOperation } from '../../src/cognito/user-pool.wire.js';
 
 type AdminOperation = Extract<
   UserPoolOperation,

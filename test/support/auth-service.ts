@@ -1,18 +1,17 @@
 /*
- * Shared by the AuthService and PasswordService specs. The `-spec.ts`
- * ending keeps it out of the build; not ending in `.spec.ts`, it is not a
- * suite of its own.
+ * The services of src/auth built on fakes, for their unit specs (AuthService,
+ * PasswordService, MfaService, the sessions).
  */
-import type { AuthConfig } from '../config/auth.config.js';
-import { loadConfig } from '../config/env.validation.js';
-import type { FakeCognitoGateway } from '../../test/support/fake-cognito-gateway.js';
-import type { AuthUser } from './auth-user.js';
-import { AuthService } from './auth.service.js';
-import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
-import { RevokedSessions } from './sessions/revoked-sessions.js';
-import { MemorySharedStore } from '../store/memory.store.js';
-import { TokenRejectedError } from './verification/token-claims.js';
-import type { TokenVerifier } from './verification/token-verifier.js';
+import type { AuthConfig } from '../../src/config/auth.config.js';
+import { loadConfig } from '../../src/config/env.validation.js';
+import type { FakeCognitoGateway } from './fake-cognito-gateway.js';
+import type { AuthUser } from '../../src/auth/auth-user.js';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { EmailRateLimiter } from '../../src/auth/rate-limit/email-rate-limiter.js';
+import { RevokedSessions } from '../../src/auth/sessions/revoked-sessions.js';
+import { MemorySharedStore } from '../../src/store/memory.store.js';
+import { TokenRejectedError } from '../../src/auth/verification/token-claims.js';
+import type { TokenVerifier } from '../../src/auth/verification/token-verifier.js';
 
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
 const SESSION_CONFIG = loadConfig({}).auth;

@@ -6,7 +6,11 @@ import {
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
 import type { AuthUser } from './auth-user.js';
-import { USER, serviceOf, verifierOf } from './auth.service.helper-spec.js';
+import {
+  USER,
+  serviceOf,
+  verifierOf,
+} from '../../test/support/auth-service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
 import { JwksUnavailableError } from './verification/jwks-key-store.js';

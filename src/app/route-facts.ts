@@ -11,7 +11,10 @@ import { IS_PUBLIC } from '../auth/decorators/public.decorator.js';
 import { REQUIRED_GROUPS } from '../auth/decorators/groups.decorator.js';
 import { EmailRateLimitInterceptor } from '../auth/rate-limit/email-rate-limit.interceptor.js';
 import { IpThrottlerGuard } from '../auth/rate-limit/ip-throttler.guard.js';
-import { API_ERRORS, type ApiErrorsOptions } from './api-errors.decorator.js';
+import {
+  API_ERRORS,
+  type ApiErrorsOptions,
+} from '../openapi/api-errors.decorator.js';
 
 /** What the app itself says about one route, read as its guards read it. */
 export interface RouteFacts {

@@ -1,5 +1,5 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, registerAs } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
@@ -8,16 +8,17 @@ import {
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
-import { configOptions } from '../config/config.options.js';
-import { loadConfig } from '../config/env.validation.js';
-import { keepConfig } from '../config/loaded-config.js';
-import { MemorySharedStore } from './memory.store.js';
-import { RedisHealthIndicator, redisHealthProviders } from './redis.health.js';
-import { RedisSharedStore } from './redis.store.js';
-import { SharedStore } from './shared-store.js';
-import { StoreModule } from './store.module.js';
-import { timeUntil, useStores } from './stores.helper-spec.js';
-import { SharedThrottlerStorage } from './throttler.storage.js';
+import { loadConfig } from '../../src/config/env.validation.js';
+import { MemorySharedStore } from '../../src/store/memory.store.js';
+import {
+  RedisHealthIndicator,
+  redisHealthProviders,
+} from '../../src/store/redis.health.js';
+import { RedisSharedStore } from '../../src/store/redis.store.js';
+import { SharedStore } from '../../src/store/shared-store.js';
+import { StoreModule } from '../../src/store/store.module.js';
+import { timeUntil, useStores } from '../support/stores.js';
+import { SharedThrottlerStorage } from '../../src/store/throttler.storage.js';
 
 const stores = useStores();
 
@@ -32,7 +33,6 @@ class LimitedController {
 
 @Module({
   imports: [
-    ConfigModule.forRoot(configOptions),
     StoreModule,
     TerminusModule,
     ThrottlerModule.forRootAsync({
@@ -57,9 +57,21 @@ afterEach(async () => {
 async function instance(
   env: Record<string, string>,
 ): Promise<NestFastifyApplication> {
-  keepConfig(loadConfig({ NODE_ENV: 'test', ...env }));
+  const config = loadConfig({ NODE_ENV: 'test', ...env });
+  const namespaces = Object.entries(config).map(([name, part]) =>
+    registerAs(name, (): object => part),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(
-    TwinModule,
+    {
+      module: TwinModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: namespaces,
+        }),
+      ],
+    },
     new FastifyAdapter(),
     { logger: false },
   );

@@ -1,5 +1,5 @@
-import { sleep, useStores, type StoreKind } from './stores.helper-spec.js';
-import { SharedThrottlerStorage } from './throttler.storage.js';
+import { sleep, useStores, type StoreKind } from '../support/stores.js';
+import { SharedThrottlerStorage } from '../../src/store/throttler.storage.js';
 
 const stores = useStores();
 

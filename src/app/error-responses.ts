@@ -7,7 +7,7 @@ import {
   FASTIFY_SENTENCES,
   SENTENCE_BY_CODE,
 } from '../common/filters/api-exception.filter.js';
-import type { DocumentedAnswer } from './api-errors.decorator.js';
+import type { DocumentedAnswer } from '../openapi/api-errors.decorator.js';
 import type { RouteFacts } from './route-facts.js';
 
 export const ERROR_SCHEMA = '#/components/schemas/ErrorResponse';

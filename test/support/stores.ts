@@ -1,12 +1,17 @@
 /*
- * Shared by the specs of this folder: both stores, made the same way, on a
- * redis-server of the file's own. The `-spec.ts` ending keeps it out of the
- * build; not ending in `.spec.ts`, it is not a suite of its own.
+ * Both stores of src/store, made the same way, on a redis-server of the
+ * spec file's own (test/store/).
  */
-import { startRedis, type RedisServer } from '../../test/support/redis.js';
-import { MemorySharedStore, type MemoryStoreOptions } from './memory.store.js';
-import { RedisSharedStore, type RedisStoreOptions } from './redis.store.js';
-import type { SharedStore } from './shared-store.js';
+import { startRedis, type RedisServer } from './redis.js';
+import {
+  MemorySharedStore,
+  type MemoryStoreOptions,
+} from '../../src/store/memory.store.js';
+import {
+  RedisSharedStore,
+  type RedisStoreOptions,
+} from '../../src/store/redis.store.js';
+import type { SharedStore } from '../../src/store/shared-store.js';
 
 export type StoreKind = 'memory' | 'redis';
 

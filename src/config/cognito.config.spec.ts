@@ -1,10 +1,4 @@
-import { emulatorInstalled } from '../cognito/emulator/emulator-package.js';
 import { ConfigValidationError, loadConfig } from './env.validation.js';
-
-vi.mock('../cognito/emulator/emulator-package.js', async (original) => ({
-  ...(await original<object>()),
-  emulatorInstalled: vi.fn(() => true),
-}));
 
 const AWS = {
   AWS_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
@@ -21,74 +15,6 @@ function refusal(raw: Record<string, unknown>): string | undefined {
     return (error as Error).message;
   }
 }
-
-const HOST_SENTENCE =
-  'Invalid configuration: HOST must be a loopback address (127.0.0.1, ::1 or localhost) with the embedded Cognito emulator, whose tokens anyone can forge: set AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID to serve other machines.';
-
-describe('HOST with the embedded emulator', () => {
-  it.each([
-    '127.0.0.1',
-    '127.1.2.3',
-    '::1',
-    'localhost',
-    'LOCALHOST',
-    '::ffff:127.0.0.1',
-  ])('accepts the loopback address %s', (host) => {
-    expect(loadConfig({ HOST: host }).app.host).toBe(host);
-  });
-
-  it.each([
-    '0.0.0.0',
-    '::',
-    '10.0.0.5',
-    '192.168.1.20',
-    '128.0.0.1',
-    '127.0.0.256',
-    'localhost.example.com',
-    'api.example.com',
-    '::ffff:10.0.0.5',
-  ])('refuses %s with one sentence naming HOST', (host) => {
-    expect(refusal({ HOST: host })).toBe(HOST_SENTENCE);
-  });
-
-  it('accepts any address with a real pool', () => {
-    expect(loadConfig({ ...AWS, HOST: '0.0.0.0' }).app.host).toBe('0.0.0.0');
-  });
-});
-
-describe('NODE_ENV', () => {
-  it.each(['production', 'Production', 'PRODUCTION', ' production '])(
-    'counts %j as production',
-    (nodeEnv) => {
-      const config = loadConfig({ ...AWS, NODE_ENV: nodeEnv });
-      expect(config.app.production).toBe(true);
-      expect(config.http.logFormat).toBe('json');
-      expect(refusal({ NODE_ENV: nodeEnv })).toMatch(
-        /^Invalid configuration: AWS_COGNITO_USER_POOL_ID is required when NODE_ENV=production: /,
-      );
-      expect(
-        refusal({
-          ...AWS,
-          NODE_ENV: nodeEnv,
-          AWS_COGNITO_AUTHORITY: 'http://127.0.0.1:9229/us-east-1_AbCdEf123',
-        }),
-      ).toBe(
-        'Invalid configuration: AWS_COGNITO_AUTHORITY must be an https URL when NODE_ENV=production.',
-      );
-    },
-  );
-
-  it.each(['development', 'productionish', 'prod'])(
-    'does not count %j as production',
-    (nodeEnv) => {
-      expect(loadConfig({ NODE_ENV: nodeEnv }).app.production).toBe(false);
-    },
-  );
-
-  it('counts TEST as test (silent logs)', () => {
-    expect(loadConfig({ NODE_ENV: 'TEST' }).http.logLevel).toBe('silent');
-  });
-});
 
 describe('AWS_COGNITO_ADDITIONAL_REGIONS', () => {
   it.each([
@@ -168,27 +94,8 @@ describe('AWS_COGNITO_JWKS_URI', () => {
   });
 });
 
-describe('without cognito-local installed (a production install)', () => {
-  beforeEach(() => {
-    vi.mocked(emulatorInstalled).mockReturnValue(false);
-  });
-  afterEach(() => {
-    vi.mocked(emulatorInstalled).mockReturnValue(true);
-  });
-
-  it('stops the embedded mode with one sentence saying what to set', () => {
-    expect(refusal({})).toBe(
-      'Invalid configuration: AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID must be set: the embedded Cognito emulator (cognito-local, a development dependency) is not installed.',
-    );
-  });
-
-  it('runs with a real pool', () => {
-    expect(loadConfig(AWS).cognito.userPoolId).toBe(
-      AWS.AWS_COGNITO_USER_POOL_ID,
-    );
-  });
-
-  it('keeps the production sentence alone in production', () => {
+describe('the embedded mode in production', () => {
+  it('keeps the production sentence alone', () => {
     expect(refusal({ NODE_ENV: 'production' })).toBe(
       'Invalid configuration: AWS_COGNITO_USER_POOL_ID is required when NODE_ENV=production: the embedded Cognito emulator signs tokens with a published key and must never run in production.',
     );

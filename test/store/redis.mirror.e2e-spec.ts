@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { startRedis, type RedisServer } from '../../test/support/redis.js';
-import { RedisMirror, redisLayout } from './redis.mirror.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
+import { RedisMirror, redisLayout } from '../../src/store/redis.mirror.js';
 
 /** A Redis that holds `revoked` and answers each page of a load when `release` is called. */
 function slowRedis(revoked: string[]) {

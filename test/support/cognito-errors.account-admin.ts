@@ -1,10 +1,13 @@
 /*
- * The account and admin methods' part of cognito-errors.spec.ts (which
- * spreads these into its tables). Not ending in `.spec.ts`: not a suite.
+ * The account and admin methods' part of src/cognito/cognito-errors.spec.ts
+ * (which spreads these into its tables).
  */
 import type { HttpStatus } from '@nestjs/common';
-import type { CognitoGateway, GatewayMethod } from './cognito.gateway.js';
-import type { UserPoolOperation } from './user-pool.wire.js';
+import type {
+  CognitoGateway,
+  GatewayMethod,
+} from '../../src/cognito/cognito.gateway.js';
+import type { UserPoolOperation } from '../../src/cognito/user-pool.wire.js';
 
 type Row = [GatewayMethod, string, HttpStatus, string];
 type Call = (g: CognitoGateway) => Promise<unknown>;

@@ -1,16 +1,18 @@
 /*
- * Shared by the specs of this folder. The `-spec.ts` ending keeps it out of
- * the build (tsconfig.build.json); not ending in `.spec.ts`, it is not a
- * suite of its own.
+ * The gateway and client of src/cognito over a stubbed Cognito transport,
+ * for their unit specs.
  */
 import { createHmac } from 'node:crypto';
-import type { CognitoConfig } from '../config/cognito.config.js';
-import { loadConfig, type SignInFlow } from '../config/env.validation.js';
-import { ApiException } from '../common/errors/api-exception.js';
-import type { CognitoPool } from './cognito-pool.js';
-import type { EmbeddedCognito } from './emulator/embedded-cognito.js';
-import { UserPoolClient } from './user-pool.client.js';
-import { UserPoolGateway } from './user-pool.gateway.js';
+import type { CognitoConfig } from '../../src/config/cognito.config.js';
+import {
+  loadConfig,
+  type SignInFlow,
+} from '../../src/config/env.validation.js';
+import { ApiException } from '../../src/common/errors/api-exception.js';
+import type { CognitoPool } from '../../src/cognito/cognito-pool.js';
+import type { EmbeddedCognito } from '../../src/cognito/emulator/embedded-cognito.js';
+import { UserPoolClient } from '../../src/cognito/user-pool.client.js';
+import { UserPoolGateway } from '../../src/cognito/user-pool.gateway.js';
 
 export const ENDPOINT = 'http://cognito.test';
 export const CLIENT_ID = 'client123';

@@ -1,9 +1,8 @@
 /*
- * The API reference, for cognito-errors.spec.ts. The `-spec.ts` ending
- * keeps it out of the build; not ending in `.spec.ts`, it is not a suite.
+ * The API reference, for src/cognito/cognito-errors.spec.ts.
  */
-import type { UserPoolOperation } from './user-pool.wire.js';
-import { ADMIN_DOCUMENTED } from './cognito-reference.admin.helper-spec.js';
+import type { UserPoolOperation } from '../../src/cognito/user-pool.wire.js';
+import { ADMIN_DOCUMENTED } from './cognito-reference.admin.js';
 
 /**
  * The errors each operation documents: Amazon Cognito user pools API

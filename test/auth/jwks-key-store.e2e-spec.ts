@@ -9,12 +9,15 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CognitoPool } from '../../cognito/cognito-pool.js';
-import { loadConfig } from '../../config/env.validation.js';
-import type { AuthUser } from '../auth-user.js';
-import { VerifiedTokenCache } from './verified-token.cache.js';
-import { JwksKeyStore, JwksUnavailableError } from './jwks-key-store.js';
-import { TokenRejectedError } from './token-claims.js';
+import type { CognitoPool } from '../../src/cognito/cognito-pool.js';
+import { loadConfig } from '../../src/config/env.validation.js';
+import type { AuthUser } from '../../src/auth/auth-user.js';
+import { VerifiedTokenCache } from '../../src/auth/verification/verified-token.cache.js';
+import {
+  JwksKeyStore,
+  JwksUnavailableError,
+} from '../../src/auth/verification/jwks-key-store.js';
+import { TokenRejectedError } from '../../src/auth/verification/token-claims.js';
 
 const TIMEOUT_MS = 300;
 /**
