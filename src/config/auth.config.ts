@@ -19,6 +19,9 @@ export class AuthVariables {
   @IsWholeNumber(1, 3650, 'days')
   REFRESH_TOKEN_VALIDITY_DAYS?: number;
 
+  @IsWholeNumber(1, 86_400, 'seconds')
+  AUTH_RECENT_SIGN_IN_SECONDS?: number;
+
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'AUTH_COOKIES must be true or false.' })
   AUTH_COOKIES?: 'true' | 'false';
@@ -52,6 +55,11 @@ export interface AuthConfig {
    * so how long a logout or a sign-out cutoff is remembered.
    */
   refreshTokenValidityDays: number;
+  /**
+   * The oldest sign-in (the access token's `auth_time`) a route marked
+   * @RecentSignIn() accepts, in seconds.
+   */
+  recentSignInSeconds: number;
   cookies: SessionCookieConfig;
 }
 
@@ -65,6 +73,7 @@ export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
     jwksRefetchCooldownMs: env.JWKS_REFETCH_COOLDOWN_MS ?? 10_000,
     failureMinMs: env.AUTH_FAILURE_MIN_MS ?? 250,
     refreshTokenValidityDays: env.REFRESH_TOKEN_VALIDITY_DAYS ?? 30,
+    recentSignInSeconds: env.AUTH_RECENT_SIGN_IN_SECONDS ?? 300,
     cookies: {
       enabled: env.AUTH_COOKIES ? env.AUTH_COOKIES === 'true' : embedded,
       secure: !embedded,

@@ -64,6 +64,7 @@ const DEFAULTS = {
     jwksRefetchCooldownMs: 10_000,
     failureMinMs: 250,
     refreshTokenValidityDays: 30,
+    recentSignInSeconds: 300,
     cookies: { enabled: true, secure: false },
   },
   http: {
@@ -128,6 +129,7 @@ describe('loadConfig', () => {
       AUTH_FAILURE_MIN_MS: '0',
       AWS_COGNITO_REFRESH_ROTATION: 'true',
       REFRESH_TOKEN_VALIDITY_DAYS: '7',
+      AUTH_RECENT_SIGN_IN_SECONDS: '60',
       AUTH_COOKIES: 'false',
       BODY_LIMIT_BYTES: '2048',
       MAX_HEADER_BYTES: ' 4096 ',
@@ -163,6 +165,7 @@ describe('loadConfig', () => {
         jwksRefetchCooldownMs: 0,
         failureMinMs: 0,
         refreshTokenValidityDays: 7,
+        recentSignInSeconds: 60,
         cookies: { enabled: false, secure: false },
       },
       http: {
@@ -310,6 +313,11 @@ describe('loadConfig', () => {
       'REFRESH_TOKEN_VALIDITY_DAYS 0',
       { REFRESH_TOKEN_VALIDITY_DAYS: '0' },
       'REFRESH_TOKEN_VALIDITY_DAYS',
+    ],
+    [
+      'AUTH_RECENT_SIGN_IN_SECONDS 0',
+      { AUTH_RECENT_SIGN_IN_SECONDS: '0' },
+      'AUTH_RECENT_SIGN_IN_SECONDS',
     ],
     ['PORT abc', { PORT: 'abc' }, 'PORT'],
     ['PORT 70000', { PORT: '70000' }, 'PORT'],
