@@ -16,6 +16,7 @@ import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { answerAfterUnreadBody } from './common/http/unread-body.js';
 import { answerClientErrors } from './common/http/client-errors.js';
+import { refuseForeignHosts } from './common/http/loopback-host.js';
 import { AccessLogController } from './common/logging/access-log.js';
 import {
   createLogger,
@@ -87,7 +88,7 @@ export async function createApp(
   // Read and checked once, before Nest exists: the adapter needs its limits,
   // and a bad value stops here with a ConfigValidationError. The config
   // namespaces (ConfigModule) hand out this same object.
-  const { http, auth } = loadAppConfig();
+  const { app: listen, http, auth } = loadAppConfig();
   const logger = createLogger(http, options.logDestination);
   const headers = securityHeaders({
     // Swagger UI at /docs loads its own scripts and styles from 'self'.
@@ -159,6 +160,9 @@ export async function createApp(
   // polymorphic).
   fastify.decorateRequest('user', undefined);
   fastify.decorateRequest('authToken', undefined);
+  // The emulator's published key may be trusted: this machine only (README,
+  // "Configuration"), whatever address the server listens on.
+  if (listen.loopbackOnly) refuseForeignHosts(fastify);
   acceptJsonOnly(fastify);
   answerAfterUnreadBody(fastify);
   // A callback hook that calls done at once: an async one would defer the

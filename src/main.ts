@@ -11,11 +11,13 @@ async function bootstrap(): Promise<void> {
   const app = await createApp();
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   closeOnSignals(app, http.shutdownTimeoutMs);
-  const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { port, host, loopbackOnly } = app.get<ConfigType<typeof appConfig>>(
+    appConfig.KEY,
+  );
   const connection = app.get(CognitoPool);
   await app.listen({
     port,
-    host: host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0'),
+    host: host ?? (loopbackOnly ? '127.0.0.1' : '0.0.0.0'),
   });
 
   const url = (await app.getUrl())

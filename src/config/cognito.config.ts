@@ -186,14 +186,17 @@ function regionList(value: string | undefined): string[] {
 
 /**
  * Rules of the issuers and of the embedded emulator: extra regions only
- * name AWS issuers (an AUTHORITY or an ENDPOINT pins one issuer), and the
+ * name AWS issuers (an AUTHORITY or an http ENDPOINT, an emulator's, pins
+ * one issuer; an https ENDPOINT is real Cognito's, with its issuers), and the
  * embedded mode needs cognito-local, which a production install leaves out.
  */
 function issuerRules(env: CognitoVariables, production: boolean): string[] {
   const errors: string[] = [];
   if (
     env.AWS_COGNITO_ADDITIONAL_REGIONS &&
-    (env.AWS_COGNITO_AUTHORITY || env.AWS_COGNITO_ENDPOINT)
+    (env.AWS_COGNITO_AUTHORITY ||
+      (env.AWS_COGNITO_ENDPOINT &&
+        !env.AWS_COGNITO_ENDPOINT.toLowerCase().startsWith('https://')))
   ) {
     errors.push(
       'AWS_COGNITO_ADDITIONAL_REGIONS applies to AWS issuers only: unset it, or unset AWS_COGNITO_AUTHORITY and AWS_COGNITO_ENDPOINT (each pins one issuer).',

@@ -43,7 +43,7 @@ function sentenceSubjects(message: string): string[] {
 
 /** What an empty environment gives: every default, the embedded emulator. */
 const DEFAULTS = {
-  app: { port: 3000, host: undefined, production: false },
+  app: { port: 3000, host: undefined, production: false, loopbackOnly: true },
   cognito: {
     userPoolId: undefined,
     clientId: undefined,
@@ -98,7 +98,12 @@ describe('loadConfig', () => {
   it('maps a full AWS configuration to typed values', () => {
     expect(loadConfig({ ...FULL_AWS })).toEqual({
       ...DEFAULTS,
-      app: { port: 8080, host: undefined, production: true },
+      app: {
+        port: 8080,
+        host: undefined,
+        production: true,
+        loopbackOnly: false,
+      },
       cognito: {
         ...DEFAULTS.cognito,
         userPoolId: POOL,
@@ -151,7 +156,7 @@ describe('loadConfig', () => {
       REDIS_TIMEOUT_MS: '250',
     });
     expect(config).toEqual({
-      app: { port: 3000, host: '::1', production: false },
+      app: { port: 3000, host: '::1', production: false, loopbackOnly: true },
       cognito: {
         ...DEFAULTS.cognito,
         refreshRotation: true,

@@ -1,6 +1,11 @@
 import { getDefaultParser } from '@nestjs/config';
 import { existsSync, readFileSync } from 'node:fs';
-import { appNamespace, listenRules, type AppConfig } from './app.config.js';
+import {
+  appNamespace,
+  listenRules,
+  trustsPublishedKey,
+  type AppConfig,
+} from './app.config.js';
 import { authNamespace, type AuthConfig } from './auth.config.js';
 import { cognitoNamespace, type CognitoConfig } from './cognito.config.js';
 import { httpNamespace, type HttpConfig } from './http.config.js';
@@ -65,7 +70,7 @@ export function loadConfig(raw: Environment): Config {
     ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
     ...(httpNamespace.check?.(http.values, nodeEnv) ?? []),
-    ...listenRules(app.values, embedded),
+    ...listenRules(app.values, cognito.values, embedded),
   ];
   if (sentences.length > 0) {
     throw new ConfigValidationError(
@@ -73,7 +78,10 @@ export function loadConfig(raw: Environment): Config {
     );
   }
   return {
-    app: appNamespace.parse(app.values, nodeEnv, embedded),
+    app: {
+      ...appNamespace.parse(app.values, nodeEnv, embedded),
+      loopbackOnly: trustsPublishedKey(cognito.values, embedded),
+    },
     cognito: cognitoNamespace.parse(cognito.values, nodeEnv, embedded),
     auth: authNamespace.parse(auth.values, nodeEnv, embedded),
     http: httpNamespace.parse(http.values, nodeEnv, embedded),
