@@ -2,6 +2,8 @@
 // the API set at login; the page never sees a token. X-Requested-With
 // marks every call as the page's own (the API refuses a cookie-authenticated
 // state-changing request without it: a cross-site form cannot add it).
+// X-Auth-Cookies: only asks login, challenge and refresh to keep the tokens
+// in the cookies: their bodies carry only expiresIn, tokenType and username.
 
 export const API = '/api/v1';
 
@@ -34,6 +36,7 @@ export async function call(method, path, body) {
     method,
     headers: {
       'X-Requested-With': 'XMLHttpRequest',
+      'X-Auth-Cookies': 'only',
       Accept: 'application/json',
     },
     credentials: 'same-origin',

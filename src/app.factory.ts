@@ -16,6 +16,8 @@ import { acceptJsonOnly } from './common/http/json-body.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { answerAfterUnreadBody } from './common/http/unread-body.js';
 import { answerClientErrors } from './common/http/client-errors.js';
+import { refuseForeignHosts } from './common/http/loopback-host.js';
+import { noStorePaths } from './common/http/no-store.js';
 import { AccessLogController } from './common/logging/access-log.js';
 import {
   createLogger,
@@ -91,7 +93,7 @@ export async function createApp(
   // a bad value (or the embedded mode without its emulator) stops here with
   // a ConfigValidationError. The config namespaces (ConfigModule) read the
   // same environment again, each its own part.
-  const { http, auth, cognito } = loadAppConfig();
+  const { app: listen, http, auth, cognito } = loadAppConfig();
   assertEmulatorCanRun(cognito);
   const logger = createLogger(http, options.logDestination);
   const headers = securityHeaders({
@@ -164,14 +166,23 @@ export async function createApp(
   // polymorphic).
   fastify.decorateRequest('user', undefined);
   fastify.decorateRequest('authToken', undefined);
+  // The emulator's published key may be trusted: this machine only (README,
+  // "Configuration"), whatever address the server listens on.
+  if (listen.loopbackOnly) refuseForeignHosts(fastify);
   acceptJsonOnly(fastify);
   recordRequests(fastify, app.get(Metrics));
   answerAfterUnreadBody(fastify);
+  // Answers that carry tokens, codes or secrets are never cached.
+  const noStore = noStorePaths([
+    `/${API_PREFIX}/auth`,
+    `/${API_PREFIX}/dev/outbox`,
+  ]);
   // A callback hook that calls done at once: an async one would defer the
   // write past the handler's return, and Nest would then wait for the
   // answer through the reply's `then` (a stream listener per request).
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(headers).header('x-request-id', request.id);
+    if (noStore(request.url)) void reply.header('cache-control', 'no-store');
     // Draining for shutdown: answers close their connection, so that
     // keep-alive clients do not hold the server open.
     if (draining.has(fastify)) void reply.header('connection', 'close');

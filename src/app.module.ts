@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GroupsGuard } from './auth/guards/groups.guard.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { RecentSignInGuard } from './auth/guards/recent-sign-in.guard.js';
 import { CognitoModule } from './cognito/cognito.module.js';
 import { ApiExceptionFilter } from './common/filters/api-exception.filter.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -34,6 +35,7 @@ import { StoreModule } from './store/store.module.js';
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
     { provide: APP_GUARD, useExisting: GroupsGuard },
+    { provide: APP_GUARD, useExisting: RecentSignInGuard },
   ],
 })
 export class AppModule {}

@@ -22,10 +22,11 @@ async function bootstrap(): Promise<void> {
   const app = await createApp();
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   closeOnSignals(app, http.shutdownTimeoutMs, drainConnections);
-  const { port, host } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { port, host, loopbackOnly } = app.get<ConfigType<typeof appConfig>>(
+    appConfig.KEY,
+  );
   const connection = app.get(CognitoPool);
-  const listenHost =
-    host ?? (connection.mode === 'embedded' ? '127.0.0.1' : '0.0.0.0');
+  const listenHost = host ?? (loopbackOnly ? '127.0.0.1' : '0.0.0.0');
   await app.listen({ port, host: listenHost });
   await app.get(MetricsServer).listen(listenHost);
 

@@ -169,7 +169,7 @@ describe('auth route failures (embedded Cognito)', () => {
       expect(unknown.body.message).toBe(wrongCode.body.message);
     });
 
-    it('answers 400 CODE_EXPIRED when the account is already confirmed (the emulator has dropped the code)', async () => {
+    it('answers 400 CODE_MISMATCH, as a wrong code, when the account is already confirmed (the emulator has dropped the code)', async () => {
       const email = newEmail('twice');
       expect((await register(email)).status).toBe(201);
       const code = await lastCode(http, email, 'SignUp');
@@ -182,8 +182,11 @@ describe('auth route failures (embedded Cognito)', () => {
         email,
         code,
       });
-      // The emulator answers ExpiredCodeException (the stored code is gone).
-      expectError(second, 400, 'CODE_EXPIRED');
+      // The emulator answers ExpiredCodeException (the stored code is gone),
+      // where Cognito answers NotAuthorizedException: either way the answer
+      // of a wrong code, which tells no one the account exists.
+      expectError(second, 400, 'CODE_MISMATCH');
+      expect(second.body.message).toBe('The code is not valid for this email.');
       expect(await loginStatus(email, PASSWORD)).toBe(200);
     });
   });

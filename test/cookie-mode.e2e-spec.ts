@@ -1,5 +1,5 @@
 import { startApp, type TestApp } from './support/app.js';
-import { CookieJar, setCookies } from './support/cookies.js';
+import { CookieJar, cookieHeader, setCookies } from './support/cookies.js';
 import { Http, expectError } from './support/http.js';
 import { useSecretClientApp } from './support/secret-client-app.js';
 import { PASSWORD, confirmedUser, newEmail } from './support/users.js';
@@ -71,14 +71,70 @@ describe('cookie mode on the embedded emulator (the default there)', () => {
     expectError(answer, 403, 'FORBIDDEN');
   });
 
-  it('refresh with only the cookies answers new tokens and replaces the access token cookie', async () => {
+  it('refresh with only the cookies replaces the access token cookie and answers no token in its body', async () => {
     const answer = await post('/api/v1/auth/refresh');
     expect(answer.status).toBe(200);
-    expect(answer.body.accessToken).not.toBe(firstAccess);
-    expect(setCookies(answer).access_token.value).toBe(answer.body.accessToken);
+    expect(answer.body).toEqual({
+      expiresIn: expect.any(Number),
+      tokenType: 'Bearer',
+    });
+    const access = setCookies(answer).access_token.value;
+    expect(access).toMatch(/^ey/);
+    expect(access).not.toBe(firstAccess);
     jar.store(answer);
-    expect(jar.get('access_token')).toBe(answer.body.accessToken);
+    expect(jar.get('access_token')).toBe(access);
     expect((await get('/api/v1/pokemons?limit=1')).status).toBe(200);
+  });
+
+  it('login with X-Auth-Cookies: only sets the cookies and answers no token in its body; without the mark the body keeps them', async () => {
+    const marked = await http.post(
+      '/api/v1/auth/login',
+      { email, password: PASSWORD },
+      undefined,
+      { 'x-auth-cookies': 'only' },
+    );
+    expect(marked.status).toBe(200);
+    expect(marked.body).toEqual({
+      expiresIn: expect.any(Number),
+      tokenType: 'Bearer',
+      username: expect.any(String),
+    });
+    const cookies = setCookies(marked);
+    expect(cookies.access_token.value).toMatch(/^ey/);
+    expect(cookies.refresh_token.value).toEqual(expect.any(String));
+    const byCookie = await http.get(
+      '/api/v1/auth/me',
+      undefined,
+      cookieHeader({ access_token: cookies.access_token.value }),
+    );
+    expect(byCookie.body).toMatchObject({ email });
+
+    const plain = await http.post('/api/v1/auth/login', {
+      email,
+      password: PASSWORD,
+    });
+    expect(plain.status).toBe(200);
+    expect(Object.keys(plain.body).sort()).toEqual([
+      'accessToken',
+      'expiresIn',
+      'idToken',
+      'refreshToken',
+      'tokenType',
+      'username',
+    ]);
+  });
+
+  it('refresh with a refresh token in the body (a bearer client) keeps the tokens in its body', async () => {
+    const login = await http.post('/api/v1/auth/login', {
+      email,
+      password: PASSWORD,
+    });
+    const answer = await http.post('/api/v1/auth/refresh', {
+      refreshToken: login.body.refreshToken,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.accessToken).toMatch(/^ey/);
+    expect(answer.body.idToken).toMatch(/^ey/);
   });
 
   it('logout with only the cookies answers 204 and clears them', async () => {

@@ -24,6 +24,7 @@ import { AccessToken } from '../auth/decorators/access-token.decorator.js';
 import { SessionCookieRoute } from '../auth/cookies/session-cookies.interceptor.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { RawBearerToken } from '../auth/decorators/raw-bearer-token.decorator.js';
+import { RecentSignIn } from '../auth/decorators/recent-sign-in.decorator.js';
 import { MeResponse } from '../auth/dto/responses.dto.js';
 import { TotpVerifyDto } from '../auth/dto/totp-verify.dto.js';
 import { INVALID_CREDENTIALS } from '../cognito/cognito-errors.js';
@@ -47,10 +48,11 @@ export class AccountController {
   constructor(private readonly account: AccountService) {}
 
   @Patch('me')
+  @RecentSignIn({ whenBodyHas: 'email' })
   @ApiOperation({
     summary: 'Change the name and/or email of the account',
     description:
-      'Needs the access token. A name change answers 200 with the profile; an email change answers 202: a code goes to the new address, to confirm at POST /auth/me/email/verify (the emulator switches the login at once).',
+      'Needs the access token; an email change also needs a recent sign-in (AUTH_RECENT_SIGN_IN_SECONDS, else 403 REAUTHENTICATION_REQUIRED). A name change answers 200 with the profile; an email change answers 202: a code goes to the new address, to confirm at POST /auth/me/email/verify (the emulator switches the login at once).',
   })
   @ApiErrors({ cognito: ['updateProfile', 'getUser'] })
   @ApiOkResponse({ type: MeResponse, description: 'Name changed: the profile' })
@@ -136,12 +138,13 @@ export class AccountController {
   }
 
   @Delete('mfa/totp')
+  @RecentSignIn()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiTags('mfa')
   @ApiOperation({
     summary: 'Turn TOTP off (a current code proves the authenticator)',
     description:
-      'Needs the access token and a current code from the authenticator app. Login then answers tokens without a challenge.',
+      'Needs the access token of a recent sign-in (AUTH_RECENT_SIGN_IN_SECONDS, else 403 REAUTHENTICATION_REQUIRED) and a current code from the authenticator app. Login then answers tokens without a challenge.',
   })
   @ApiErrors({
     cognito: ['verifySoftwareToken', 'setTotpPreference'],

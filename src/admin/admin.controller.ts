@@ -156,12 +156,14 @@ export class AdminController {
   @Delete(':username/groups/:group')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
-    summary: 'Remove a user from a group',
+    summary: 'Remove a user from a group, ending their sessions',
     description:
-      'Shows in the next login or refresh. An unknown user or group is 404.',
+      "Their tokens carry the group in `cognito:groups` until they expire, so every token of theirs issued before now is refused from now on (the user's sign-out cutoff, on every instance; refresh is refused too): a removed admin loses the admin routes at once and signs in again. An unknown user or group is 404.",
   })
-  @ApiErrors({ cognito: ['adminRemoveFromGroup'] })
-  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors({ cognito: ['adminGetUser', 'adminRemoveFromGroup'] })
+  @ApiNoContentResponse({
+    description: 'Removed; their tokens are refused from now on',
+  })
   async removeFromGroup(
     @Actor() actor: AdminActor,
     @Param('username') username: string,

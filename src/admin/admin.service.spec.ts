@@ -107,3 +107,49 @@ describe('AdminService.list paging', () => {
     }
   });
 });
+
+describe('AdminService group changes', () => {
+  it('ends the sessions of a user removed from a group (their tokens carry the old groups), after Cognito removed it', async () => {
+    const gateway = fakeCognitoGateway();
+    gateway.adminGetUser.mockResolvedValue(user(7));
+    const order: string[] = [];
+    gateway.adminRemoveFromGroup.mockImplementation(() => {
+      order.push('remove');
+      return Promise.resolve();
+    });
+    const endSessionsOf = vi.fn((sub: string) => {
+      order.push(`end ${sub}`);
+      return Promise.resolve(true);
+    });
+    const service = new AdminService(gateway, {
+      endSessionsOf,
+    } as unknown as AuthService);
+    await service.removeFromGroup(ACTOR, 'u7', 'admin');
+    expect(gateway.adminRemoveFromGroup).toHaveBeenCalledWith('u7', 'admin');
+    expect(order).toEqual(['remove', 'end s7']);
+  });
+
+  it('ends nothing when Cognito refuses the removal', async () => {
+    const gateway = fakeCognitoGateway();
+    gateway.adminGetUser.mockResolvedValue(user(7));
+    gateway.adminRemoveFromGroup.mockRejectedValue(new Error('no such group'));
+    const endSessionsOf = vi.fn();
+    const service = new AdminService(gateway, {
+      endSessionsOf,
+    } as unknown as AuthService);
+    await expect(service.removeFromGroup(ACTOR, 'u7', 'x')).rejects.toThrow();
+    expect(endSessionsOf).not.toHaveBeenCalled();
+  });
+
+  it('ends no session of a user added to a group', async () => {
+    const gateway = fakeCognitoGateway();
+    gateway.adminAddToGroup.mockResolvedValue(undefined);
+    const endSessionsOf = vi.fn();
+    const service = new AdminService(gateway, {
+      endSessionsOf,
+    } as unknown as AuthService);
+    await service.addToGroup(ACTOR, 'u7', 'admin');
+    expect(gateway.adminAddToGroup).toHaveBeenCalledWith('u7', 'admin');
+    expect(endSessionsOf).not.toHaveBeenCalled();
+  });
+});

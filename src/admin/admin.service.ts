@@ -24,8 +24,10 @@ export interface AdminActor {
 /**
  * The admin API over Cognito's Admin* operations. Every action writes one
  * audit line (actor sub, action, target username, request id), never a
- * secret. Disabling, deleting and signing out a user also set the user's
- * sign-out cutoff: their tokens are refused from then on.
+ * secret. Disabling, deleting, signing out a user and removing a user from
+ * a group also set the user's sign-out cutoff: their tokens are refused
+ * from then on. Adding a group ends nothing: the next refresh or sign-in
+ * carries it.
  */
 @Injectable()
 export class AdminService {
@@ -134,8 +136,13 @@ export class AdminService {
     username: string,
     group: string,
   ): Promise<void> {
+    const user = await this.cognito.adminGetUser(username);
     await this.cognito.adminRemoveFromGroup(username, group);
     this.log(actor, `groups.remove(${group})`, username);
+    // The user's tokens carry the group in `cognito:groups` until they
+    // expire: refused from now on (refresh too), so the next sign-in
+    // carries the groups as they are.
+    await this.endSessions(user);
   }
 
   /** AdminUserGlobalSignOut where Cognito has it, and the user's cutoff here. */

@@ -26,7 +26,7 @@ function sentence(code: ErrorCode): string {
  * a request body (any method but GET: Fastify reads it, so malformed JSON,
  * a body over BODY_LIMIT_BYTES or one that is not JSON are refused before
  * the handler), validated input, the auth guard (a JWKS that cannot be
- * fetched is 503), @Groups, the rate limits, the error tables of the
+ * fetched is 503), @Groups, @RecentSignIn, the rate limits, the error tables of the
  * gateway methods it calls (and the answers common to all of them, and 500
  * for any other Cognito error), and the answers its service gives itself.
  */
@@ -57,6 +57,13 @@ export function answersOf(route: RouteFacts, method: string): Answers {
       403,
       'FORBIDDEN',
       `This route is only for members of: ${route.groups.join(', ')}.`,
+    ]);
+  }
+  if (route.recentSignIn) {
+    add([
+      403,
+      'REAUTHENTICATION_REQUIRED',
+      sentence('REAUTHENTICATION_REQUIRED'),
     ]);
   }
   if (route.rateLimited)

@@ -9,6 +9,7 @@ import {
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from '../auth/decorators/public.decorator.js';
 import { REQUIRED_GROUPS } from '../auth/decorators/groups.decorator.js';
+import { RECENT_SIGN_IN } from '../auth/decorators/recent-sign-in.decorator.js';
 import { EmailRateLimitInterceptor } from '../auth/rate-limit/email-rate-limit.interceptor.js';
 import { IpThrottlerGuard } from '../auth/rate-limit/ip-throttler.guard.js';
 import {
@@ -24,6 +25,8 @@ export interface RouteFacts {
   isPublic: boolean;
   /** @Groups(...), as GroupsGuard reads it. */
   groups: string[];
+  /** @RecentSignIn(), as RecentSignInGuard reads it. */
+  recentSignIn: boolean;
   /** Behind the per-IP throttler or a per-email limit. */
   rateLimited: boolean;
   /** A body, query or path DTO that the global validation pipe checks. */
@@ -64,6 +67,7 @@ export function routeFacts(
           groups:
             reflector.getAllAndOverride<string[]>(REQUIRED_GROUPS, targets) ??
             [],
+          recentSignIn: reflector.get(RECENT_SIGN_IN, handler) !== undefined,
           rateLimited:
             uses(handler, controller, GUARDS_METADATA, IpThrottlerGuard) ||
             uses(

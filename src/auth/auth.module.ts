@@ -10,6 +10,7 @@ import { SessionCookiesInterceptor } from './cookies/session-cookies.interceptor
 import { SessionCookies } from './cookies/session-cookies.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { RecentSignInGuard } from './guards/recent-sign-in.guard.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { VerifiedTokenCache } from './verification/verified-token.cache.js';
 import { MfaController } from './mfa.controller.js';
@@ -56,12 +57,14 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     EmailRateLimitInterceptor,
     JwtAuthGuard,
     GroupsGuard,
+    RecentSignInGuard,
     SessionCookies,
     SessionCookiesInterceptor,
   ],
   exports: [
     JwtAuthGuard,
     GroupsGuard,
+    RecentSignInGuard,
     JwksKeyStore,
     AuthService,
     MfaService,

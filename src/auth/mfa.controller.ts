@@ -16,6 +16,7 @@ import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import type { AuthUser } from './auth-user.js';
 import { AccessToken } from './decorators/access-token.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
+import { RecentSignIn } from './decorators/recent-sign-in.decorator.js';
 import { StatusResponse, TotpSetupResponse } from './dto/responses.dto.js';
 import { TotpVerifyDto } from './dto/totp-verify.dto.js';
 import { MfaService } from './mfa.service.js';
@@ -30,11 +31,12 @@ export class MfaController {
   constructor(private readonly mfa: MfaService) {}
 
   @Post('setup')
+  @RecentSignIn()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Start TOTP enrolment: a secret and its otpauth:// URI',
     description:
-      'Needs the access token (an ID token is 401). Show `otpauthUri` as a QR code, or type `secretCode`, in an authenticator app, then verify a first code.',
+      'Needs the access token (an ID token is 401) of a recent sign-in (AUTH_RECENT_SIGN_IN_SECONDS, else 403 REAUTHENTICATION_REQUIRED). Show `otpauthUri` as a QR code, or type `secretCode`, in an authenticator app, then verify a first code.',
   })
   @ApiErrors({ cognito: ['associateSoftwareToken', 'getUser'] })
   @ApiOkResponse({ type: TotpSetupResponse })
@@ -43,11 +45,12 @@ export class MfaController {
   }
 
   @Post('verify')
+  @RecentSignIn()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Check a first code; TOTP is then required at login',
     description:
-      'Needs the access token. Once verified, login answers a SOFTWARE_TOKEN_MFA challenge instead of tokens.',
+      'Needs the access token of a recent sign-in (else 403 REAUTHENTICATION_REQUIRED). Once verified, login answers a SOFTWARE_TOKEN_MFA challenge instead of tokens.',
   })
   @ApiErrors({
     cognito: ['verifySoftwareToken', 'setTotpPreference'],

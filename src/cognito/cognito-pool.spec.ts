@@ -59,6 +59,14 @@ describe('the issuers of a pool', () => {
     expect(pool.issuers).toEqual([`http://127.0.0.1:9229/${POOL}`]);
   });
 
+  it('are the AWS issuers with an https endpoint (a FIPS or VPC endpoint of real Cognito, not an emulator)', async () => {
+    const pool = await poolFrom({
+      AWS_COGNITO_ENDPOINT: 'https://cognito-idp-fips.us-east-1.amazonaws.com',
+    });
+    expect(pool.issuers).toEqual([REGIONAL, GLOBAL]);
+    expect(pool.jwksUri).toBe(`${REGIONAL}/.well-known/jwks.json`);
+  });
+
   it('take their keys from AWS_COGNITO_JWKS_URI when it is set', async () => {
     const pool = await poolFrom({
       AWS_COGNITO_JWKS_URI: 'https://keys.example.com/jwks.json',

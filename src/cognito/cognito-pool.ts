@@ -132,9 +132,10 @@ type PoolInput = Omit<
 };
 
 /**
- * The issuers: AWS_COGNITO_AUTHORITY alone when set; else, with an
+ * The issuers: AWS_COGNITO_AUTHORITY alone when set; else, with an http
  * endpoint (an emulator run elsewhere, or the embedded one), `<endpoint>/<poolId>`
- * alone; else the AWS issuers. Keys come from AWS_COGNITO_JWKS_URI, or the
+ * alone; else (no endpoint, or an https one: a FIPS or VPC endpoint of real
+ * Cognito, whose tokens name the AWS issuers) the AWS issuers. Keys come from AWS_COGNITO_JWKS_URI, or the
  * primary issuer's `/.well-known/jwks.json`.
  */
 function describe(input: PoolInput): CognitoPool {
@@ -142,7 +143,7 @@ function describe(input: PoolInput): CognitoPool {
   const region = input.userPoolId.split('_')[0];
   const pinned =
     authority ??
-    (input.endpoint
+    (input.endpoint && isEmulatedPool(input)
       ? `${input.endpoint.replace(/\/+$/, '')}/${input.userPoolId}`
       : undefined);
   const issuers = pinned

@@ -1,8 +1,12 @@
 import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiException } from '../common/errors/api-exception.js';
 import { hiddenForEnumeration } from './account-enumeration.js';
-import { CognitoPool } from './cognito-pool.js';
-import { cognitoErrorName, mapCognitoError } from './cognito-errors.js';
+import { CognitoPool, isEmulatedPool } from './cognito-pool.js';
+import {
+  CODE_MISMATCH,
+  cognitoErrorName,
+  mapCognitoError,
+} from './cognito-errors.js';
 import type { GatewayMethod } from './cognito.gateway.js';
 import { AdminClient } from './admin.client.js';
 import { AdminGatewayMethods } from './admin.gateway-methods.js';
@@ -76,12 +80,30 @@ export class UserPoolGateway extends AdminGatewayMethods {
     };
   }
 
+  /**
+   * A wrong code is answered alike for an unknown, an unconfirmed and a
+   * confirmed account. cognito-local never expires a sign-up code but
+   * clears it at confirmation, and then answers ExpiredCodeException where
+   * Cognito answers NotAuthorizedException: on an emulator's pool that is
+   * a confirmed account, answered as a wrong code.
+   */
   async confirmSignUp(email: string, code: string): Promise<void> {
-    await this.send('confirmSignUp', 'ConfirmSignUp', {
-      ClientId: this.userPool.clientId,
-      Username: email,
-      ConfirmationCode: code,
-    });
+    try {
+      await this.send('confirmSignUp', 'ConfirmSignUp', {
+        ClientId: this.userPool.clientId,
+        Username: email,
+        ConfirmationCode: code,
+      });
+    } catch (error) {
+      if (
+        isEmulatedPool(this.pool) &&
+        cognitoErrorName(error) === 'ExpiredCodeException'
+      ) {
+        const [status, errorCode, message] = CODE_MISMATCH;
+        throw new ApiException(status, errorCode, message, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** cognito-local lacks it (`Unsupported`): embedded, the stored code goes to the outbox again. */

@@ -46,7 +46,48 @@ describe('HOST with the embedded emulator', () => {
   });
 
   it('accepts any address with a real pool', () => {
-    expect(loadConfig({ ...AWS, HOST: '0.0.0.0' }).app.host).toBe('0.0.0.0');
+    const { app } = loadConfig({ ...AWS, HOST: '0.0.0.0' });
+    expect(app).toMatchObject({ host: '0.0.0.0', loopbackOnly: false });
+  });
+
+  it('listens on loopback only in embedded mode (HOST unset)', () => {
+    expect(loadConfig({}).app).toMatchObject({
+      host: undefined,
+      loopbackOnly: true,
+    });
+  });
+});
+
+describe('HOST with an emulator run elsewhere (an http endpoint or authority)', () => {
+  it.each([
+    ['AWS_COGNITO_ENDPOINT', { AWS_COGNITO_ENDPOINT: 'http://127.0.0.1:9229' }],
+    [
+      'AWS_COGNITO_AUTHORITY',
+      {
+        AWS_COGNITO_AUTHORITY: 'http://127.0.0.1:9229/us-east-1_AbCdEf123',
+      },
+    ],
+  ])(
+    'refuses 0.0.0.0 with an http %s, in one sentence naming HOST',
+    (name, settings) => {
+      expect(refusal({ ...AWS, ...settings, HOST: '0.0.0.0' })).toBe(
+        `Invalid configuration: HOST must be a loopback address (127.0.0.1, ::1 or localhost) while ${name} is an http URL (an emulator, whose published key anyone can sign with): use https endpoints of real Cognito to serve other machines.`,
+      );
+      const { app } = loadConfig({ ...AWS, ...settings, HOST: '127.0.0.1' });
+      expect(app.loopbackOnly).toBe(true);
+    },
+  );
+
+  it('has no loopback rule with an https endpoint (real Cognito behind a FIPS or VPC endpoint)', () => {
+    const { app, cognito } = loadConfig({
+      ...AWS,
+      AWS_COGNITO_ENDPOINT:
+        'https://vpce-0a1b2c.cognito-idp.us-east-1.vpce.amazonaws.com',
+      AWS_COGNITO_ADDITIONAL_REGIONS: 'eu-west-1',
+      HOST: '0.0.0.0',
+    });
+    expect(app).toMatchObject({ host: '0.0.0.0', loopbackOnly: false });
+    expect(cognito.additionalRegions).toEqual(['eu-west-1']);
   });
 });
 

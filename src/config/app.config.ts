@@ -7,6 +7,7 @@ import {
   readEnvironment,
   readNamespace,
   type ConfigNamespace,
+  type IdentityFacts,
 } from './variables.js';
 
 export class AppVariables {
@@ -32,8 +33,14 @@ export class AppVariables {
 
 export interface AppConfig {
   port: number;
-  /** Listen address; default 127.0.0.1 with the embedded emulator, else 0.0.0.0. */
+  /** Listen address; default 127.0.0.1 when loopbackOnly, else 0.0.0.0. */
   host: string | undefined;
+  /**
+   * The app may trust the emulator's published key (IdentityFacts.trustsPublishedKey):
+   * it listens on loopback only and refuses a request whose Host is not a
+   * loopback name or address.
+   */
+  loopbackOnly: boolean;
   production: boolean;
   /** Where GET /metrics listens (on `host`); undefined: no metrics at all. */
   metricsPort: number | undefined;
@@ -41,12 +48,13 @@ export interface AppConfig {
 
 export const appNamespace: ConfigNamespace<AppVariables, AppConfig> = {
   variables: AppVariables,
-  check: (env, _nodeEnv, embedded) => listenRules(env, embedded),
-  parse: (env) => ({
+  check: (env, _nodeEnv, identity) => listenRules(env, identity),
+  parse: (env, _nodeEnv, identity) => ({
     port: env.PORT ?? 3000,
     host: env.HOST,
     production: env.NODE_ENV === 'production',
     metricsPort: env.METRICS_PORT,
+    loopbackOnly: identity.trustsPublishedKey,
   }),
 };
 
@@ -64,11 +72,15 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Where the app listens. The embedded emulator signs with a published key,
- * so the API in front of it serves this machine only: a HOST that is not
+/**
+ * Where the app listens. The emulator signs with a published key, so the
+ * API that may trust it serves this machine only: a HOST that is not
  * loopback is refused. Metrics have a port of their own, never the API's.
  */
-export function listenRules(env: AppVariables, embedded: boolean): string[] {
+export function listenRules(
+  env: AppVariables,
+  identity: IdentityFacts,
+): string[] {
   const sentences: string[] = [];
   if (
     env.METRICS_PORT !== undefined &&
@@ -79,9 +91,14 @@ export function listenRules(env: AppVariables, embedded: boolean): string[] {
       'METRICS_PORT must differ from PORT: metrics are served on a listener of their own, never on the API port.',
     );
   }
-  if (embedded && env.HOST !== undefined && !isLoopbackHost(env.HOST)) {
+  if (env.HOST === undefined || isLoopbackHost(env.HOST)) return sentences;
+  if (identity.embedded) {
     sentences.push(
       'HOST must be a loopback address (127.0.0.1, ::1 or localhost) with the embedded Cognito emulator, whose tokens anyone can forge: set AWS_COGNITO_USER_POOL_ID and AWS_COGNITO_CLIENT_ID to serve other machines.',
+    );
+  } else if (identity.emulatorSetting) {
+    sentences.push(
+      `HOST must be a loopback address (127.0.0.1, ::1 or localhost) while ${identity.emulatorSetting} is an http URL (an emulator, whose published key anyone can sign with): use https endpoints of real Cognito to serve other machines.`,
     );
   }
   return sentences;

@@ -23,6 +23,9 @@ export class AuthVariables {
   @IsWholeNumber(1, 3650, 'days')
   REFRESH_TOKEN_VALIDITY_DAYS?: number;
 
+  @IsWholeNumber(1, 86_400, 'seconds')
+  AUTH_RECENT_SIGN_IN_SECONDS?: number;
+
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'AUTH_COOKIES must be true or false.' })
   AUTH_COOKIES?: 'true' | 'false';
@@ -56,6 +59,11 @@ export interface AuthConfig {
    * so how long a logout or a sign-out cutoff is remembered.
    */
   refreshTokenValidityDays: number;
+  /**
+   * The oldest sign-in (the access token's `auth_time`) a route marked
+   * @RecentSignIn() accepts, in seconds.
+   */
+  recentSignInSeconds: number;
   cookies: SessionCookieConfig;
 }
 
@@ -63,12 +71,13 @@ export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
   variables: AuthVariables,
   // Embedded: the API serves this machine only, over http, to the demo page
   // at `/`, so cookie mode is on by default and its cookies are not Secure.
-  parse: (env, _nodeEnv, embedded) => ({
+  parse: (env, _nodeEnv, { embedded }) => ({
     clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS ?? 5,
     jwksTimeoutMs: env.JWKS_TIMEOUT_MS ?? 3000,
     jwksRefetchCooldownMs: env.JWKS_REFETCH_COOLDOWN_MS ?? 10_000,
     failureMinMs: env.AUTH_FAILURE_MIN_MS ?? 250,
     refreshTokenValidityDays: env.REFRESH_TOKEN_VALIDITY_DAYS ?? 30,
+    recentSignInSeconds: env.AUTH_RECENT_SIGN_IN_SECONDS ?? 300,
     cookies: {
       enabled: env.AUTH_COOKIES ? env.AUTH_COOKIES === 'true' : embedded,
       secure: !embedded,

@@ -192,7 +192,9 @@ function regionList(value: string | undefined): string[] {
 function issuerRules(env: CognitoVariables): string[] {
   if (
     env.AWS_COGNITO_ADDITIONAL_REGIONS &&
-    (env.AWS_COGNITO_AUTHORITY || env.AWS_COGNITO_ENDPOINT)
+    (env.AWS_COGNITO_AUTHORITY ||
+      (env.AWS_COGNITO_ENDPOINT &&
+        !env.AWS_COGNITO_ENDPOINT.toLowerCase().startsWith('https://')))
   ) {
     return [
       'AWS_COGNITO_ADDITIONAL_REGIONS applies to AWS issuers only: unset it, or unset AWS_COGNITO_AUTHORITY and AWS_COGNITO_ENDPOINT (each pins one issuer).',

@@ -43,7 +43,7 @@ function sentenceSubjects(message: string): string[] {
 
 /** What an empty environment gives: every default, the embedded emulator. */
 const DEFAULTS = {
-  app: { port: 3000, host: undefined, production: false },
+  app: { port: 3000, host: undefined, production: false, loopbackOnly: true },
   cognito: {
     userPoolId: undefined,
     clientId: undefined,
@@ -64,6 +64,7 @@ const DEFAULTS = {
     jwksRefetchCooldownMs: 10_000,
     failureMinMs: 250,
     refreshTokenValidityDays: 30,
+    recentSignInSeconds: 300,
     cookies: { enabled: true, secure: false },
   },
   http: {
@@ -97,7 +98,12 @@ describe('loadConfig', () => {
   it('maps a full AWS configuration to typed values', () => {
     expect(loadConfig({ ...FULL_AWS })).toEqual({
       ...DEFAULTS,
-      app: { port: 8080, host: undefined, production: true },
+      app: {
+        port: 8080,
+        host: undefined,
+        production: true,
+        loopbackOnly: false,
+      },
       cognito: {
         ...DEFAULTS.cognito,
         userPoolId: POOL,
@@ -128,6 +134,7 @@ describe('loadConfig', () => {
       AUTH_FAILURE_MIN_MS: '0',
       AWS_COGNITO_REFRESH_ROTATION: 'true',
       REFRESH_TOKEN_VALIDITY_DAYS: '7',
+      AUTH_RECENT_SIGN_IN_SECONDS: '60',
       AUTH_COOKIES: 'false',
       BODY_LIMIT_BYTES: '2048',
       MAX_HEADER_BYTES: ' 4096 ',
@@ -149,7 +156,7 @@ describe('loadConfig', () => {
       REDIS_TIMEOUT_MS: '250',
     });
     expect(config).toEqual({
-      app: { port: 3000, host: '::1', production: false },
+      app: { port: 3000, host: '::1', production: false, loopbackOnly: true },
       cognito: {
         ...DEFAULTS.cognito,
         refreshRotation: true,
@@ -163,6 +170,7 @@ describe('loadConfig', () => {
         jwksRefetchCooldownMs: 0,
         failureMinMs: 0,
         refreshTokenValidityDays: 7,
+        recentSignInSeconds: 60,
         cookies: { enabled: false, secure: false },
       },
       http: {
@@ -310,6 +318,11 @@ describe('loadConfig', () => {
       'REFRESH_TOKEN_VALIDITY_DAYS 0',
       { REFRESH_TOKEN_VALIDITY_DAYS: '0' },
       'REFRESH_TOKEN_VALIDITY_DAYS',
+    ],
+    [
+      'AUTH_RECENT_SIGN_IN_SECONDS 0',
+      { AUTH_RECENT_SIGN_IN_SECONDS: '0' },
+      'AUTH_RECENT_SIGN_IN_SECONDS',
     ],
     ['PORT abc', { PORT: 'abc' }, 'PORT'],
     ['PORT 70000', { PORT: '70000' }, 'PORT'],

@@ -26,8 +26,7 @@ export type Variables<V extends object> = new () => V;
  * What one namespace file owns: its variables with their rules, and the
  * mapping (defaults filled in) from their checked values to its typed
  * object. `nodeEnv` is the checked NODE_ENV, which several namespaces
- * follow; `embedded`: no user pool is configured, the emulator starts (see
- * CognitoPool).
+ * follow; `identity`: which identity provider the settings point at.
  */
 export interface ConfigNamespace<V extends object, C> {
   readonly variables: Variables<V>;
@@ -35,9 +34,28 @@ export interface ConfigNamespace<V extends object, C> {
   readonly check?: (
     env: V,
     nodeEnv: string | undefined,
-    embedded: boolean,
+    identity: IdentityFacts,
   ) => string[];
-  readonly parse: (env: V, nodeEnv: string | undefined, embedded: boolean) => C;
+  readonly parse: (
+    env: V,
+    nodeEnv: string | undefined,
+    identity: IdentityFacts,
+  ) => C;
+}
+
+/** Which identity provider the settings point at, for the namespaces that follow it. */
+export interface IdentityFacts {
+  /** No user pool is configured: the embedded emulator starts (see CognitoPool). */
+  embedded: boolean;
+  /**
+   * The app may trust the emulator's published signing key, which anyone
+   * can sign with: in embedded mode, and with an emulator run elsewhere (an
+   * http AWS_COGNITO_ENDPOINT or AWS_COGNITO_AUTHORITY). An https endpoint
+   * is a FIPS or VPC endpoint of real Cognito, not an emulator.
+   */
+  trustsPublishedKey: boolean;
+  /** The http setting that points at an emulator run elsewhere, if one does. */
+  emulatorSetting?: 'AWS_COGNITO_ENDPOINT' | 'AWS_COGNITO_AUTHORITY';
 }
 
 const WHOLE_NUMBER = /^\s*-?\d+\s*$/;
@@ -132,13 +150,30 @@ export function normalizeNodeEnv(value: unknown): unknown {
  */
 function sharedFacts(env: Environment): {
   nodeEnv: string | undefined;
-  embedded: boolean;
+  identity: IdentityFacts;
 } {
   const nodeEnv = normalizeNodeEnv(env.NODE_ENV);
+  const embedded = !env.AWS_COGNITO_USER_POOL_ID;
+  const emulatorSetting = isHttpUrl(env.AWS_COGNITO_ENDPOINT)
+    ? 'AWS_COGNITO_ENDPOINT'
+    : isHttpUrl(env.AWS_COGNITO_AUTHORITY)
+      ? 'AWS_COGNITO_AUTHORITY'
+      : undefined;
   return {
     nodeEnv: typeof nodeEnv === 'string' ? nodeEnv : undefined,
-    embedded: !env.AWS_COGNITO_USER_POOL_ID,
+    identity: {
+      embedded,
+      trustsPublishedKey: embedded || emulatorSetting !== undefined,
+      emulatorSetting,
+    },
   };
+}
+
+/** An http:// URL (an emulator's), as opposed to https:// (real Cognito's). */
+export function isHttpUrl(url: unknown): boolean {
+  return (
+    typeof url === 'string' && url.trim().toLowerCase().startsWith('http://')
+  );
 }
 
 /**
@@ -151,12 +186,12 @@ export function checkNamespace<V extends object, C>(
   namespace: ConfigNamespace<V, C>,
   env: Environment,
 ): { own: string[]; across: string[]; parse: () => C } {
-  const { nodeEnv, embedded } = sharedFacts(env);
+  const { nodeEnv, identity } = sharedFacts(env);
   const { values, sentences } = checkVariables(namespace.variables, env);
   return {
     own: sentences,
-    across: namespace.check?.(values, nodeEnv, embedded) ?? [],
-    parse: () => namespace.parse(values, nodeEnv, embedded),
+    across: namespace.check?.(values, nodeEnv, identity) ?? [],
+    parse: () => namespace.parse(values, nodeEnv, identity),
   };
 }
 

@@ -7,6 +7,7 @@ import { recordRequests } from './request-metrics.js';
 const config = (metricsPort: number | undefined): AppConfig => ({
   port: 3000,
   host: undefined,
+  loopbackOnly: true,
   production: false,
   metricsPort,
 });

@@ -11,15 +11,23 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { catchError, tap, throwError, type Observable } from 'rxjs';
+import { catchError, map, tap, throwError, type Observable } from 'rxjs';
 import { ApiException } from '../../common/errors/api-exception.js';
-import { SessionCookies, type SessionCookieValues } from './session-cookies.js';
+import {
+  COOKIES_ONLY_HEADER,
+  COOKIES_ONLY_VALUE,
+  SessionCookies,
+  type SessionCookieValues,
+} from './session-cookies.js';
 
 /**
  * What a route does with the session cookies in cookie mode:
  * - `issue` (login, challenge): an answer with tokens sets both cookies;
+ *   asked with `X-Auth-Cookies: only`, its body keeps no token;
  * - `refresh`: the refresh token may come from its cookie; the new tokens
  *   are set, and a refresh token cookie that is refused (401) is cleared;
+ *   a refresh by the cookie (or asked with the mark) answers no token in
+ *   its body: a script on the page must never obtain one;
  * - `end` (logout, sign-outs, password change and reset, account
  *   deletion): a success clears the cookies the request carried.
  */
@@ -59,6 +67,30 @@ function hasTokens(
   );
 }
 
+/** What a body in cookie mode keeps of a tokens answer: no token. */
+export interface CookieSessionAnswer {
+  expiresIn: number;
+  tokenType: 'Bearer';
+  username?: string;
+}
+
+function withoutTokens(answer: object): CookieSessionAnswer {
+  const { expiresIn, username } = answer as {
+    expiresIn?: unknown;
+    username?: unknown;
+  };
+  return {
+    expiresIn: expiresIn as number,
+    tokenType: 'Bearer',
+    ...(typeof username === 'string' ? { username } : {}),
+  };
+}
+
+/** The page asked for cookies only (COOKIES_ONLY_HEADER). */
+function asksCookiesOnly(request: FastifyRequest): boolean {
+  return request.headers[COOKIES_ONLY_HEADER] === COOKIES_ONLY_VALUE;
+}
+
 /** The refresh token a refresh body names, if it names one. */
 function bodyRefreshToken(body: unknown): unknown {
   return typeof body === 'object' && body !== null
@@ -85,12 +117,16 @@ export class SessionCookiesInterceptor implements NestInterceptor {
     const carried = this.cookies.read(request);
     request[CARRIED] = carried;
     switch (role) {
-      case 'issue':
+      case 'issue': {
+        const cookiesOnly = asksCookiesOnly(request);
         return next.handle().pipe(
-          tap((answer) => {
-            if (hasTokens(answer)) this.cookies.issue(reply, answer);
+          map((answer: unknown) => {
+            if (!hasTokens(answer)) return answer;
+            this.cookies.issue(reply, answer);
+            return cookiesOnly ? withoutTokens(answer) : answer;
           }),
         );
+      }
       case 'refresh':
         return this.refresh(request, reply, carried, next);
       case 'end':
@@ -117,9 +153,14 @@ export class SessionCookiesInterceptor implements NestInterceptor {
     if (byCookie && request.headers.authorization === undefined) {
       this.cookies.assertFromOwnPage(request);
     }
+    // Authenticated by the cookie, or asked by the page: the tokens stay in
+    // the cookies, out of any script's reach.
+    const cookiesOnly = byCookie || asksCookiesOnly(request);
     return next.handle().pipe(
-      tap((answer) => {
-        if (hasTokens(answer)) this.cookies.issue(reply, answer);
+      map((answer: unknown) => {
+        if (!hasTokens(answer)) return answer;
+        this.cookies.issue(reply, answer);
+        return cookiesOnly ? withoutTokens(answer) : answer;
       }),
       catchError((error: unknown) => {
         if (

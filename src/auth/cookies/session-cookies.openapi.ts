@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import {
   ACCESS_COOKIE,
+  COOKIES_ONLY_VALUE,
   REFRESH_COOKIE,
   REFRESH_COOKIE_PATH,
 } from './session-cookies.js';
@@ -29,10 +30,19 @@ const CLEAR_COOKIE = {
   schema: { type: 'string' },
 };
 
+const COOKIES_ONLY_PARAMETER = {
+  name: 'X-Auth-Cookies',
+  in: 'header' as const,
+  required: false,
+  description: `Cookie mode: \`${COOKIES_ONLY_VALUE}\` asks for the tokens in the cookies only. A tokens answer then carries no token in its body, only \`expiresIn\`, \`tokenType\` and (login, challenge) \`username\`, so no script on the page can read one. A refresh that takes the refresh token from its cookie answers so without the mark. Ignored outside cookie mode.`,
+  schema: { type: 'string', enum: [COOKIES_ONLY_VALUE] },
+};
+
 /**
  * Cookie mode in the OpenAPI document: the access token cookie as a second
- * way to authenticate wherever a bearer token is, and the Set-Cookie headers
- * of the routes that set or clear the cookies.
+ * way to authenticate wherever a bearer token is, the Set-Cookie headers
+ * of the routes that set or clear the cookies, and the mark (X-Auth-Cookies)
+ * by which a page asks those that issue tokens for cookies only.
  */
 export function documentSessionCookies(
   document: OpenAPIObject,
@@ -60,6 +70,13 @@ export function documentSessionCookies(
   }
   for (const path of ISSUING) {
     addHeader(document, `${prefix}/${path}`, 'post', '200', SET_COOKIE);
+    const operation = document.paths[`${prefix}/${path}`]?.post;
+    if (operation) {
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        COOKIES_ONLY_PARAMETER,
+      ];
+    }
   }
   for (const [path, method] of ENDING) {
     const operation = document.paths[`${prefix}/${path}`]?.[method];

@@ -9,6 +9,14 @@ export const ACCESS_COOKIE = 'access_token';
 /** The refresh token, sent only to the auth routes (refresh and logout read it). */
 export const REFRESH_COOKIE = 'refresh_token';
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+/**
+ * The mark by which a page in cookie mode asks login, challenge and refresh
+ * for cookies only: `X-Auth-Cookies: only`. The answer's body then carries
+ * no token (only `expiresIn`, `tokenType` and `username`), so no script on
+ * the page can read one. A header no other client sends for other reasons.
+ */
+export const COOKIES_ONLY_HEADER = 'x-auth-cookies';
+export const COOKIES_ONLY_VALUE = 'only';
 
 /** The session cookies a request carried. */
 export interface SessionCookieValues {

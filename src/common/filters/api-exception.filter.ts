@@ -34,6 +34,8 @@ export const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
   VALIDATION_FAILED: 'The request is not valid.',
   UNAUTHORIZED: 'A valid bearer token is required.',
   FORBIDDEN: 'You are not allowed to do this.',
+  REAUTHENTICATION_REQUIRED:
+    'This change needs a recent sign-in: sign in again, then retry.',
   NOT_FOUND: 'Nothing here.',
   REQUEST_TIMEOUT: 'The request took too long to arrive.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
