@@ -65,6 +65,7 @@ export function loadConfig(raw: Environment): Config {
     ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.sentences),
     ...(cognitoNamespace.check?.(cognito.values, nodeEnv) ?? []),
     ...(httpNamespace.check?.(http.values, nodeEnv) ?? []),
+    ...(storeNamespace.check?.(store.values, nodeEnv) ?? []),
     ...listenRules(app.values, embedded),
   ];
   if (sentences.length > 0) {

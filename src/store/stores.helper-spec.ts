@@ -3,16 +3,33 @@
  * redis-server of the file's own. The `-spec.ts` ending keeps it out of the
  * build; not ending in `.spec.ts`, it is not a suite of its own.
  */
-import { startRedis, type RedisServer } from '../../test/support/redis.js';
+import {
+  startRedis,
+  startRedisCluster,
+  startRedisSentinel,
+  type RedisClusterServers,
+  type RedisSentinelServers,
+  type RedisServer,
+} from '../../test/support/redis.js';
 import { MemorySharedStore, type MemoryStoreOptions } from './memory.store.js';
 import { RedisSharedStore, type RedisStoreOptions } from './redis.store.js';
 import type { SharedStore } from './shared-store.js';
 
-export type StoreKind = 'memory' | 'redis';
+/** Where a store keeps its state: memory, one Redis, a 3-master cluster, Sentinel. */
+export type StoreKind = 'memory' | 'redis' | 'cluster' | 'sentinel';
+
+/** Which topologies the file needs besides the single Redis. */
+export interface Topologies {
+  cluster?: boolean;
+  sentinel?: boolean;
+}
 
 export interface Stores {
   /** The file's redis-server (started in beforeAll). */
   readonly redis: RedisServer;
+  /** The file's cluster and sentinel setup, when asked for (useStores). */
+  readonly cluster: RedisClusterServers;
+  readonly sentinel: RedisSentinelServers;
   /**
    * A new store of that kind, closed after the test. Redis stores made in
    * one test share a fresh key prefix, as instances of one app do; stores of
@@ -23,22 +40,31 @@ export interface Stores {
     options?: MemoryStoreOptions & Partial<RedisStoreOptions>,
   ): Promise<SharedStore>;
   /** A Redis store with the test's prefix (same as make('redis')). */
-  makeRedis(options?: Partial<RedisStoreOptions>): Promise<RedisSharedStore>;
+  makeRedis(
+    options?: Partial<RedisStoreOptions>,
+    kind?: Exclude<StoreKind, 'memory'>,
+  ): Promise<RedisSharedStore>;
   /** The test's key prefix in Redis. */
   readonly prefix: string;
 }
 
 let testCount = 0;
 
-export function useStores(): Stores {
+export function useStores(topologies: Topologies = {}): Stores {
   let redis: RedisServer | undefined;
+  let cluster: RedisClusterServers | undefined;
+  let sentinel: RedisSentinelServers | undefined;
   let prefix = 'test0:';
   const open: SharedStore[] = [];
   beforeAll(async () => {
-    redis = await startRedis();
-  });
+    [redis, cluster, sentinel] = await Promise.all([
+      startRedis(),
+      topologies.cluster ? startRedisCluster() : undefined,
+      topologies.sentinel ? startRedisSentinel() : undefined,
+    ]);
+  }, 60_000);
   afterAll(async () => {
-    await redis?.stop();
+    await Promise.all([redis?.stop(), cluster?.stop(), sentinel?.stop()]);
   });
   beforeEach(() => {
     testCount += 1;
@@ -48,12 +74,24 @@ export function useStores(): Stores {
     redis?.resume();
     await Promise.all(open.splice(0).map((store) => store.close()));
   });
+  const where = (kind: Exclude<StoreKind, 'memory'>) => {
+    if (kind === 'cluster') {
+      if (!cluster) throw new Error('useStores: ask for { cluster: true }');
+      return { clusterNodes: cluster.nodes };
+    }
+    if (kind === 'sentinel') {
+      if (!sentinel) throw new Error('useStores: ask for { sentinel: true }');
+      return { sentinels: sentinel.sentinels, sentinelName: sentinel.name };
+    }
+    if (!redis) throw new Error('useStores: redis-server not started yet');
+    return { url: redis.url };
+  };
   const makeRedis = async (
     options: Partial<RedisStoreOptions> = {},
+    kind: Exclude<StoreKind, 'memory'> = 'redis',
   ): Promise<RedisSharedStore> => {
-    if (!redis) throw new Error('useStores: redis-server not started yet');
     const store = new RedisSharedStore({
-      url: redis.url,
+      ...where(kind),
       timeoutMs: 500,
       prefix,
       tickMs: 200,
@@ -68,12 +106,20 @@ export function useStores(): Stores {
       if (!redis) throw new Error('useStores: redis-server not started yet');
       return redis;
     },
+    get cluster() {
+      if (!cluster) throw new Error('useStores: ask for { cluster: true }');
+      return cluster;
+    },
+    get sentinel() {
+      if (!sentinel) throw new Error('useStores: ask for { sentinel: true }');
+      return sentinel;
+    },
     get prefix() {
       return prefix;
     },
     makeRedis,
     async make(kind, options = {}) {
-      if (kind === 'redis') return makeRedis(options);
+      if (kind !== 'memory') return makeRedis(options, kind);
       const store = new MemorySharedStore(options);
       open.push(store);
       return store;
