@@ -51,6 +51,11 @@ function tlsOptions(target: RedisTarget): ConnectionOptions | undefined {
   return { ca: files.ca, cert: files.cert, key: files.key };
 }
 
+/** Whether the connection to Redis is TLS. */
+export function usesTls(target: RedisTarget): boolean {
+  return tlsOptions(target) !== undefined;
+}
+
 /** A short description of where the target points, for the logs. */
 export function describeTarget(target: RedisTarget): string {
   if (target.clusterNodes) {

@@ -73,13 +73,21 @@ export function describeRedisError(error: unknown): StoreUnavailableError {
       `The TLS connection to Redis failed (${tls}); set REDIS_TLS_CA_FILE to the CA that signed Redis's certificate (and REDIS_TLS_CERT_FILE, REDIS_TLS_KEY_FILE if it asks for a client certificate).`,
     );
   }
-  const word = error.message.split(' ', 1)[0];
+  // A script's own refusal ends with where it ran ("script: <sha>, on ...").
+  const text = error.message.replace(/\s*script: [0-9a-f]+,.*$/s, '');
+  let word = text.split(' ', 1)[0];
+  // Redis 7 words a channel refused to a script as a plain ERR.
+  if (word === 'ERR' && /can't publish|no permissions/i.test(text)) {
+    word = 'NOPERM';
+  }
   const known = REFUSALS[word];
   if (!known) return new StoreUnavailableError('unreachable');
   const [reason, message] = known;
-  const detail = error.message
-    .slice(word.length)
+  const detail = text
+    .slice(text.startsWith(word) ? word.length : 0)
     .replace(/^[\s:-]+/, '')
+    .replace(/^ERR\s+/, '')
+    .replace(/\.$/, '')
     .slice(0, 160);
   return new StoreUnavailableError(reason, message.replace('%s', detail));
 }

@@ -10,6 +10,7 @@ import {
   createRedisClient,
   type RedisClient,
   type RedisStoreOptions,
+  usesTls,
   whenReady,
   within,
 } from './redis.connection.js';
@@ -87,6 +88,8 @@ export class RedisSharedStore extends SharedStore {
   private reported: string | undefined;
   /** A named refusal seen on the connection (WRONGPASS, TLS), until it is ready again. */
   private connectionError: StoreUnavailableError | undefined;
+  /** Whether a connection ever got ready (see noteConnectionError). */
+  private everReady = false;
   /** When Redis last came back (see markDown). */
   private upAt = 0;
   private closed = false;
@@ -109,6 +112,7 @@ export class RedisSharedStore extends SharedStore {
       );
       client.on('ready', () => {
         this.connectionError = undefined;
+        this.everReady = true;
       });
     }
     this.mirror = new RedisMirror(
@@ -392,7 +396,16 @@ export class RedisSharedStore extends SharedStore {
   }
 
   private noteConnectionError(error: unknown): void {
-    const named = describeRedisError(error);
+    let named = describeRedisError(error);
+    // A TLS server that refuses the handshake (no client certificate, or
+    // one it does not trust) may just reset the connection.
+    const reset = (error as { code?: unknown } | null)?.code === 'ECONNRESET';
+    if (reset && !this.everReady && usesTls(this.options)) {
+      named = new StoreUnavailableError(
+        'tls',
+        'The TLS connection to Redis failed (reset during the handshake): if Redis asks for a client certificate, set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE to one its CA signed.',
+      );
+    }
     if (named.reason === 'unreachable') return;
     this.connectionError = named;
     this.markDown(undefined, named);

@@ -20,7 +20,7 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Whether the server answers PING with PONG within timeoutMs. */
+/** Whether the server answers PING (PONG, or NOAUTH) within timeoutMs. */
 export function redisAnswers(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect({ port, host: '127.0.0.1' });
@@ -33,7 +33,10 @@ export function redisAnswers(port: number, timeoutMs = 500): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString();
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+      // A server with a password answers too, refusing (NOAUTH).
+      if (reply.includes('\r\n')) {
+        finish(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+      }
     });
     socket.once('error', () => finish(false));
   });

@@ -59,7 +59,11 @@ Targets.InitiateAuth = (services) => {
       // cognito-local asks a user an admin created for a new password
       // whatever password came, and takes any new one; Cognito checks the
       // temporary password first.
-      if (user && !passwordRight && user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
+      if (
+        user &&
+        !passwordRight &&
+        user.UserStatus === 'FORCE_CHANGE_PASSWORD'
+      ) {
         throw new NotAuthorizedError('Incorrect username or password.');
       }
     }
