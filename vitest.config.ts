@@ -19,6 +19,7 @@ const TIMED = [
   'test/shutdown.e2e-spec.ts',
   'test/outage.e2e-spec.ts',
   'test/several-instances.e2e-spec.ts',
+  'test/redis-operators.e2e-spec.ts',
 ];
 
 export default defineConfig({
