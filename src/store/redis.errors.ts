@@ -76,8 +76,11 @@ export function describeRedisError(error: unknown): StoreUnavailableError {
   // A script's own refusal ends with where it ran ("script: <sha>, on ...").
   const text = error.message.replace(/\s*script: [0-9a-f]+,.*$/s, '');
   let word = text.split(' ', 1)[0];
-  // Redis 7 words a channel refused to a script as a plain ERR.
-  if (word === 'ERR' && /can't publish|no permissions/i.test(text)) {
+  // Redis 7 words a key, channel or command refused to a script as a plain ERR.
+  if (
+    word === 'ERR' &&
+    /can't (publish|access|run)|no permissions/i.test(text)
+  ) {
     word = 'NOPERM';
   }
   const known = REFUSALS[word];

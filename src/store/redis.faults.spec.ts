@@ -251,6 +251,26 @@ describe('ACL users', () => {
   });
 });
 
+describe('start-up log', () => {
+  it('says which setting points where when Redis is not reached at start', async () => {
+    const port = await freePort();
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    await store({ url: `redis://user:secret@127.0.0.1:${port}` });
+    await store({
+      clusterNodes: [{ host: '127.0.0.1', port }],
+      timeoutMs: 300,
+    });
+    const said = warn.mock.calls.map(([m]) => String(m));
+    expect(said).toContain(
+      `Redis not reached at start (REDIS_URL=redis://127.0.0.1:${port}): guarded routes answer 503 STORE_UNAVAILABLE until it is`,
+    );
+    expect(said).toContain(
+      `Redis not reached at start (the cluster seeded by REDIS_CLUSTER_NODES=127.0.0.1:${port}): guarded routes answer 503 STORE_UNAVAILABLE until it is`,
+    );
+    expect(said.join(' ')).not.toContain('secret');
+  });
+});
+
 describe('eviction policy', () => {
   it('refuses to start on allkeys-* in one sentence naming the setting', async () => {
     const redis = await server(['--maxmemory-policy', 'allkeys-lru']);

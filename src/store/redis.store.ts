@@ -9,6 +9,7 @@ import {
   closeClient,
   createRedisClient,
   type RedisClient,
+  describeTarget,
   type RedisStoreOptions,
   usesTls,
   whenReady,
@@ -159,6 +160,11 @@ export class RedisSharedStore extends SharedStore {
     }
     // Marks a Redis that never held the app's keys (see CHECK) at once.
     if (!this.down) await this.tick();
+    else {
+      this.logger.warn(
+        `Redis not reached at start (${describeTarget(this.options)}): guarded routes answer 503 STORE_UNAVAILABLE until it is`,
+      );
+    }
     this.timer = setInterval(
       () => void this.tick(),
       this.options.tickMs ?? 1000,
