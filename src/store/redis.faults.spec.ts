@@ -325,6 +325,26 @@ describe('nothing lost when Redis forgets', () => {
     ).toBeGreaterThanOrEqual(1);
   }, 30_000);
 
+  it('writes back what a Redis whose version went back lacks (a replica that lagged, promoted)', async () => {
+    const a = await stores.makeRedis({ timeoutMs: 1000 });
+    await a.revoke(['jti:1'], 60_000);
+    await a.revoke(['jti:2'], 60_000);
+    const raw = new Redis(stores.redis.url);
+    try {
+      // What a replica one write behind holds: the marker, not the last write.
+      await raw.zrem(`${stores.prefix}{s}rev`, storedKeyOf('jti:2'));
+      await raw.decr(`${stores.prefix}{s}ver`);
+      await timeUntil(
+        async () =>
+          (await raw.zscore(`${stores.prefix}{s}rev`, storedKeyOf('jti:2'))) !==
+          null,
+        15_000,
+      );
+    } finally {
+      raw.disconnect();
+    }
+  }, 30_000);
+
   it('writes back revocations evicted from Redis (their key gone)', async () => {
     const a = await stores.makeRedis({ timeoutMs: 1000 });
     await a.revoke(['jti:1'], 60_000);

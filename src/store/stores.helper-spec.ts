@@ -92,7 +92,9 @@ export function useStores(topologies: Topologies = {}): Stores {
   ): Promise<RedisSharedStore> => {
     const store = new RedisSharedStore({
       ...where(kind),
-      timeoutMs: 500,
+      // A cluster's first call to a node connects to it first; on a busy
+      // machine that, and a failover, take longer than one call.
+      timeoutMs: kind === 'redis' ? 500 : 2000,
       prefix,
       tickMs: 200,
       ...options,
