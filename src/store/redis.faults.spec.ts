@@ -11,6 +11,7 @@ import { freePort } from '../../test/support/process.js';
 import {
   redisCli,
   startRedis,
+  startRedisSentinel,
   type RedisServer,
 } from '../../test/support/redis.js';
 import { makeTestCa, type TestCa } from '../../test/support/tls.js';
@@ -99,6 +100,29 @@ describe('Sentinel failover', () => {
     expect(await late.isRevoked(['jti:before'])).toBe(true);
     expect(await late.health()).toEqual({ up: true });
   }, 60_000);
+});
+
+describe('Sentinel with a password of its own', () => {
+  it('asks the sentinels with REDIS_SENTINEL_PASSWORD', async () => {
+    const guarded = await startRedisSentinel({
+      sentinelPassword: 'sentinel-pw',
+    });
+    extra.push(guarded);
+    const a = await store({
+      sentinels: guarded.sentinels,
+      sentinelName: guarded.name,
+      sentinelPassword: 'sentinel-pw',
+    });
+    await a.revoke(['jti:1'], 60_000);
+    expect(await a.health()).toEqual({ up: true });
+    const without = await store({
+      sentinels: guarded.sentinels,
+      sentinelName: guarded.name,
+    });
+    await expect(without.revoke(['jti:1'], 60_000)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+  }, 30_000);
 });
 
 describe('Redis refusals, named', () => {

@@ -257,10 +257,13 @@ export interface RedisSentinelServers {
 
 /**
  * Starts a master, a replica of it and a sentinel (quorum 1, the master
- * deemed down after 500 ms), and waits until the replica is in sync and
- * the sentinel knows both.
+ * deemed down after 500 ms; with `sentinelPassword`, the sentinel's own
+ * password), and waits until the replica is in sync and the sentinel
+ * knows both.
  */
-export async function startRedisSentinel(): Promise<RedisSentinelServers> {
+export async function startRedisSentinel(
+  options: { sentinelPassword?: string } = {},
+): Promise<RedisSentinelServers> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-sentinel-'));
   const children = new Map<number, ChildProcess>();
   const name = 'mymaster';
@@ -298,6 +301,9 @@ export async function startRedisSentinel(): Promise<RedisSentinelServers> {
         `sentinel down-after-milliseconds ${name} 500`,
         `sentinel failover-timeout ${name} 2000`,
         `sentinel parallel-syncs ${name} 1`,
+        ...(options.sentinelPassword
+          ? [`requirepass ${options.sentinelPassword}`]
+          : []),
         '',
       ].join('\n'),
     );
@@ -307,8 +313,12 @@ export async function startRedisSentinel(): Promise<RedisSentinelServers> {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     children.set(sentinelPort, await answering(sentinel, sentinelPort));
+    const auth = options.sentinelPassword
+      ? ['--no-auth-warning', '-a', options.sentinelPassword]
+      : [];
     const askMaster = async (): Promise<number> => {
       const out = await redisCli([
+        ...auth,
         '-p',
         String(sentinelPort),
         'sentinel',
@@ -321,6 +331,7 @@ export async function startRedisSentinel(): Promise<RedisSentinelServers> {
       async () =>
         (
           await redisCli([
+            ...auth,
             '-p',
             String(sentinelPort),
             'sentinel',
