@@ -11,6 +11,7 @@ import { freePort } from '../../test/support/process.js';
 import {
   redisCli,
   startRedis,
+  startRedisCluster,
   startRedisSentinel,
   type RedisServer,
 } from '../../test/support/redis.js';
@@ -431,6 +432,32 @@ describe('TLS', () => {
     );
     expect(await bad.health()).toMatchObject({ up: false, reason: 'tls' });
   });
+
+  it('reaches a cluster over TLS with REDIS_TLS and the CA file', async () => {
+    const cluster = await startRedisCluster({
+      tls: {
+        certFile: ca.serverCertFile,
+        keyFile: ca.serverKeyFile,
+        caFile: ca.caFile,
+      },
+    });
+    extra.push(cluster);
+    const target = {
+      clusterNodes: cluster.nodes,
+      tls: true,
+      tlsFiles: { ca: pem(ca.caFile) },
+    };
+    const a = await store(target);
+    const b = await store(target);
+    await a.revoke(['jti:1'], 60_000);
+    await timeUntil(() => b.isRevoked(['jti:1']), 2000);
+    expect(await b.health()).toEqual({ up: true });
+    // The same ports without TLS take nothing.
+    const plain = await store({ clusterNodes: cluster.nodes, timeoutMs: 500 });
+    await expect(plain.revoke(['jti:2'], 60_000)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+  }, 60_000);
 
   it('presents the client certificate for mutual TLS', async () => {
     await tlsServer(true);

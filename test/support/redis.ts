@@ -178,20 +178,42 @@ export interface RedisClusterServers {
 }
 
 /**
- * Starts three cluster-enabled redis-servers, joins them with
+ * Starts three cluster-enabled redis-servers (with `tls`, also on a TLS
+ * port each, their bus in TLS, and `nodes` the TLS ports), joins them with
  * `redis-cli --cluster create` (the slots split between them) and waits
  * until every node says cluster_state:ok.
  */
-export async function startRedisCluster(): Promise<RedisClusterServers> {
+export async function startRedisCluster(
+  options: { tls?: { certFile: string; keyFile: string; caFile: string } } = {},
+): Promise<RedisClusterServers> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
   const children: ChildProcess[] = [];
   const ports: number[] = [];
+  const tlsPorts: number[] = [];
   try {
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
       const bus = await freePort();
       const own = join(dir, String(i));
       await mkdir(own);
+      const tlsPort = options.tls ? await freePort() : undefined;
+      const tls = options.tls
+        ? [
+            '--tls-port',
+            String(tlsPort),
+            '--tls-cluster',
+            'yes',
+            '--tls-cert-file',
+            options.tls.certFile,
+            '--tls-key-file',
+            options.tls.keyFile,
+            '--tls-ca-cert-file',
+            options.tls.caFile,
+            '--tls-auth-clients',
+            'no',
+          ]
+        : [];
+      if (tlsPort !== undefined) tlsPorts.push(tlsPort);
       children.push(
         await launch(port, own, [
           '--cluster-enabled',
@@ -202,6 +224,7 @@ export async function startRedisCluster(): Promise<RedisClusterServers> {
           join(own, 'nodes.conf'),
           '--cluster-node-timeout',
           '2000',
+          ...tls,
         ]),
       );
       ports.push(port);
@@ -227,7 +250,11 @@ export async function startRedisCluster(): Promise<RedisClusterServers> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const nodes = ports.map((port) => ({ host: '127.0.0.1', port }));
+  // With TLS, the seed nodes are the TLS ports (the plain ones set it up).
+  const nodes = (options.tls ? tlsPorts : ports).map((port) => ({
+    host: '127.0.0.1',
+    port,
+  }));
   return {
     nodes,
     nodesVariable: nodes.map((n) => `${n.host}:${n.port}`).join(','),
