@@ -143,8 +143,13 @@ describe('Redis refusals, named', () => {
     );
     await refusal(a.revoke(['jti:2'], 60_000));
     expect(await a.isRevoked(['jti:1'])).toBe(false);
-    expect(warnings(warn, /READONLY/)).toBe(1);
     expect(await a.health()).toMatchObject({ up: false, reason: 'read-only' });
+    // Reads still answer, but that does not make it "back": logged once.
+    const log = vi.spyOn(Logger.prototype, 'log');
+    const ticks = vi.spyOn(a as unknown as { tick(): Promise<void> }, 'tick');
+    await timeUntil(async () => ticks.mock.calls.length >= 3, 5000);
+    expect(warnings(warn, /READONLY/)).toBe(1);
+    expect(warnings(log, /reachable again/)).toBe(0);
   });
 
   it('names a cluster node given as REDIS_URL (MOVED)', async () => {

@@ -47,6 +47,14 @@ import { storedKey, type StoredSession } from './store-keys.js';
 
 export type { RedisStoreOptions } from './redis.connection.js';
 
+/** Refusals of writes by a Redis that still answers reads. */
+const WRITE_REFUSALS = new Set<StoreUnavailableReason>([
+  'read-only',
+  'out-of-memory',
+  'no-permission',
+  'cluster-redirection',
+]);
+
 /** What GET /health reports of Redis: up, or down with the cause and its fix. */
 export type RedisHealth =
   { up: true } | { up: false; reason: StoreUnavailableReason; message: string };
@@ -282,7 +290,7 @@ export class RedisSharedStore extends SharedStore {
       if (refusal) {
         throw new StoreUnavailableError('eviction-policy', refusal);
       }
-      this.markUp();
+      this.markUp(true);
     } catch (error) {
       this.markDown(started, error);
       const problem = this.named(error);
@@ -363,7 +371,7 @@ export class RedisSharedStore extends SharedStore {
       this.markDown(started, error);
       throw this.named(error);
     }
-    this.markUp();
+    this.markUp(true);
   }
 
   /**
@@ -383,9 +391,18 @@ export class RedisSharedStore extends SharedStore {
         MARKER,
       ]);
       const [remote, marked] = answer as [number, number];
-      this.markUp();
+      // Redis answers reads; whether it takes writes again, only a write tells.
+      if (this.refusesWrites()) {
+        await this.call(PROBE, [this.layout.probe, this.layout.channel]);
+      }
+      this.markUp(true);
       // A slow mirror reload is retried next tick; Redis did just answer.
-      await this.sync.check(remote, marked === 1).catch(() => undefined);
+      // A refused write-back is named (READONLY, OOM, NOPERM).
+      await this.sync.check(remote, marked === 1).catch((error: unknown) => {
+        if (describeRedisError(error).reason !== 'unreachable') {
+          this.markDown(Date.now(), error);
+        }
+      });
     } catch (error) {
       this.markDown(started, error);
     } finally {
@@ -425,8 +442,20 @@ export class RedisSharedStore extends SharedStore {
     this.report();
   }
 
-  private markUp(): void {
+  /** Whether the problem now is Redis refusing writes while it answers reads. */
+  private refusesWrites(): boolean {
+    return (
+      this.down && WRITE_REFUSALS.has(this.problem?.reason ?? 'unreachable')
+    );
+  }
+
+  /**
+   * Up again, once Redis answered; a refusal of writes only ends with a
+   * write taken (`wrote`), not with a read answered.
+   */
+  private markUp(wrote = false): void {
     if (!this.down) return;
+    if (!wrote && this.refusesWrites()) return;
     this.down = false;
     this.problem = undefined;
     this.upAt = Date.now();
