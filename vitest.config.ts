@@ -27,6 +27,8 @@ const TIMED = [
   'test/outage.e2e-spec.ts',
   'test/several-instances.e2e-spec.ts',
   'test/store/redis.store.e2e-spec.ts',
+  'test/redis-operators.e2e-spec.ts',
+  'test/store/redis.faults.e2e-spec.ts',
 ];
 
 export default defineConfig({

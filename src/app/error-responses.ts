@@ -51,6 +51,7 @@ export function answersOf(route: RouteFacts, method: string): Answers {
   if (!route.isPublic) {
     add([401, 'UNAUTHORIZED', sentence('UNAUTHORIZED')]);
     add([503, 'IDP_UNAVAILABLE', sentence('IDP_UNAVAILABLE')]);
+    add([503, 'STORE_UNAVAILABLE', sentence('STORE_UNAVAILABLE')]);
   }
   if (route.groups.length > 0) {
     add([

@@ -87,7 +87,7 @@ const DEFAULTS = {
     wrongCodesPerUser: 10,
     windowSeconds: 900,
   },
-  store: { redisUrl: undefined, redisTimeoutMs: 500 },
+  store: { redis: undefined, redisTimeoutMs: 500 },
 };
 
 describe('loadConfig', () => {
@@ -193,7 +193,10 @@ describe('loadConfig', () => {
         wrongCodesPerUser: 4,
         windowSeconds: 60,
       },
-      store: { redisUrl: 'redis://10.0.0.5:6380/2', redisTimeoutMs: 250 },
+      store: {
+        redis: { url: 'redis://10.0.0.5:6380/2', tls: false, tlsFiles: {} },
+        redisTimeoutMs: 250,
+      },
     });
   });
 

@@ -58,7 +58,7 @@ export function loadConfig(raw: Environment): Config {
   const store = checkNamespace(storeNamespace, env);
   const sentences = [
     ...[app, cognito, auth, http, rateLimit, store].flatMap((n) => n.own),
-    ...[cognito, http, app].flatMap((n) => n.across),
+    ...[cognito, http, store, app].flatMap((n) => n.across),
   ];
   if (sentences.length > 0) {
     throw new ConfigValidationError(

@@ -59,7 +59,7 @@ export class HealthController {
     summary:
       'Readiness: the identity provider answers (checked at most once per HEALTH_CACHE_MS)',
     description:
-      'Checks the JWKS endpoint, Cognito and the app client, one check at a time, and reuses the outcome for HEALTH_CACHE_MS. 503 names the checks that are down.',
+      'Checks the JWKS endpoint, Cognito and the app client (and, with Redis configured, that Redis takes a write on the app keys and channel under a maxmemory-policy that keeps them), one check at a time, and reuses the outcome for HEALTH_CACHE_MS. 503 names the checks that are down, Redis with its cause.',
   })
   @ApiErrors({
     answers: [

@@ -26,7 +26,7 @@ const INDICATORS: Type<ReadinessIndicator>[] = [
   controllers: [HealthController],
   providers: [
     ...INDICATORS,
-    // Redis is checked only when REDIS_URL is set (the provider is null otherwise).
+    // Redis is checked only when configured (the provider is null otherwise).
     ...redisHealthProviders,
     {
       provide: READINESS_INDICATORS,

@@ -70,7 +70,11 @@ export class ReadinessCheck {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      return { up: false, down: Object.keys(result.error ?? {}) };
+      // An indicator may give the sentence an operator needs (its `cause`).
+      const down = Object.entries(result.error ?? {}).map(([key, info]) =>
+        typeof info?.cause === 'string' ? `${key} (${info.cause})` : key,
+      );
+      return { up: false, down };
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { within } from './redis.connection.js';
+import { type RedisClient, within } from './redis.connection.js';
 import { SessionTable, type TableWrite } from './session-table.js';
 import type { SessionState } from './shared-store.js';
 
@@ -11,16 +10,32 @@ export interface RedisLayout {
   cutoffs: string;
   cutoffExpiries: string;
   version: string;
+  /** Written by the health check (PROBE). */
+  probe: string;
   channel: string;
 }
 
+/**
+ * The member of the revocations and the field of the cutoffs that marks
+ * them as written by the app: when it is gone, so is what they held (see
+ * CHECK). Not a stored key (those are 43 characters of base64url).
+ */
+export const MARKER = '~';
+
+/**
+ * The keys of the revocations, cutoffs and version share the hash tag
+ * `{s}`: one script touches several of them, and a Redis Cluster runs a
+ * script only on keys of one hash slot. Counters have one key each.
+ */
 export function redisLayout(prefix: string): RedisLayout {
+  const shared = `${prefix}{s}`;
   return {
     counter: (key) => `${prefix}c:${key}`,
-    revoked: `${prefix}rev`,
-    cutoffs: `${prefix}cut`,
-    cutoffExpiries: `${prefix}cut:exp`,
-    version: `${prefix}ver`,
+    revoked: `${shared}rev`,
+    cutoffs: `${shared}cut`,
+    cutoffExpiries: `${shared}cut:exp`,
+    version: `${shared}ver`,
+    probe: `${shared}probe`,
     channel: `${prefix}events`,
   };
 }
@@ -78,7 +93,7 @@ export class RedisMirror {
 
   /** Revoked: by the mirror, or, while it is not complete, by Redis. */
   async revoked(
-    client: Redis,
+    client: RedisClient,
     keys: string[],
     timeoutMs: number,
   ): Promise<boolean> {
@@ -92,7 +107,7 @@ export class RedisMirror {
    * the mirror's and Redis's (the mirror's alone when Redis cannot answer).
    */
   async cutoff(
-    client: Redis,
+    client: RedisClient,
     key: string,
     timeoutMs: number,
   ): Promise<number | undefined> {
@@ -114,7 +129,7 @@ export class RedisMirror {
   }
 
   private async revokedInRedis(
-    client: Redis,
+    client: RedisClient,
     keys: string[],
     timeoutMs: number,
   ): Promise<boolean> {
@@ -127,7 +142,7 @@ export class RedisMirror {
   }
 
   private async cutoffInRedis(
-    client: Redis,
+    client: RedisClient,
     key: string,
     timeoutMs: number,
   ): Promise<number | undefined> {
@@ -162,7 +177,7 @@ export class RedisMirror {
    * (merged), each page within the timeout; `applied` becomes the version
    * read before the load, since every write up to it is now in.
    */
-  async load(client: Redis, timeoutMs: number): Promise<void> {
+  async load(client: RedisClient, timeoutMs: number): Promise<void> {
     const version = Number(
       (await within(client.get(this.layout.version), timeoutMs)) ?? 0,
     );
@@ -184,7 +199,7 @@ export class RedisMirror {
    * that is there from its start to its end.
    */
   private async loadRevocations(
-    client: Redis,
+    client: RedisClient,
     timeoutMs: number,
   ): Promise<void> {
     let cursor = '0';
@@ -196,13 +211,18 @@ export class RedisMirror {
       const now = Date.now();
       for (let i = 0; i + 1 < entries.length; i += 2) {
         const expiresAt = Number(entries[i + 1]);
-        if (expiresAt > now) this.revoke([entries[i]], expiresAt);
+        if (entries[i] !== MARKER && expiresAt > now) {
+          this.revoke([entries[i]], expiresAt);
+        }
       }
       cursor = next;
     } while (cursor !== '0');
   }
 
-  private async loadCutoffs(client: Redis, timeoutMs: number): Promise<void> {
+  private async loadCutoffs(
+    client: RedisClient,
+    timeoutMs: number,
+  ): Promise<void> {
     let cursor = '0';
     do {
       const [next, fields] = await within(
@@ -210,11 +230,17 @@ export class RedisMirror {
         timeoutMs,
       );
       for (let i = 0; i + 1 < fields.length; i += 2) {
+        if (fields[i] === MARKER) continue;
         const [seconds, expiresAt] = fields[i + 1].split(':').map(Number);
         this.setCutoff(fields[i], seconds, expiresAt);
       }
       cursor = next;
     } while (cursor !== '0');
+  }
+
+  /** Every live entry, to write back to a Redis that lost them. */
+  live(): ReturnType<SessionTable['live']> {
+    return this.table.live();
   }
 
   private noteWrite(result: TableWrite): void {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.connection.js';
 
 /**
  * A Lua script run by its SHA-1 (EVALSHA), sent whole once when Redis does
@@ -16,7 +16,7 @@ export class RedisScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: Redis, args: (string | number)[]): Promise<unknown> {
+  async run(client: RedisClient, args: (string | number)[]): Promise<unknown> {
     try {
       return await client.evalsha(this.sha, this.keyCount, ...args);
     } catch (error) {
@@ -105,4 +105,62 @@ local v = redis.call('INCR', KEYS[3])
 redis.call('PUBLISH', ARGV[5], v .. ' c ' .. ARGV[2] .. ' ' .. value)
 return v`,
   3,
+);
+
+/**
+ * KEYS: revocations, cutoffs, version. ARGV: marker. Returns {version,
+ * whether both structures still hold the marker}: a missing marker means
+ * Redis lost them (restarted empty, evicted them, failed over to a replica
+ * that never had them), and the instances write back what they hold.
+ */
+export const CHECK = new RedisScript(
+  `local marked = redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1
+return {tonumber(redis.call('GET', KEYS[3]) or '0'), marked and 1 or 0}`,
+  3,
+);
+
+/**
+ * KEYS: revocations, cutoffs, cutoff expiries, version. ARGV: now, marker,
+ * revocation count n, then n pairs (member, expiresAt), then triples
+ * (member, seconds, expiresAt). Merges them as REVOKE and SET_CUTOFF do,
+ * marks both structures again and bumps the version (the other instances
+ * see a version they have no message for, and load).
+ */
+export const WRITE_BACK = new RedisScript(
+  `local now = tonumber(ARGV[1])
+local i = 4
+for k = 1, tonumber(ARGV[3]) do
+  redis.call('ZADD', KEYS[1], 'GT', ARGV[i + 1], ARGV[i])
+  i = i + 2
+end
+while i + 2 <= #ARGV do
+  local secs, exp = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local cur = redis.call('HGET', KEYS[2], ARGV[i])
+  if cur then
+    local s, e = string.match(cur, '^(%d+):(%d+)$')
+    if s and tonumber(e) > now then
+      secs = math.max(secs, tonumber(s))
+      exp = math.max(exp, tonumber(e))
+    end
+  end
+  redis.call('HSET', KEYS[2], ARGV[i], string.format('%d:%d', secs, exp))
+  redis.call('ZADD', KEYS[3], exp, ARGV[i])
+  i = i + 3
+end
+redis.call('ZADD', KEYS[1], '+inf', ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[2], '0:0')
+return redis.call('INCR', KEYS[4])`,
+  4,
+);
+
+/**
+ * KEYS: probe. ARGV: channel. What the health check asks: Redis takes a
+ * write (it is a master, with memory to spare, and the user may write
+ * under the prefix) and the user may publish on the channel.
+ */
+export const PROBE = new RedisScript(
+  `redis.call('SET', KEYS[1], '1', 'PX', 10000)
+redis.call('PUBLISH', ARGV[1], 'probe')
+return 1`,
+  1,
 );

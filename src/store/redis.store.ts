@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import {
   DEFAULT_COUNTER_BYTES,
   DEFAULT_SESSION_BYTES,
@@ -8,16 +8,27 @@ import { MemoryCounters } from './memory-counters.js';
 import {
   closeClient,
   createRedisClient,
+  type RedisClient,
+  describeTarget,
   type RedisStoreOptions,
+  usesTls,
   whenReady,
   within,
 } from './redis.connection.js';
-import { RedisMirror, redisLayout, type RedisLayout } from './redis.mirror.js';
+import { describeRedisError } from './redis.errors.js';
+import {
+  MARKER,
+  RedisMirror,
+  redisLayout,
+  type RedisLayout,
+} from './redis.mirror.js';
 import { MirrorSync } from './redis.sync.js';
 import {
+  CHECK,
   GIVE_BACK,
   HIT,
   PEEK,
+  PROBE,
   REVOKE,
   SET_CUTOFF,
   type RedisScript,
@@ -30,12 +41,38 @@ import {
   StoreUnavailableError,
   type CounterHit,
   type SessionState,
+  type StoreUnavailableReason,
 } from './shared-store.js';
 import { storedKey, type StoredSession } from './store-keys.js';
 
 export type { RedisStoreOptions } from './redis.connection.js';
+
+/** Refusals of writes by a Redis that still answers reads. */
+const WRITE_REFUSALS = new Set<StoreUnavailableReason>([
+  'read-only',
+  'out-of-memory',
+  'no-permission',
+  'cluster-redirection',
+]);
+
+/** What GET /health reports of Redis: up, or down with the cause and its fix. */
+export type RedisHealth =
+  { up: true } | { up: false; reason: StoreUnavailableReason; message: string };
+
 /**
- * The store of several instances (REDIS_URL set): counters, revocations
+ * A `maxmemory-policy` that may evict keys without a TTL (the revocations
+ * and cutoffs): one sentence naming the setting, or undefined when it is
+ * safe (noeviction, volatile-*) or unknown.
+ */
+export function evictionRefusal(
+  policy: string | undefined,
+): string | undefined {
+  if (!policy?.startsWith('allkeys-')) return undefined;
+  return `Redis's maxmemory-policy is ${policy}, which can evict the revocations and sign-out cutoffs (they have no TTL); set maxmemory-policy to noeviction or a volatile-* policy.`;
+}
+
+/**
+ * The store of several instances (Redis configured): counters, revocations
  * and cutoffs live in Redis. Revocations and cutoffs are also mirrored in
  * memory (see RedisMirror), so reads never wait on Redis. When Redis does
  * not answer within the timeout: reads keep answering from the mirror,
@@ -46,13 +83,22 @@ export class RedisSharedStore extends SharedStore {
   private readonly logger = new Logger('SharedStore');
   private readonly layout: RedisLayout;
   private readonly timeoutMs: number;
-  private readonly client: Redis;
-  private readonly subscriber: Redis;
+  private readonly client: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly mirror: RedisMirror;
   private readonly local: MemoryCounters;
   private timer: NodeJS.Timeout | undefined;
   private readonly sync: MirrorSync;
   private down = false;
+  /** Why the last call failed (undefined: it did not), and a refused channel. */
+  private problem: StoreUnavailableError | undefined;
+  private channelProblem: StoreUnavailableError | undefined;
+  /** The problem last logged, so that each change is logged once. */
+  private reported: string | undefined;
+  /** A named refusal seen on the connection (WRONGPASS, TLS), until it is ready again. */
+  private connectionError: StoreUnavailableError | undefined;
+  /** Whether a connection ever got ready (see noteConnectionError). */
+  private everReady = false;
   /** When Redis last came back (see markDown). */
   private upAt = 0;
   private closed = false;
@@ -62,12 +108,22 @@ export class RedisSharedStore extends SharedStore {
     super();
     this.timeoutMs = options.timeoutMs;
     this.layout = redisLayout(options.prefix ?? 'nca:');
-    this.client = createRedisClient(options.url, this.timeoutMs, 'nca-store');
+    this.client = createRedisClient(options, this.timeoutMs, 'nca-store');
     this.subscriber = createRedisClient(
-      options.url,
+      options,
       this.timeoutMs,
       'nca-store-events',
     );
+    for (const client of [this.client, this.subscriber]) {
+      client.on('error', (error: unknown) => this.noteConnectionError(error));
+      client.on('node error', (error: unknown) =>
+        this.noteConnectionError(error),
+      );
+      client.on('ready', () => {
+        this.connectionError = undefined;
+        this.everReady = true;
+      });
+    }
     this.mirror = new RedisMirror(
       this.layout,
       options.sessionBytes ?? DEFAULT_SESSION_BYTES,
@@ -81,7 +137,11 @@ export class RedisSharedStore extends SharedStore {
       this.mirror,
       this.layout,
       this.timeoutMs,
-      { markDown: () => this.markDown(), markUp: () => this.markUp() },
+      {
+        markDown: (started, error) => this.markDown(started, error),
+        markUp: () => this.markUp(),
+        channel: (refusal) => this.channelRefused(refusal),
+      },
     );
   }
 
@@ -89,13 +149,30 @@ export class RedisSharedStore extends SharedStore {
    * Connects, subscribes and loads the mirror, each step within the
    * timeout. Resolves even when Redis does not answer: the store then
    * works as it does during an outage, and catches up once Redis is back.
+   * Rejects (the app stops) when Redis's maxmemory-policy could evict the
+   * revocations and cutoffs.
    */
   async start(): Promise<void> {
     await Promise.all([
       whenReady(this.client, this.timeoutMs),
       whenReady(this.subscriber, this.timeoutMs),
-    ]).catch(() => this.markDown());
-    await this.sync.requestSync();
+    ]).catch((error: unknown) => this.markDown(undefined, error));
+    const [policy] = await Promise.all([
+      this.down ? undefined : this.evictionPolicy().catch(() => undefined),
+      this.sync.requestSync(),
+    ]);
+    const refusal = evictionRefusal(policy);
+    if (refusal) {
+      await this.close();
+      throw new Error(refusal);
+    }
+    // Marks a Redis that never held the app's keys (see CHECK) at once.
+    if (!this.down) await this.tick();
+    else {
+      this.logger.warn(
+        `Redis not reached at start (${describeTarget(this.options)}): guarded routes answer 503 STORE_UNAVAILABLE until it is`,
+      );
+    }
     this.timer = setInterval(
       () => void this.tick(),
       this.options.tickMs ?? 1000,
@@ -146,8 +223,6 @@ export class RedisSharedStore extends SharedStore {
     const stored = [...new Set(keys.map(storedKey))];
     if (stored.length === 0) return;
     const now = Date.now();
-    // This instance refuses the session at once, whatever Redis answers.
-    this.mirror.revoke(stored, now + ttlMs);
     const { revoked, version, channel } = this.layout;
     await this.write(REVOKE, [
       revoked,
@@ -157,6 +232,8 @@ export class RedisSharedStore extends SharedStore {
       channel,
       ...stored,
     ]);
+    // Only once Redis has it: a refused logout ends nothing, anywhere.
+    this.mirror.revoke(stored, now + ttlMs);
   }
 
   async isRevoked(keys: readonly string[]): Promise<boolean> {
@@ -176,7 +253,6 @@ export class RedisSharedStore extends SharedStore {
     checkWindow(ttlMs, 'ttlMs');
     const stored = storedKey(userKey);
     const now = Date.now();
-    this.mirror.setCutoff(stored, epochSeconds, now + ttlMs);
     const { cutoffs, cutoffExpiries, version, channel } = this.layout;
     await this.write(SET_CUTOFF, [
       cutoffs,
@@ -188,6 +264,7 @@ export class RedisSharedStore extends SharedStore {
       now + ttlMs,
       channel,
     ]);
+    this.mirror.setCutoff(stored, epochSeconds, now + ttlMs);
   }
 
   async cutoffOf(userKey: string): Promise<number | undefined> {
@@ -198,13 +275,56 @@ export class RedisSharedStore extends SharedStore {
     return this.mirror.stateNow(session.keys, session.userKey);
   }
 
-  /** Whether Redis answers a PING within the timeout (the health check). */
+  /**
+   * What the app needs of Redis, checked (GET /health): it takes a write
+   * and a message on the channel (a master, with memory, the user allowed
+   * both: PROBE), this instance is subscribed to the channel, and the
+   * maxmemory-policy cannot evict the revocations and cutoffs.
+   */
+  async health(): Promise<RedisHealth> {
+    const started = Date.now();
+    try {
+      const { probe, channel } = this.layout;
+      await this.call(PROBE, [probe, channel]);
+      const refusal = evictionRefusal(await this.evictionPolicy());
+      if (refusal) {
+        throw new StoreUnavailableError('eviction-policy', refusal);
+      }
+      this.markUp(true);
+    } catch (error) {
+      this.markDown(started, error);
+      const problem = this.named(error);
+      return { up: false, reason: problem.reason, message: problem.message };
+    }
+    const channel = this.channelProblem;
+    if (channel) {
+      return { up: false, reason: channel.reason, message: channel.message };
+    }
+    return { up: true };
+  }
+
+  /** Whether Redis answers a PING within the timeout. */
   async ping(): Promise<boolean> {
     try {
       return (await within(this.client.ping(), this.timeoutMs)) === 'PONG';
     } catch {
       return false;
     }
+  }
+
+  /**
+   * maxmemory_policy from INFO memory (CONFIG may be disabled, as on
+   * ElastiCache): of every master of a cluster, the first that may evict.
+   */
+  private async evictionPolicy(): Promise<string | undefined> {
+    const read = async (info: Promise<string>): Promise<string | undefined> =>
+      /maxmemory_policy:(\S+)/.exec(await within(info, this.timeoutMs))?.[1];
+    if (!('nodes' in this.client)) return read(this.client.info('memory'));
+    const masters = (this.client as Cluster).nodes('master');
+    const policies = await Promise.all(
+      masters.map((node) => read(node.info('memory'))),
+    );
+    return policies.find((p) => evictionRefusal(p)) ?? policies[0];
   }
 
   async close(): Promise<void> {
@@ -226,8 +346,8 @@ export class RedisSharedStore extends SharedStore {
       const started = Date.now();
       try {
         return await shared();
-      } catch {
-        this.markDown(started);
+      } catch (error) {
+        this.markDown(started, error);
       }
     }
     return local();
@@ -247,44 +367,124 @@ export class RedisSharedStore extends SharedStore {
     const started = Date.now();
     try {
       await this.call(script, args);
-    } catch {
-      this.markDown(started);
-      throw new StoreUnavailableError('unreachable');
+    } catch (error) {
+      this.markDown(started, error);
+      throw this.named(error);
     }
-    this.markUp();
+    this.markUp(true);
   }
 
-  /** Once a second: is Redis back, and has the mirror missed a version? */
+  /**
+   * Once a second: is Redis back, has the mirror missed a version, and
+   * does Redis still hold what the instances wrote (see CHECK)?
+   */
   private async tick(): Promise<void> {
     if (this.closed || this.ticking) return;
     this.ticking = true;
     const started = Date.now();
     try {
-      const version = this.client.get(this.layout.version);
-      const remote = Number((await within(version, this.timeoutMs)) ?? 0);
-      this.markUp();
+      const { revoked, cutoffs, version } = this.layout;
+      const answer = await this.call(CHECK, [
+        revoked,
+        cutoffs,
+        version,
+        MARKER,
+      ]);
+      const [remote, marked] = answer as [number, number];
+      // Redis answers reads; whether it takes writes again, only a write tells.
+      if (this.refusesWrites()) {
+        await this.call(PROBE, [this.layout.probe, this.layout.channel]);
+      }
+      this.markUp(true);
       // A slow mirror reload is retried next tick; Redis did just answer.
-      await this.sync.check(remote).catch(() => undefined);
-    } catch {
-      this.markDown(started);
+      // A refused write-back is named (READONLY, OOM, NOPERM).
+      await this.sync.check(remote, marked === 1).catch((error: unknown) => {
+        if (describeRedisError(error).reason !== 'unreachable') {
+          this.markDown(Date.now(), error);
+        }
+      });
+    } catch (error) {
+      this.markDown(started, error);
     } finally {
       this.ticking = false;
     }
   }
 
+  /** The error, named: a connection refusal explains a failed command. */
+  private named(error: unknown): StoreUnavailableError {
+    const named = describeRedisError(error);
+    return named.reason === 'unreachable' && this.connectionError
+      ? this.connectionError
+      : named;
+  }
+
+  private noteConnectionError(error: unknown): void {
+    let named = describeRedisError(error);
+    // A TLS server that refuses the handshake (no client certificate, or
+    // one it does not trust) may just reset the connection.
+    const reset = (error as { code?: unknown } | null)?.code === 'ECONNRESET';
+    if (reset && !this.everReady && usesTls(this.options)) {
+      named = new StoreUnavailableError(
+        'tls',
+        'The TLS connection to Redis failed (reset during the handshake): if Redis asks for a client certificate, set REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE to one its CA signed.',
+      );
+    }
+    if (named.reason === 'unreachable') return;
+    this.connectionError = named;
+    this.markDown(undefined, named);
+  }
+
   /** Down, unless Redis answered since the failed call began (old news). */
-  private markDown(started = Date.now()): void {
-    if (this.down || this.closed || started < this.upAt) return;
+  private markDown(started = Date.now(), error?: unknown): void {
+    if (this.closed || started < this.upAt) return;
     this.down = true;
-    this.logger.warn(
-      'Redis unreachable: rate limits count per instance until it is back',
+    this.problem = this.named(error);
+    this.report();
+  }
+
+  /** Whether the problem now is Redis refusing writes while it answers reads. */
+  private refusesWrites(): boolean {
+    return (
+      this.down && WRITE_REFUSALS.has(this.problem?.reason ?? 'unreachable')
     );
   }
 
-  private markUp(): void {
+  /**
+   * Up again, once Redis answered; a refusal of writes only ends with a
+   * write taken (`wrote`), not with a read answered.
+   */
+  private markUp(wrote = false): void {
     if (!this.down) return;
+    if (!wrote && this.refusesWrites()) return;
     this.down = false;
+    this.problem = undefined;
     this.upAt = Date.now();
-    this.logger.log('Redis reachable again: rate limits are shared again');
+    this.report();
+  }
+
+  private channelRefused(refusal: unknown): void {
+    this.channelProblem = refusal ? this.named(refusal) : undefined;
+    this.report();
+  }
+
+  /** Logs the state once per change, with its cause and fix. */
+  private report(): void {
+    const problem = this.problem ?? this.channelProblem;
+    const now = problem?.message;
+    if (now === this.reported || this.closed) return;
+    const before = this.reported;
+    this.reported = now;
+    if (problem) {
+      const counting = this.down
+        ? ' Rate limits count per instance until it is back.'
+        : '';
+      this.logger.warn(
+        problem.reason === 'unreachable'
+          ? 'Redis unreachable: rate limits count per instance until it is back'
+          : `${problem.message}${counting}`,
+      );
+    } else if (before !== undefined) {
+      this.logger.log('Redis reachable again: rate limits are shared again');
+    }
   }
 }

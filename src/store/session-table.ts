@@ -74,6 +74,24 @@ export class SessionTable {
     return this.entries.get(`c:${key}`);
   }
 
+  /** Every live entry: revocations, then cutoffs (keys as stored). */
+  live(): {
+    revoked: { key: string; expiresAtMs: number }[];
+    cutoffs: { key: string; seconds: number; expiresAtMs: number }[];
+  } {
+    const revoked: { key: string; expiresAtMs: number }[] = [];
+    const cutoffs: { key: string; seconds: number; expiresAtMs: number }[] = [];
+    const now = Date.now();
+    for (const [name, value] of this.entries.entries()) {
+      const left = this.remaining(name);
+      if (left <= 0) continue;
+      const key = name.slice(2);
+      if (name.startsWith('r:')) revoked.push({ key, expiresAtMs: value });
+      else cutoffs.push({ key, seconds: value, expiresAtMs: now + left });
+    }
+    return { revoked, cutoffs };
+  }
+
   /** Milliseconds the entry has left, 0 when absent or expired. */
   private remaining(name: string): number {
     if (!this.entries.has(name)) return 0;

@@ -14,14 +14,28 @@ export interface SessionState {
   cutoff: number | undefined;
 }
 
-/** Why the store could not answer. */
-export type StoreUnavailableReason = 'unreachable' | 'full';
+/**
+ * Why the store could not answer: Redis did not answer in time, the memory
+ * table is full, or Redis refused (see redis.errors.ts), or its
+ * maxmemory-policy could evict what must not be evicted.
+ */
+export type StoreUnavailableReason =
+  | 'unreachable'
+  | 'full'
+  | 'read-only'
+  | 'no-permission'
+  | 'wrong-credentials'
+  | 'cluster-redirection'
+  | 'out-of-memory'
+  | 'tls'
+  | 'eviction-policy';
 
 /**
  * The store cannot take the write (or answer the read) safely: Redis did not
- * answer within REDIS_TIMEOUT_MS, or the in-memory table of revocations and
- * cutoffs is full and will not evict a live entry. A feature answers 503
- * IDP_UNAVAILABLE: the client retries later. The message names no key.
+ * answer within REDIS_TIMEOUT_MS or refused (the message names the cause and
+ * its fix), or the in-memory table of revocations and cutoffs is full and
+ * will not evict a live entry. A feature answers 503 STORE_UNAVAILABLE with
+ * the message: the client retries later. The message names no key.
  */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
@@ -40,8 +54,9 @@ export class StoreUnavailableError extends Error {
  * The state the instances share: fixed-window counters (rate limits), the
  * denylist of logged-out sessions, and per-user sign-out cutoffs. Injected
  * by this class (the DI token); StoreModule provides the in-memory store
- * when REDIS_URL is unset and the Redis one when it is set. Both pass the
- * same specs (test/store/shared-store.e2e-spec.ts).
+ * when no Redis is configured and the Redis one when REDIS_URL,
+ * REDIS_CLUSTER_NODES or REDIS_SENTINELS is set. Both pass the same specs
+ * (test/store/shared-store.e2e-spec.ts).
  *
  * Keys are the caller's, preferably already hashes (e.g. SHA-256 of the
  * normalised email); the store hashes them again, so every stored key has

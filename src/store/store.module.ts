@@ -13,13 +13,17 @@ import { RedisSharedStore } from './redis.store.js';
 import { SharedStore } from './shared-store.js';
 import { SharedThrottlerStorage } from './throttler.storage.js';
 
-/** The in-memory store without REDIS_URL; with it, the Redis store, started (mirror loaded) before the app listens. */
+/**
+ * The in-memory store without Redis; with REDIS_URL, REDIS_CLUSTER_NODES or
+ * REDIS_SENTINELS, the Redis store, started (mirror loaded) before the app
+ * listens.
+ */
 export async function createSharedStore(
   config: ConfigType<typeof storeConfig>,
 ): Promise<SharedStore> {
-  if (!config.redisUrl) return new MemorySharedStore();
+  if (!config.redis) return new MemorySharedStore();
   const store = new RedisSharedStore({
-    url: config.redisUrl,
+    ...config.redis,
     timeoutMs: config.redisTimeoutMs,
   });
   await store.start();

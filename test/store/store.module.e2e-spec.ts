@@ -126,7 +126,11 @@ describe('StoreModule', () => {
     expect(await indicator.check()).toEqual({ redis: { status: 'up' } });
     stores.redis.pause();
     expect(await indicator.check()).toEqual({
-      redis: { status: 'down', reason: 'no PONG in time' },
+      redis: {
+        status: 'down',
+        reason: 'unreachable',
+        cause: 'The shared store did not answer in time.',
+      },
     });
   });
 

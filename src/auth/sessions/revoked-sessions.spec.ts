@@ -405,13 +405,16 @@ describe('RevokedSessions: failing closed when the store refuses', () => {
     return error as ApiException;
   }
 
-  it('answers 503 IDP_UNAVAILABLE for a logout the full store cannot hold, and never revives a session it holds', async () => {
+  it('answers 503 STORE_UNAVAILABLE for a logout the full store cannot hold, and never revives a session it holds', async () => {
     useFakeClock(START_MS);
     const revoked = new RevokedSessions(storeFor(3), SESSION_CONFIG);
     await revoked.revoke(session(1, 'uuid-misty'));
     const error = await refusal(revoked.revoke(session(2)));
     expect(error.getStatus()).toBe(503);
-    expect(error.code).toBe('IDP_UNAVAILABLE');
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.messages).toBe(
+      'Sessions cannot be ended or checked right now: The session store is full. Try again later.',
+    );
     expect(await revoked.isRevoked(session(1, 'uuid-misty'))).toBe(true);
   });
 
@@ -448,7 +451,7 @@ describe('RevokedSessions: failing closed when the store refuses', () => {
     ]) {
       const error = await refusal(attempt);
       expect(error.getStatus()).toBe(503);
-      expect(error.code).toBe('IDP_UNAVAILABLE');
+      expect(error.code).toBe('STORE_UNAVAILABLE');
     }
   });
 });

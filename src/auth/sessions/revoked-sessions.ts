@@ -28,7 +28,7 @@ const DAY_MS = 24 * 3600_000;
  * instance; see the README, "Several instances"). Entries live as long as
  * a refresh token can (REFRESH_TOKEN_VALIDITY_DAYS): by then no token of
  * the session can be minted. It fails closed: a write the store refuses
- * (full, or Redis unavailable) answers 503 IDP_UNAVAILABLE and the client
+ * (full, or Redis unavailable) answers 503 STORE_UNAVAILABLE and the client
  * retries; nothing is taken as ended that is not.
  */
 @Injectable()
@@ -145,11 +145,12 @@ export class RevokedSessions {
   }
 }
 
+/** 503 STORE_UNAVAILABLE, its message naming the cause (never a key). */
 function unavailable(cause: StoreUnavailableError): ApiException {
   return new ApiException(
     HttpStatus.SERVICE_UNAVAILABLE,
-    'IDP_UNAVAILABLE',
-    'Sessions cannot be ended or checked right now; try again later.',
+    'STORE_UNAVAILABLE',
+    `Sessions cannot be ended or checked right now: ${cause.message} Try again later.`,
     { cause },
   );
 }

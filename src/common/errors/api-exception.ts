@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'HEADERS_TOO_LARGE',
   'TOO_MANY_REQUESTS',
   'IDP_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

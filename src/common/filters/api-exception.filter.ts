@@ -45,6 +45,8 @@ export const SENTENCE_BY_CODE: Partial<Record<ErrorCode, string>> = {
     'The request head (request line and headers) is too large.',
   TOO_MANY_REQUESTS: 'Too many requests; try again later.',
   IDP_UNAVAILABLE: 'The identity provider cannot be reached; try again later.',
+  STORE_UNAVAILABLE:
+    'The shared session store cannot take or answer this; try again later.',
   INTERNAL: 'Something went wrong; the error was logged.',
 };
 

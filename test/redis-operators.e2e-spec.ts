@@ -1,0 +1,196 @@
+import { startApp, type TestApp } from './support/app.js';
+import { useExternalEmulator } from './support/external-emulator.js';
+import { Http, expectError } from './support/http.js';
+import {
+  redisCli,
+  startRedis,
+  startRedisCluster,
+  startRedisSentinel,
+} from './support/redis.js';
+import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
+
+/**
+ * Redis as operators run it (README, "Several instances"), with real
+ * redis-servers and two or three instances of the app on one user pool:
+ * a 3-master cluster, a Sentinel failover, a URL left on a replica, an ACL
+ * user without the channel, a Redis restarted empty, and an eviction
+ * policy that could drop the revocations.
+ */
+
+const GUARDED = '/api/v1/pokemons/1';
+
+/** Polls `check` every 50 ms until it holds, or throws after limitMs. */
+async function until(
+  limitMs: number,
+  check: () => Promise<boolean>,
+): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > limitMs) {
+      throw new Error(`still not so after ${limitMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return Math.round(performance.now() - started);
+}
+
+describe('Redis as operators run it', () => {
+  const external = useExternalEmulator();
+  const apps: TestApp[] = [];
+  const servers: { stop(): Promise<void> }[] = [];
+
+  afterEach(async () => {
+    // Each app restores the env the one before it set: close in reverse.
+    for (const app of apps.splice(0).reverse()) await app.close();
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+  });
+
+  const envWith = (redis: Record<string, string>) =>
+    external.awsEnv({
+      REDIS_TIMEOUT_MS: '500',
+      HEALTH_CACHE_MS: '0',
+      TRUST_PROXY: undefined,
+      AUTH_FAILURE_MIN_MS: '0',
+      RATE_LIMIT_IP_PER_MINUTE: '100000',
+      ...redis,
+    });
+  const instances = async (
+    count: number,
+    redis: Record<string, string>,
+  ): Promise<Http[]> => {
+    const started: Http[] = [];
+    for (let i = 0; i < count; i++) {
+      const app = await startApp(envWith(redis));
+      apps.push(app);
+      started.push(new Http(app.url));
+    }
+    return started;
+  };
+  const user = async (http: Http, tag: string): Promise<string> =>
+    confirmedUser(http, newEmail(tag), PASSWORD, {
+      codeOf: (address) => external.codeFor(address),
+    });
+  const refused = async (http: Http, token: string): Promise<boolean> =>
+    (await http.get(GUARDED, token)).status === 401;
+  const logout = (http: Http, token: string) =>
+    http.post('/api/v1/auth/logout', {}, token);
+
+  it('a 3-master cluster: /health 200, guarded routes 200 and a logout on one instance holds on the other', async () => {
+    const cluster = await startRedisCluster();
+    servers.push(cluster);
+    const [one, two] = await instances(2, {
+      REDIS_CLUSTER_NODES: cluster.nodesVariable,
+    });
+    for (const http of [one, two]) {
+      expect((await http.get('/health')).status).toBe(200);
+    }
+    const tokens = await login(one, await user(one, 'cluster'));
+    expect((await two.get(GUARDED, tokens.accessToken)).status).toBe(200);
+    expect((await logout(one, tokens.accessToken)).status).toBe(204);
+    await until(1000, () => refused(two, tokens.accessToken));
+    expectError(
+      await one.get(GUARDED, tokens.accessToken),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('Sentinel: after the master is killed and the replica promoted, logouts work and hold on both instances', async () => {
+    const sentinel = await startRedisSentinel();
+    servers.push(sentinel);
+    const [one, two] = await instances(2, {
+      REDIS_SENTINELS: sentinel.sentinelsVariable,
+      REDIS_SENTINEL_NAME: sentinel.name,
+    });
+    const email = await user(one, 'failover');
+    const before = await login(one, email);
+    expect((await logout(one, before.accessToken)).status).toBe(204);
+    await sentinel.failover();
+    // A logout during the switch may answer 503 (the client retries);
+    // the same logout is taken once the instance has found the new master.
+    const after = await login(two, email);
+    await until(15_000, async () => {
+      const answer = await logout(two, after.accessToken);
+      if (answer.status === 503) {
+        expectError(answer, 503, 'STORE_UNAVAILABLE');
+        return false;
+      }
+      return answer.status === 204;
+    });
+    await until(2000, () => refused(one, after.accessToken));
+    expect(await refused(two, before.accessToken)).toBe(true);
+    await until(5000, async () => (await one.get('/health')).status === 200);
+  }, 60_000);
+
+  it('REDIS_URL left on a replica: logout 503 STORE_UNAVAILABLE naming READONLY, /health 503 naming it, guarded routes still served', async () => {
+    const master = await startRedis();
+    servers.push(master);
+    const replica = await startRedis([
+      '--replicaof',
+      '127.0.0.1',
+      String(master.port),
+    ]);
+    servers.push(replica);
+    const [one] = await instances(1, { REDIS_URL: replica.url });
+    const tokens = await login(one, await user(one, 'readonly'));
+    const answer = await logout(one, tokens.accessToken);
+    expectError(answer, 503, 'STORE_UNAVAILABLE');
+    expect(answer.body.message).toMatch(/read-only replica \(READONLY\)/);
+    expect((await one.get(GUARDED, tokens.accessToken)).status).toBe(200);
+    const health = await one.get('/health');
+    expectError(health, 503, 'IDP_UNAVAILABLE');
+    expect(health.body.message).toMatch(/redis \(.*READONLY/);
+  });
+
+  it('an ACL user without the channel: logout 503 naming NOPERM and the channel, /health 503 naming it', async () => {
+    const redis = await startRedis();
+    servers.push(redis);
+    await redisCli(
+      ['-p', String(redis.port), 'ACL', 'SETUSER', 'app', 'on', '>pw'].concat([
+        '~nca:*',
+        'resetchannels',
+        '+@all',
+      ]),
+    );
+    const [one] = await instances(1, {
+      REDIS_URL: `redis://app:pw@127.0.0.1:${redis.port}`,
+    });
+    const tokens = await login(one, await user(one, 'acl'));
+    const answer = await logout(one, tokens.accessToken);
+    expectError(answer, 503, 'STORE_UNAVAILABLE');
+    expect(answer.body.message).toMatch(/NOPERM: .*channel/);
+    const health = await one.get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body.message).toMatch(/redis \(.*NOPERM/);
+  });
+
+  it('Redis restarted empty: the running instances write back, and an instance started after refuses the logged-out token', async () => {
+    const redis = await startRedis();
+    servers.push(redis);
+    const [one, two] = await instances(2, { REDIS_URL: redis.url });
+    const tokens = await login(one, await user(one, 'restart'));
+    expect((await logout(one, tokens.accessToken)).status).toBe(204);
+    await until(1000, () => refused(two, tokens.accessToken));
+    await redis.restart();
+    const keys = async () =>
+      (
+        await redisCli(['-p', String(redis.port), 'ZCARD', 'nca:{s}rev'])
+      ).trim();
+    const tookMs = await until(15_000, async () => Number(await keys()) > 1);
+    console.info(`Redis restarted empty was written back within ${tookMs} ms`);
+    const [three] = await instances(1, { REDIS_URL: redis.url });
+    expectError(
+      await three.get(GUARDED, tokens.accessToken),
+      401,
+      'UNAUTHORIZED',
+    );
+  }, 60_000);
+
+  it('maxmemory-policy allkeys-lru: the app does not start, in one sentence naming the setting', async () => {
+    const redis = await startRedis(['--maxmemory-policy', 'allkeys-lru']);
+    servers.push(redis);
+    await expect(startApp(envWith({ REDIS_URL: redis.url }))).rejects.toThrow(
+      "Redis's maxmemory-policy is allkeys-lru, which can evict the revocations and sign-out cutoffs (they have no TTL); set maxmemory-policy to noeviction or a volatile-* policy.",
+    );
+  });
+});
