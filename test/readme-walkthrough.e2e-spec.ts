@@ -11,6 +11,7 @@ import {
   type AppProcess,
 } from './support/process.js';
 import {
+  commandsOf,
   differences,
   MARKER,
   parseShape,
@@ -247,5 +248,57 @@ describe('the README walkthroughs, pasted in order into bash', () => {
     expect(
       mismatches({ ...right, headers: [['x-total-count', '1025']] }, register!),
     ).toEqual(['header x-total-count: expected 1025, got none']);
+  });
+});
+
+describe('reading a walkthrough block', () => {
+  it('takes a status from the comment below a command or at its end, then JSON and headers', () => {
+    const lines = [
+      'API=http://localhost:3000/api/v1',
+      '# 1. Prose before a command is no expectation.',
+      'curl -s -X POST $API/auth/logout -H "$JSON" \\',
+      '  -d "{\\"refreshToken\\":\\"$REFRESH\\"}"',
+      '# 204: prose after the status',
+      '# x-prose: not a header once prose began',
+      'curl -si "$API/pokemons?limit=3" # 200 [{"id":1,…},…]',
+      '# x-total-count: 1025',
+      '# (prose)',
+      'LOGIN=$(curl -s "$API/x"); echo "# not a comment"',
+      '',
+      '# 200 {"after":"a blank line: prose"}',
+    ];
+    const read = commandsOf(lines, 10);
+    expect(
+      read.map(({ line, callsCurl, expected }) => ({
+        line,
+        callsCurl,
+        status: expected?.status,
+        headers: expected?.headers,
+      })),
+    ).toEqual([
+      { line: 10, callsCurl: false, status: undefined, headers: undefined },
+      { line: 12, callsCurl: true, status: 204, headers: [] },
+      {
+        line: 16,
+        callsCurl: true,
+        status: 200,
+        headers: [['x-total-count', '1025']],
+      },
+      { line: 19, callsCurl: true, status: undefined, headers: undefined },
+    ]);
+    expect(read[1].text).toBe(lines.slice(2, 4).join('\n'));
+    expect(
+      differences(read[2].expected!.body!, [{ id: 1, name: 'x' }]),
+    ).toEqual([]);
+    expect(differences(read[2].expected!.body!, [{ id: 2 }])).toEqual([
+      '$[0].id: expected 1, got 2',
+    ]);
+  });
+
+  it('refuses a body that is not JSON, and … anywhere but at the end of an array', () => {
+    expect(() => commandsOf(['curl -s x', '# 200 {status: ok}'], 1)).toThrow(
+      /line 2: the body after the status is not JSON/,
+    );
+    expect(() => parseShape('[…, 1]')).toThrow(/must be the last item/);
   });
 });

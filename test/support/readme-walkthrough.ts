@@ -29,6 +29,8 @@ export interface Expectation {
   body?: Shape;
   /** Header names lower-cased, values as shown (`…` allowed). */
   headers: [string, string][];
+  /** Whether words follow the status (or the body): then no header lines follow. */
+  prose?: boolean;
 }
 
 export interface Command {
@@ -88,7 +90,7 @@ export function commandsOf(lines: string[], firstLine: number): Command[] {
       if (!code.trimEnd().endsWith('\\')) {
         open = finish(current, line);
         commands.push(open);
-        readingHeaders = open.expected !== undefined;
+        readingHeaders = open.expected?.prose === false;
         current = undefined;
       }
       return;
@@ -103,7 +105,7 @@ export function commandsOf(lines: string[], firstLine: number): Command[] {
       const comment = trimmed.replace(/^#\s?/, '');
       if (!open.expected) {
         open.expected = parseStatusComment(comment, firstLine + index);
-        readingHeaders = open.expected !== undefined;
+        readingHeaders = open.expected?.prose === false;
         if (!open.expected) open = undefined;
         return;
       }
@@ -123,7 +125,7 @@ export function commandsOf(lines: string[], firstLine: number): Command[] {
     if (!code.trimEnd().endsWith('\\')) {
       open = finish(current, line);
       commands.push(open);
-      readingHeaders = open.expected !== undefined;
+      readingHeaders = open.expected?.prose === false;
       current = undefined;
     }
   });
@@ -188,15 +190,20 @@ function parseStatusComment(
   if (!match) return undefined;
   const rest = match[2].trimStart();
   const expected: Expectation = { status: Number(match[1]), headers: [] };
+  let after = rest;
   if (rest.startsWith('{') || rest.startsWith('[')) {
     try {
-      expected.body = parseShape(rest).shape;
+      const { shape, end } = parseShape(rest);
+      expected.body = shape;
+      after = rest.slice(end);
     } catch (error) {
       throw new Error(
         `README line ${line}: the body after the status is not JSON (with … for what changes): ${(error as Error).message}`,
       );
     }
   }
+  // Prose after the status or the body: the lines below are prose too.
+  expected.prose = after.trim() !== '';
   return expected;
 }
 
