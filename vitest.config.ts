@@ -39,7 +39,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.spec.ts'], maxWorkers: 4 },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts'],
+          // Only catches a hang: the property specs run thousands of cases,
+          // seconds of CPU that a busy machine stretches past Vitest's 5 s.
+          testTimeout: 60_000,
+          maxWorkers: 4,
+        },
       },
       {
         extends: true,
