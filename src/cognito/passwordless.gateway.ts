@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
-import type { ApiException } from '../common/errors/api-exception.js';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
 import { transportError } from './admin.client.js';
 import { mapCognitoError } from './cognito-errors.js';
 import { CognitoPool } from './cognito-pool.js';
 import type { SignInResult } from './cognito.types.js';
-import { operatorFaultAnswer, operatorFaultOf } from './operator-faults.js';
+import { GatewayFailures } from './gateway-failures.js';
 import {
   PASSWORDLESS_ERRORS,
   type PasswordlessMethodName,
@@ -95,12 +94,14 @@ export interface AuthFactors {
 @Injectable()
 export class PasswordlessGateway implements OnApplicationShutdown {
   private readonly client: sdk.CognitoIdentityProviderClient;
+  private readonly failures: GatewayFailures<PasswordlessMethodName>;
 
   constructor(
     private readonly pool: CognitoPool,
     private readonly userPool: UserPoolClient,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
   ) {
+    this.failures = new GatewayFailures(PASSWORDLESS_ERRORS, pool);
     // These operations are unsigned (the app client or the access token
     // authorises them): no AWS credentials are looked up.
     this.client = new sdk.CognitoIdentityProviderClient({
@@ -308,22 +309,16 @@ export class PasswordlessGateway implements OnApplicationShutdown {
   }
 
   /** Sends one command; a failure rejects as the method's answer. */
-  private async call<Output>(
+  private call<Output>(
     method: PasswordlessMethodName,
     operation: string,
     send: () => Promise<Output>,
   ): Promise<Output> {
-    try {
-      return await send();
-    } catch (error) {
-      throw this.fail(method, transportError(operation, error));
-    }
-  }
-
-  private fail(method: PasswordlessMethodName, error: unknown): ApiException {
-    const fault = operatorFaultOf(error, this.pool);
-    if (fault) return operatorFaultAnswer(fault, error);
-    return mapCognitoError(PASSWORDLESS_ERRORS[method], error);
+    return this.failures.call(method, () =>
+      send().catch((error: unknown) => {
+        throw transportError(operation, error);
+      }),
+    );
   }
 }
 
