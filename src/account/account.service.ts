@@ -8,7 +8,6 @@ import type {
   EmailChangeResponse,
   UpdateProfileDto,
 } from './dto/account.dto.js';
-import { MfaService } from '../auth/mfa.service.js';
 import { EmailRateLimiter } from '../auth/rate-limit/email-rate-limiter.js';
 
 /** The signed-in user's own account: profile, email, deletion, sign-out everywhere, TOTP off. */
@@ -18,7 +17,6 @@ export class AccountService {
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
     private readonly limiter: EmailRateLimiter,
-    private readonly mfa: MfaService,
   ) {}
 
   /** The profile after a name change; where the code went after an email change. */
@@ -78,31 +76,5 @@ export class AccountService {
     );
     await this.cognito.deleteUser(accessToken);
     await this.auth.endSessionsOf(user.sub);
-  }
-
-  /** GlobalSignOut where Cognito has it, and the user's cutoff here. */
-  async logoutEverywhere(user: AuthUser, accessToken?: string): Promise<void> {
-    await this.auth.endSessionsOf(
-      user.sub,
-      user.tokenUse === 'access' ? accessToken : undefined,
-    );
-  }
-
-  /**
-   * A current code proves the authenticator is at hand (wrong ones limited
-   * per user); then TOTP is off.
-   */
-  async disableTotp(
-    userKey: string,
-    accessToken: string,
-    code: string,
-  ): Promise<void> {
-    await this.limiter.checkCode(userKey, () =>
-      this.mfa.checkTotp(accessToken, code),
-    );
-    await this.cognito.setTotpPreference(accessToken, {
-      enabled: false,
-      preferred: false,
-    });
   }
 }

@@ -224,6 +224,14 @@ export class AuthService {
     await this.revoked.revoke(user);
   }
 
+  /** GlobalSignOut where Cognito has it (an access token), and the user's cutoff here. */
+  async logoutEverywhere(user: AuthUser, token?: string): Promise<void> {
+    await this.endSessionsOf(
+      user.sub,
+      user.tokenUse === 'access' ? token : undefined,
+    );
+  }
+
   /**
    * Ends every session of the user: GlobalSignOut where Cognito has it
    * (with `accessToken`), and the user's cutoff in this API, which alone
