@@ -21,7 +21,6 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
-import { AuthService } from '../auth/auth.service.js';
 import { AccessToken } from '../auth/decorators/access-token.decorator.js';
 import { SessionCookieRoute } from '../auth/cookies/session-cookies.interceptor.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
@@ -46,10 +45,7 @@ import { IpThrottlerGuard } from '../auth/rate-limit/ip-throttler.guard.js';
 @UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AccountController {
-  constructor(
-    private readonly account: AccountService,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly account: AccountService) {}
 
   @Get('me')
   @HttpCode(HttpStatus.OK)
@@ -64,7 +60,7 @@ export class AccountController {
     @CurrentUser() user: AuthUser,
     @RawBearerToken() token: string,
   ): Promise<MeResponse> {
-    return this.auth.me(user, token);
+    return this.account.me(user, token);
   }
 
   @Patch('me')

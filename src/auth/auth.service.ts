@@ -22,7 +22,6 @@ import {
   SUCCESS,
   type AcceptedResponse,
   type ChallengeResponse,
-  type MeResponse,
   type RefreshResponse,
   type RegisterResponse,
   type StatusResponse,
@@ -252,36 +251,5 @@ export class AuthService {
         : false,
     ]);
     return signedOut;
-  }
-
-  /**
-   * The user's profile: from Cognito (GetUser) with an access token; from
-   * the verified claims with an ID token, which GetUser does not take.
-   */
-  async me(
-    user: AuthUser,
-    accessToken: string | undefined,
-  ): Promise<MeResponse> {
-    if (user.tokenUse === 'id' || !accessToken) {
-      return {
-        sub: user.sub,
-        email: user.email ?? null,
-        name: user.name ?? null,
-        emailVerified: user.emailVerified ?? false,
-        groups: user.groups,
-        username: user.username,
-        mfa: { totp: null },
-      };
-    }
-    const profile = await this.cognito.getUser(accessToken);
-    return {
-      sub: profile.sub ?? user.sub,
-      email: profile.email ?? null,
-      name: profile.name ?? null,
-      emailVerified: profile.emailVerified,
-      groups: user.groups,
-      username: profile.username,
-      mfa: { totp: profile.mfaMethods.includes('SOFTWARE_TOKEN_MFA') },
-    };
   }
 }
