@@ -160,12 +160,11 @@ export async function createApp(
     await app.register(fastifyCookie, { hook: false });
   }
   const fastify = app.getHttpAdapter().getInstance();
-  // What the guard leaves on a request, present on every request from its
-  // start: one object shape for them all, not one more per property the
-  // guard adds (which made every later property read on a request
-  // polymorphic).
+  // What the guard leaves on a request (the user), present on every request
+  // from its start: one object shape for them all, not one more per
+  // property added later (which made every later property read on a
+  // request polymorphic).
   fastify.decorateRequest('user', undefined);
-  fastify.decorateRequest('authToken', undefined);
   // The emulator's published key may be trusted: this machine only (README,
   // "Configuration"), whatever address the server listens on.
   if (listen.loopbackOnly) refuseForeignHosts(fastify);

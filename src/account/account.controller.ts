@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Delete,
+  Get,
   Ip,
   UseGuards,
   HttpCode,
@@ -26,7 +27,6 @@ import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { RawBearerToken } from '../auth/decorators/raw-bearer-token.decorator.js';
 import { RecentSignIn } from '../auth/decorators/recent-sign-in.decorator.js';
 import { MeResponse } from '../auth/dto/responses.dto.js';
-import { TotpVerifyDto } from '../auth/dto/totp-verify.dto.js';
 import { INVALID_CREDENTIALS } from '../cognito/cognito-errors.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AccountService } from './account.service.js';
@@ -39,13 +39,29 @@ import {
 import { normalizeIp } from '@nestjs/throttler';
 import { IpThrottlerGuard } from '../auth/rate-limit/ip-throttler.guard.js';
 
-/** The signed-in user's own account. Changes need the ACCESS token. */
+/** The signed-in user's own account: /auth/me and its email. Changes need the ACCESS token. */
 @ApiTags('account')
 @ApiBearerAuth()
 @UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AccountController {
   constructor(private readonly account: AccountService) {}
+
+  @Get('me')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "The signed-in user's profile",
+    description:
+      'From Cognito (GetUser) with an access token; from the verified claims with an ID token, then `mfa.totp` is null.',
+  })
+  @ApiErrors({ cognito: ['getUser'] })
+  @ApiOkResponse({ type: MeResponse })
+  me(
+    @CurrentUser() user: AuthUser,
+    @RawBearerToken() token: string,
+  ): Promise<MeResponse> {
+    return this.account.me(user, token);
+  }
 
   @Patch('me')
   @RecentSignIn({ whenBodyHas: 'email' })
@@ -117,53 +133,5 @@ export class AccountController {
       dto.password,
       normalizeIp(ip),
     );
-  }
-
-  @Post('logout/all')
-  @SessionCookieRoute('end')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({
-    summary: 'End every session of the user, on every device',
-    description:
-      "An access or ID token will do. GlobalSignOut where Cognito has it, and the user's sign-out cutoff in this API: every token of the user issued before now is refused, and their refresh tokens mint no more.",
-  })
-  @ApiNoContentResponse({
-    description: 'Every token of the user issued before now is refused',
-  })
-  async logoutAll(
-    @CurrentUser() user: AuthUser,
-    @RawBearerToken() token: string | undefined,
-  ): Promise<void> {
-    await this.account.logoutEverywhere(user, token);
-  }
-
-  @Delete('mfa/totp')
-  @RecentSignIn()
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiTags('mfa')
-  @ApiOperation({
-    summary: 'Turn TOTP off (a current code proves the authenticator)',
-    description:
-      'Needs the access token of a recent sign-in (AUTH_RECENT_SIGN_IN_SECONDS, else 403 REAUTHENTICATION_REQUIRED) and a current code from the authenticator app. Login then answers tokens without a challenge.',
-  })
-  @ApiErrors({
-    cognito: ['verifySoftwareToken', 'setTotpPreference'],
-    answers: [
-      [
-        HttpStatus.BAD_REQUEST,
-        'CODE_MISMATCH',
-        'The code is not valid for this authenticator; try the next one.',
-      ],
-    ],
-  })
-  @ApiNoContentResponse({
-    description: 'TOTP is off; login answers tokens directly',
-  })
-  async disableTotp(
-    @CurrentUser() user: AuthUser,
-    @AccessToken() accessToken: string,
-    @Body() dto: TotpVerifyDto,
-  ): Promise<void> {
-    await this.account.disableTotp(user.sub, accessToken, dto.code);
   }
 }

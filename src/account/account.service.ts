@@ -8,18 +8,47 @@ import type {
   EmailChangeResponse,
   UpdateProfileDto,
 } from './dto/account.dto.js';
-import { MfaService } from '../auth/mfa.service.js';
 import { EmailRateLimiter } from '../auth/rate-limit/email-rate-limiter.js';
 
-/** The signed-in user's own account: profile, email, deletion, sign-out everywhere, TOTP off. */
+/** The signed-in user's own account: profile, email, deletion. */
 @Injectable()
 export class AccountService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
     private readonly limiter: EmailRateLimiter,
-    private readonly mfa: MfaService,
   ) {}
+
+  /**
+   * The user's profile: from Cognito (GetUser) with an access token; from
+   * the verified claims with an ID token, which GetUser does not take.
+   */
+  async me(
+    user: AuthUser,
+    accessToken: string | undefined,
+  ): Promise<MeResponse> {
+    if (user.tokenUse === 'id' || !accessToken) {
+      return {
+        sub: user.sub,
+        email: user.email ?? null,
+        name: user.name ?? null,
+        emailVerified: user.emailVerified ?? false,
+        groups: user.groups,
+        username: user.username,
+        mfa: { totp: null },
+      };
+    }
+    const profile = await this.cognito.getUser(accessToken);
+    return {
+      sub: profile.sub ?? user.sub,
+      email: profile.email ?? null,
+      name: profile.name ?? null,
+      emailVerified: profile.emailVerified,
+      groups: user.groups,
+      username: profile.username,
+      mfa: { totp: profile.mfaMethods.includes('SOFTWARE_TOKEN_MFA') },
+    };
+  }
 
   /** The profile after a name change; where the code went after an email change. */
   async updateProfile(
@@ -37,7 +66,7 @@ export class AccountService {
     }
     const sent = await this.cognito.updateProfile(accessToken, change);
     if (change.email !== undefined) return { kind: 'code', answer: sent };
-    return { kind: 'profile', profile: await this.auth.me(user, accessToken) };
+    return { kind: 'profile', profile: await this.me(user, accessToken) };
   }
 
   async verifyEmail(
@@ -48,7 +77,7 @@ export class AccountService {
     await this.limiter.checkCode(user.sub, () =>
       this.cognito.verifyEmail(accessToken, code),
     );
-    return this.auth.me(user, accessToken);
+    return this.me(user, accessToken);
   }
 
   /**
@@ -78,31 +107,5 @@ export class AccountService {
     );
     await this.cognito.deleteUser(accessToken);
     await this.auth.endSessionsOf(user.sub);
-  }
-
-  /** GlobalSignOut where Cognito has it, and the user's cutoff here. */
-  async logoutEverywhere(user: AuthUser, accessToken?: string): Promise<void> {
-    await this.auth.endSessionsOf(
-      user.sub,
-      user.tokenUse === 'access' ? accessToken : undefined,
-    );
-  }
-
-  /**
-   * A current code proves the authenticator is at hand (wrong ones limited
-   * per user); then TOTP is off.
-   */
-  async disableTotp(
-    userKey: string,
-    accessToken: string,
-    code: string,
-  ): Promise<void> {
-    await this.limiter.checkCode(userKey, () =>
-      this.mfa.checkTotp(accessToken, code),
-    );
-    await this.cognito.setTotpPreference(accessToken, {
-      enabled: false,
-      preferred: false,
-    });
   }
 }

@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  Get,
   HttpCode,
   HttpStatus,
   Post,
@@ -42,7 +41,6 @@ import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 import {
   AcceptedResponse,
   ChallengeResponse,
-  MeResponse,
   RefreshResponse,
   RegisterResponse,
   StatusResponse,
@@ -59,7 +57,7 @@ const TOKENS_OR_CHALLENGE = {
   },
 };
 
-/** Sign-up and the session: login, challenges, refresh, logout, profile. */
+/** Sign-up and the session: login, challenges, refresh, logout (this session, or all). */
 @ApiTags('auth')
 @ApiExtraModels(TokensResponse, ChallengeResponse)
 @UseGuards(IpThrottlerGuard)
@@ -213,20 +211,22 @@ export class AuthController {
     await this.auth.logout(user, dto.refreshToken ?? cookies.refreshToken);
   }
 
-  @Get('me')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({
-    summary: "The signed-in user's profile",
-    description:
-      'From Cognito (GetUser) with an access token; from the verified claims with an ID token, then `mfa.totp` is null.',
-  })
-  @ApiErrors({ cognito: ['getUser'] })
+  @Post('logout/all')
+  @SessionCookieRoute('end')
+  @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
-  @ApiOkResponse({ type: MeResponse })
-  me(
+  @ApiOperation({
+    summary: 'End every session of the user, on every device',
+    description:
+      "An access or ID token will do. GlobalSignOut where Cognito has it, and the user's sign-out cutoff in this API: every token of the user issued before now is refused, and their refresh tokens mint no more.",
+  })
+  @ApiNoContentResponse({
+    description: 'Every token of the user issued before now is refused',
+  })
+  async logoutAll(
     @CurrentUser() user: AuthUser,
-    @RawBearerToken() token: string,
-  ): Promise<MeResponse> {
-    return this.auth.me(user, token);
+    @RawBearerToken() token: string | undefined,
+  ): Promise<void> {
+    await this.auth.logoutEverywhere(user, token);
   }
 }

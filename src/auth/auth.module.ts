@@ -13,8 +13,8 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RecentSignInGuard } from './guards/recent-sign-in.guard.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { VerifiedTokenCache } from './verification/verified-token.cache.js';
-import { MfaController } from './mfa.controller.js';
-import { MfaService } from './mfa.service.js';
+import { TotpController } from './factors/totp.controller.js';
+import { TotpService } from './factors/totp.service.js';
 import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
@@ -42,11 +42,11 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
       }),
     }),
   ],
-  controllers: [AuthController, PasswordController, MfaController],
+  controllers: [AuthController, PasswordController, TotpController],
   providers: [
     AuthService,
     PasswordService,
-    MfaService,
+    TotpService,
     JwksKeyStore,
     TokenVerifier,
     IssuedTokenCheck,
@@ -67,7 +67,6 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     RecentSignInGuard,
     JwksKeyStore,
     AuthService,
-    MfaService,
     EmailRateLimiter,
     SessionCookies,
     SessionCookiesInterceptor,

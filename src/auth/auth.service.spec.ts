@@ -6,7 +6,6 @@ import {
   gatewayFailure,
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
-import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
@@ -16,7 +15,6 @@ import { rejectionOf } from '../../test/support/rejection.js';
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
 const SESSION_CONFIG = loadConfig({}).auth;
 
-const CLIENT_ID = 'client123';
 const EMAIL = 'ash@example.com';
 
 /** The app's defaults, with no failure delay (a spec of its own checks it). */
@@ -44,32 +42,6 @@ const ACCESS = jwt({
   exp: 1_900_000_900,
 });
 const ID = jwt({ token_use: 'id', iat: 1_900_000_000, exp: 1_900_000_900 });
-
-function accessUser(overrides: Partial<AuthUser> = {}): AuthUser {
-  return {
-    sub: 'uuid-user',
-    username: 'uuid-user',
-    groups: ['trainers'],
-    tokenUse: 'access',
-    clientId: CLIENT_ID,
-    jti: 'jti-access-1',
-    originJti: 'origin-1',
-    exp: 1_900_000_900,
-    authTime: 1_900_000_000,
-    ...overrides,
-  };
-}
-
-function idUser(overrides: Partial<AuthUser> = {}): AuthUser {
-  return accessUser({
-    tokenUse: 'id',
-    jti: 'jti-id-1',
-    email: EMAIL,
-    name: 'Ash Ketchum',
-    emailVerified: true,
-    ...overrides,
-  });
-}
 
 const ACCEPTED_BODY = {
   status: 'accepted',
@@ -334,80 +306,6 @@ describe('AuthService', () => {
       );
       expect(error.getStatus()).toBe(HttpStatus.TOO_MANY_REQUESTS);
       expect(error.code).toBe('TOO_MANY_REQUESTS');
-    });
-  });
-
-  describe('me', () => {
-    it('answers an ID-token user from its claims without calling Cognito', async () => {
-      const gateway = fakeCognitoGateway();
-      const answer = await serviceWith(gateway).me(idUser(), ID);
-      expect(gateway.getUser).not.toHaveBeenCalled();
-      expect(answer).toEqual({
-        sub: 'uuid-user',
-        email: EMAIL,
-        name: 'Ash Ketchum',
-        emailVerified: true,
-        groups: ['trainers'],
-        username: 'uuid-user',
-        mfa: { totp: null },
-      });
-    });
-
-    it('answers null / false for claims an ID token lacks', async () => {
-      const answer = await serviceWith(fakeCognitoGateway()).me(
-        idUser({ name: undefined, email: undefined, emailVerified: undefined }),
-        ID,
-      );
-      expect(answer).toMatchObject({
-        email: null,
-        name: null,
-        emailVerified: false,
-      });
-    });
-
-    it('asks Cognito (GetUser) with an access token and answers its profile', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.getUser.mockResolvedValue({
-        username: 'uuid-user',
-        sub: 'uuid-user',
-        email: EMAIL,
-        name: 'Ash Ketchum',
-        emailVerified: true,
-        attributes: {},
-        mfaMethods: [],
-      });
-      const answer = await serviceWith(gateway).me(accessUser(), ACCESS);
-      expect(gateway.getUser).toHaveBeenCalledWith(ACCESS);
-      expect(answer).toEqual({
-        sub: 'uuid-user',
-        email: EMAIL,
-        name: 'Ash Ketchum',
-        emailVerified: true,
-        groups: ['trainers'],
-        username: 'uuid-user',
-        mfa: { totp: false },
-      });
-    });
-
-    it('answers false for an unverified email, null for a missing name, and the token sub when the pool sends none', async () => {
-      const gateway = fakeCognitoGateway();
-      gateway.getUser.mockResolvedValue({
-        username: 'uuid-user',
-        email: EMAIL,
-        emailVerified: false,
-        attributes: {},
-        mfaMethods: ['SOFTWARE_TOKEN_MFA'],
-      });
-      const answer = await serviceWith(gateway).me(accessUser(), ACCESS);
-      expect(answer).toEqual({
-        sub: 'uuid-user',
-        email: EMAIL,
-        name: null,
-        emailVerified: false,
-        groups: ['trainers'],
-        username: 'uuid-user',
-        mfa: { totp: true },
-      });
     });
   });
 });

@@ -22,7 +22,6 @@ import {
   SUCCESS,
   type AcceptedResponse,
   type ChallengeResponse,
-  type MeResponse,
   type RefreshResponse,
   type RegisterResponse,
   type StatusResponse,
@@ -224,6 +223,14 @@ export class AuthService {
     await this.revoked.revoke(user);
   }
 
+  /** GlobalSignOut where Cognito has it (an access token), and the user's cutoff here. */
+  async logoutEverywhere(user: AuthUser, token?: string): Promise<void> {
+    await this.endSessionsOf(
+      user.sub,
+      user.tokenUse === 'access' ? token : undefined,
+    );
+  }
+
   /**
    * Ends every session of the user: GlobalSignOut where Cognito has it
    * (with `accessToken`), and the user's cutoff in this API, which alone
@@ -244,36 +251,5 @@ export class AuthService {
         : false,
     ]);
     return signedOut;
-  }
-
-  /**
-   * The user's profile: from Cognito (GetUser) with an access token; from
-   * the verified claims with an ID token, which GetUser does not take.
-   */
-  async me(
-    user: AuthUser,
-    accessToken: string | undefined,
-  ): Promise<MeResponse> {
-    if (user.tokenUse === 'id' || !accessToken) {
-      return {
-        sub: user.sub,
-        email: user.email ?? null,
-        name: user.name ?? null,
-        emailVerified: user.emailVerified ?? false,
-        groups: user.groups,
-        username: user.username,
-        mfa: { totp: null },
-      };
-    }
-    const profile = await this.cognito.getUser(accessToken);
-    return {
-      sub: profile.sub ?? user.sub,
-      email: profile.email ?? null,
-      name: profile.name ?? null,
-      emailVerified: profile.emailVerified,
-      groups: user.groups,
-      username: profile.username,
-      mfa: { totp: profile.mfaMethods.includes('SOFTWARE_TOKEN_MFA') },
-    };
   }
 }

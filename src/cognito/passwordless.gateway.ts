@@ -1,86 +1,36 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
-import type { ApiException } from '../common/errors/api-exception.js';
 import { cognitoConfig, type CognitoConfig } from '../config/cognito.config.js';
 import { transportError } from './admin.client.js';
-import { mapCognitoError } from './cognito-errors.js';
 import { CognitoPool } from './cognito-pool.js';
-import type { SignInResult } from './cognito.types.js';
-import { operatorFaultAnswer, operatorFaultOf } from './operator-faults.js';
+import { GatewayFailures } from './gateway-failures.js';
 import {
   PASSWORDLESS_ERRORS,
   type PasswordlessMethodName,
 } from './passwordless.gateway-errors.js';
 import { UserPoolClient } from './user-pool.client.js';
-import { signInResultOf } from './user-pool.replies.js';
-import type { AuthReply } from './user-pool.wire.js';
+import { passkeyOf, stepOf } from './passwordless.replies.js';
+import type {
+  AuthFactors,
+  Passkey,
+  PasskeyPage,
+  PasswordlessAnswer,
+  PasswordlessMethod,
+  PasswordlessStep,
+  WebAuthnJson,
+} from './passwordless.types.js';
 
-/** The passwordless first factors of Cognito's choice-based sign-in. */
-export type PasswordlessMethod = 'WEB_AUTHN' | 'EMAIL_OTP';
-
-/** A WebAuthn Level 3 JSON document (options, or a credential's toJSON()), passed through as is. */
-export type WebAuthnJson = Record<string, unknown>;
-
-/** What a step of a passwordless sign-in gives. */
-export type PasswordlessStep =
-  /** Tokens, or a challenge of the password world (SOFTWARE_TOKEN_MFA after an email code). */
-  | SignInResult
-  | {
-      kind: 'webAuthn';
-      session: string;
-      /** The internal username Cognito named. */
-      username?: string;
-      /** PublicKeyCredentialRequestOptionsJSON, for `parseRequestOptionsFromJSON`. */
-      options: WebAuthnJson;
-    }
-  | {
-      kind: 'emailOtp';
-      session: string;
-      username?: string;
-      /** Where the code went, masked (e.g. a***@e***). */
-      codeDeliveryDestination?: string;
-    }
-  | {
-      /** Cognito let the user choose: the asked factor is not one the user has. */
-      kind: 'select';
-      session: string;
-      username?: string;
-      /** e.g. PASSWORD, EMAIL_OTP, WEB_AUTHN. */
-      available: string[];
-    };
-
-/** The answer to a WEB_AUTHN or EMAIL_OTP challenge. */
-export type PasswordlessAnswer =
-  | { challenge: 'WEB_AUTHN'; credential: WebAuthnJson }
-  | { challenge: 'EMAIL_OTP'; code: string };
-
-/** A passkey of the user, as ListWebAuthnCredentials describes it. */
-export interface Passkey {
-  /** Cognito's CredentialId. */
-  id: string;
-  /** Cognito's FriendlyCredentialName. */
-  name: string;
-  /** ISO 8601. */
-  createdAt: string;
-  relyingPartyId: string;
-  authenticatorAttachment?: string;
-  transports: string[];
-}
-
-export interface PasskeyPage {
-  items: Passkey[];
-  /** Where the next page starts; none after the last. */
-  nextToken?: string;
-}
-
-/** GetUserAuthFactors: how the user can sign in, and their second factors. */
-export interface AuthFactors {
-  username: string;
-  /** e.g. PASSWORD, EMAIL_OTP, WEB_AUTHN. */
-  factors: string[];
-  preferredMfa?: string;
-  mfaMethods: string[];
-}
+// The gateway's types are in passwordless.types.ts; importers of this file
+// may take them from here too.
+export type {
+  AuthFactors,
+  Passkey,
+  PasskeyPage,
+  PasswordlessAnswer,
+  PasswordlessMethod,
+  PasswordlessStep,
+  WebAuthnJson,
+} from './passwordless.types.js';
 
 /**
  * Cognito's choice-based sign-in (InitiateAuth USER_AUTH and its
@@ -95,12 +45,14 @@ export interface AuthFactors {
 @Injectable()
 export class PasswordlessGateway implements OnApplicationShutdown {
   private readonly client: sdk.CognitoIdentityProviderClient;
+  private readonly failures: GatewayFailures<PasswordlessMethodName>;
 
   constructor(
     private readonly pool: CognitoPool,
     private readonly userPool: UserPoolClient,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
   ) {
+    this.failures = new GatewayFailures(PASSWORDLESS_ERRORS, pool);
     // These operations are unsigned (the app client or the access token
     // authorises them): no AWS credentials are looked up.
     this.client = new sdk.CognitoIdentityProviderClient({
@@ -308,95 +260,15 @@ export class PasswordlessGateway implements OnApplicationShutdown {
   }
 
   /** Sends one command; a failure rejects as the method's answer. */
-  private async call<Output>(
+  private call<Output>(
     method: PasswordlessMethodName,
     operation: string,
     send: () => Promise<Output>,
   ): Promise<Output> {
-    try {
-      return await send();
-    } catch (error) {
-      throw this.fail(method, transportError(operation, error));
-    }
+    return this.failures.call(method, () =>
+      send().catch((error: unknown) => {
+        throw transportError(operation, error);
+      }),
+    );
   }
-
-  private fail(method: PasswordlessMethodName, error: unknown): ApiException {
-    const fault = operatorFaultOf(error, this.pool);
-    if (fault) return operatorFaultAnswer(fault, error);
-    return mapCognitoError(PASSWORDLESS_ERRORS[method], error);
-  }
-}
-
-/** InitiateAuth's or RespondToAuthChallenge's answer, in the app's words. */
-function stepOf(
-  reply: sdk.InitiateAuthResponse | sdk.RespondToAuthChallengeResponse,
-): PasswordlessStep {
-  const parameters = reply.ChallengeParameters ?? {};
-  const session = reply.Session ?? '';
-  const username = parameters.USERNAME;
-  const named = username ? { username } : {};
-  switch (reply.ChallengeName) {
-    case 'WEB_AUTHN':
-      return {
-        kind: 'webAuthn',
-        session,
-        ...named,
-        options: parseOptions(parameters.CREDENTIAL_REQUEST_OPTIONS),
-      };
-    case 'EMAIL_OTP':
-      return {
-        kind: 'emailOtp',
-        session,
-        ...named,
-        ...(parameters.CODE_DELIVERY_DESTINATION
-          ? { codeDeliveryDestination: parameters.CODE_DELIVERY_DESTINATION }
-          : {}),
-      };
-    case 'SELECT_CHALLENGE':
-      return {
-        kind: 'select',
-        session,
-        ...named,
-        available:
-          (reply as sdk.InitiateAuthResponse).AvailableChallenges ?? [],
-      };
-    default:
-      return signInResultOf(reply as AuthReply);
-  }
-}
-
-/** CREDENTIAL_REQUEST_OPTIONS is a JSON string; the options object is what a browser takes. */
-function parseOptions(text: string | undefined): WebAuthnJson {
-  try {
-    const options: unknown = JSON.parse(text ?? '');
-    if (typeof options === 'object' && options !== null) {
-      return options as WebAuthnJson;
-    }
-  } catch {
-    // Answered below.
-  }
-  // As an answer without a readable body: Cognito could not be heard.
-  throw mapCognitoError(
-    {},
-    Object.assign(
-      new Error(
-        'WEB_AUTHN challenge without readable CREDENTIAL_REQUEST_OPTIONS',
-      ),
-      { name: 'UnreadableResponseError' },
-    ),
-  );
-}
-
-function passkeyOf(credential: sdk.WebAuthnCredentialDescription): Passkey {
-  const created = credential.CreatedAt;
-  return {
-    id: credential.CredentialId ?? '',
-    name: credential.FriendlyCredentialName ?? '',
-    createdAt: created ? new Date(created).toISOString() : '',
-    relyingPartyId: credential.RelyingPartyId ?? '',
-    ...(credential.AuthenticatorAttachment
-      ? { authenticatorAttachment: credential.AuthenticatorAttachment }
-      : {}),
-    transports: credential.AuthenticatorTransports ?? [],
-  };
 }

@@ -1,6 +1,6 @@
 /*
  * The services of src/auth built on fakes, for their unit specs (AuthService,
- * PasswordService, MfaService, the sessions).
+ * PasswordService, TotpService, the sessions).
  */
 import type { AuthConfig } from '../../src/config/auth.config.js';
 import { loadConfig } from '../../src/config/env.validation.js';

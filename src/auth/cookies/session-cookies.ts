@@ -3,6 +3,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { authConfig, type AuthConfig } from '../../config/auth.config.js';
+import { bearerToken } from '../bearer.js';
 
 /** The access token, sent to every route of the API (the guard reads it). */
 export const ACCESS_COOKIE = 'access_token';
@@ -31,6 +32,25 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 type CookieRequest = FastifyRequest & { [PARSED]?: SessionCookieValues };
 
 /**
+ * The session cookies a request carried, whatever the mode; none without a
+ * Cookie header. The header is parsed once per request, only when asked.
+ */
+export function sessionCookiesOf(request: FastifyRequest): SessionCookieValues {
+  const header = request.headers.cookie;
+  if (header === undefined) return NONE;
+  const carrier = request as CookieRequest;
+  const parsed = carrier[PARSED];
+  if (parsed) return parsed;
+  const all = request.server.parseCookie(header);
+  const values: SessionCookieValues = {
+    ...(all[ACCESS_COOKIE] ? { accessToken: all[ACCESS_COOKIE] } : {}),
+    ...(all[REFRESH_COOKIE] ? { refreshToken: all[REFRESH_COOKIE] } : {}),
+  };
+  carrier[PARSED] = values;
+  return values;
+}
+
+/**
  * Cookie mode (AUTH_COOKIES): the tokens as HttpOnly, SameSite=Strict
  * cookies for a page on the API's own origin, and the rule that keeps other
  * sites from using them. Outside cookie mode it reads and writes nothing.
@@ -55,19 +75,19 @@ export class SessionCookies {
    * a Cookie header. The header is parsed once per request, only when asked.
    */
   read(request: FastifyRequest): SessionCookieValues {
-    if (!this.enabled) return NONE;
-    const header = request.headers.cookie;
-    if (header === undefined) return NONE;
-    const carrier = request as CookieRequest;
-    const parsed = carrier[PARSED];
-    if (parsed) return parsed;
-    const all = request.server.parseCookie(header);
-    const values: SessionCookieValues = {
-      ...(all[ACCESS_COOKIE] ? { accessToken: all[ACCESS_COOKIE] } : {}),
-      ...(all[REFRESH_COOKIE] ? { refreshToken: all[REFRESH_COOKIE] } : {}),
-    };
-    carrier[PARSED] = values;
-    return values;
+    return this.enabled ? sessionCookiesOf(request) : NONE;
+  }
+
+  /**
+   * The token a request authenticates with: the Authorization header's
+   * (a bearer client is never subject to the cookie rules, whatever cookies
+   * its jar holds); without that header, in cookie mode, the access token
+   * cookie's. What passport-jwt reads for the JwtStrategy.
+   */
+  tokenOf(request: FastifyRequest): string | undefined {
+    return request.headers.authorization !== undefined || !this.enabled
+      ? bearerToken(request.headers)
+      : sessionCookiesOf(request).accessToken;
   }
 
   /** Sets the access token cookie, and the refresh token's when there is one. */

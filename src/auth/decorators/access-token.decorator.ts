@@ -4,8 +4,9 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { ApiException } from '../../common/errors/api-exception.js';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth-user.js';
-import { credentialToken, type Credentials } from '../bearer.js';
+import { requestToken } from './request-token.js';
 
 /**
  * The caller's verified ACCESS token, for routes that act on the user at
@@ -15,10 +16,8 @@ export const AccessToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => {
     const request = context
       .switchToHttp()
-      .getRequest<
-        Credentials & { user?: AuthUser; headers: { authorization?: string } }
-      >();
-    const token = credentialToken(request);
+      .getRequest<FastifyRequest & { user?: AuthUser }>();
+    const token = requestToken(request);
     if (!token || request.user?.tokenUse !== 'access') {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,

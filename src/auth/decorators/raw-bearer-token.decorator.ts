@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { credentialToken, type Credentials } from '../bearer.js';
+import { requestToken } from './request-token.js';
 
 /**
  * The token of the request as sent: on a guarded route the one the guard
@@ -8,9 +8,5 @@ import { credentialToken, type Credentials } from '../bearer.js';
  */
 export const RawBearerToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string | undefined =>
-    credentialToken(
-      context
-        .switchToHttp()
-        .getRequest<Credentials & { headers: { authorization?: string } }>(),
-    ),
+    requestToken(context.switchToHttp().getRequest()),
 );

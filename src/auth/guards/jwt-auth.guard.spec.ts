@@ -1,9 +1,11 @@
 import { loadConfig } from '../../config/env.validation.js';
 import { HttpStatus, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import { ApiException } from '../../common/errors/api-exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { Public } from '../decorators/public.decorator.js';
+import { requestToken } from '../decorators/request-token.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
 import { AllowEndedSession, JwtAuthGuard } from './jwt-auth.guard.js';
 import { rejectionOf } from '../../../test/support/rejection.js';
@@ -32,7 +34,6 @@ class OpenRoutes {
 interface FakeRequest {
   headers: Record<string, string | undefined>;
   user?: AuthUser;
-  authToken?: string;
 }
 
 /** What JwtAuthGuard extends: AuthGuard('jwt'), whose canActivate runs passport. */
@@ -167,7 +168,7 @@ describe('JwtAuthGuard', () => {
       expect(passport).not.toHaveBeenCalled();
       expect(request.user).toBe(cached);
       // The token decorators read the token the guard checked.
-      expect(request.authToken).toBe(TOKEN);
+      expect(requestToken(request as unknown as FastifyRequest)).toBe(TOKEN);
     });
 
     it('answers a cached token of a live session at once, with no promise to wait on', () => {

@@ -11,7 +11,6 @@ import { ApiException } from '../../common/errors/api-exception.js';
 import { Metrics, type TokenOutcome } from '../../metrics/metrics.js';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth-user.js';
-import { bearerToken, type Credentials } from '../bearer.js';
 import { SessionCookies } from '../cookies/session-cookies.js';
 import { IS_PUBLIC } from '../decorators/public.decorator.js';
 import { JwksUnavailableError } from '../verification/jwks-key-store.js';
@@ -30,7 +29,7 @@ const ENDED_SESSION_ALLOWED = 'auth:endedSessionAllowed';
 export const AllowEndedSession = (): MethodDecorator =>
   SetMetadata(ENDED_SESSION_ALLOWED, true);
 
-type GuardedRequest = FastifyRequest & Credentials & { user?: AuthUser };
+type GuardedRequest = FastifyRequest & { user?: AuthUser };
 
 /** What the guard needs to know of a route: read once per handler and class. */
 interface RouteRules {
@@ -43,12 +42,14 @@ interface RouteRules {
  * ID token unless it is marked @Public(). The token is the Authorization
  * header's; without that header, in cookie mode, the access token cookie's
  * (and then a state-changing request must prove it comes from the API's own
- * page: SessionCookies.assertFromOwnPage). A token seen before is answered
- * from the verified-token cache; a new one goes through passport-jwt
- * (JwtStrategy) and, once verified, into the cache. Either way, a token of
- * a logged-out session is refused. A cached token whose session the store
- * can judge from memory (always in memory, and with Redis once the mirror
- * is loaded) is answered synchronously: no promise on the common path.
+ * page: SessionCookies.assertFromOwnPage). The path: a token seen before
+ * is answered from the verified-token cache; else passport-jwt verifies it
+ * (JwtStrategy, which reads the token itself: SessionCookies.tokenOf);
+ * then the session check (a token of a logged-out session is refused);
+ * then, verified and live, it goes into the cache. A cached token whose
+ * session the store can judge from memory (always in memory, and with
+ * Redis once the mirror is loaded) is answered synchronously: no promise
+ * on the common path. The guard leaves only `request.user`.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -89,18 +90,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       ? this.cache.get(credential, fromHeader)
       : undefined;
     if (!cached) {
-      // Kept on the request for the strategy and the token decorators.
-      const token = fromHeader ? bearerToken(request.headers) : credential;
-      request.authToken = token;
-      return this.verify(
-        context,
-        request,
-        credential,
-        token,
-        rules.endedAllowed,
-      );
+      return this.verify(context, request, credential, rules.endedAllowed);
     }
-    request.authToken = cached.token;
     const ended = rules.endedAllowed
       ? false
       : this.revoked.isRevokedNow(cached.user);
@@ -133,16 +124,21 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     context: ExecutionContext,
     request: GuardedRequest,
     credential: string | undefined,
-    token: string | undefined,
     endedAllowed: boolean,
   ): Promise<boolean> {
     const allowed = (await super.canActivate(context)) as boolean;
-    if (!allowed || !request.user) return allowed;
-    if (!endedAllowed && (await this.revoked.isRevoked(request.user))) {
+    const { user } = request;
+    if (!allowed || !user) return allowed;
+    if (!endedAllowed && (await this.revoked.isRevoked(user))) {
       throw this.revokedSession();
     }
     this.metrics?.tokenVerification('valid');
-    if (credential && token) this.cache.set(credential, request.user, token);
+    if (credential)
+      this.cache.set(
+        credential,
+        user,
+        this.cookies.tokenOf(request) ?? credential,
+      );
     return true;
   }
 

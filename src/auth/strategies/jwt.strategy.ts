@@ -1,67 +1,36 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
-import { CognitoPool, isAcceptedIssuer } from '../../cognito/cognito-pool.js';
-import { authConfig } from '../../config/auth.config.js';
 import type { AuthUser } from '../auth-user.js';
-import { credentialToken, type Credentials } from '../bearer.js';
-import { JwksKeyStore } from '../verification/jwks-key-store.js';
-import {
-  checkClaims,
-  checkHeader,
-  TokenRejectedError,
-} from '../verification/token-claims.js';
+import { SessionCookies } from '../cookies/session-cookies.js';
+import { TokenVerifier } from '../verification/token-verifier.js';
 
 /**
- * passport-jwt verification of Cognito access and ID tokens: RS256 only,
- * a `kid` found in the pool's JWKS (as a cached KeyObject), `exp`/`nbf`
- * with a small clock skew, then an `iss` among the pool's issuers
- * (isAcceptedIssuer: regional, global, replica regions) and the Cognito
- * claims (`token_use`, `client_id`/`aud`, numeric `iat`/`nbf`) in
- * checkClaims.
+ * passport's face of the TokenVerifier, for JwtAuthGuard: passport-jwt
+ * reads the token itself (the bearer header's, or in cookie mode without
+ * that header the access token cookie's: SessionCookies.tokenOf), checks
+ * the signature with the pool's key for its `kid` and the times with the
+ * verifier's options, then hands the payload to the verifier's issuer and
+ * claim rules.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    private readonly connection: CognitoPool,
-    keys: JwksKeyStore,
-    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    private readonly verifier: TokenVerifier,
+    cookies: SessionCookies,
   ) {
     super({
-      // The token JwtAuthGuard chose: the bearer header's, or the cookie's.
-      jwtFromRequest: (
-        request: Credentials & { headers: { authorization?: string } },
-      ) => credentialToken(request) ?? null,
-      secretOrKeyProvider: (
-        _request: unknown,
-        token: string,
-        done: (error: unknown, key?: string | Buffer) => void,
-      ) => {
-        let kid: string;
-        try {
-          kid = checkHeader(token);
-        } catch (error) {
-          done(error);
-          return;
-        }
-        keys.getKey(kid).then(
-          // jsonwebtoken 9 takes a KeyObject; the typings only name PEM forms.
-          (key) => done(null, key as unknown as Buffer),
-          (error: unknown) => done(error),
-        );
-      },
-      algorithms: ['RS256'],
-      // The issuer is checked in validate, by the one rule the app has.
+      jwtFromRequest: (request: FastifyRequest) =>
+        cookies.tokenOf(request) ?? null,
+      secretOrKeyProvider: verifier.provideKey,
+      algorithms: verifier.jwtOptions.algorithms,
       ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: config.clockSkewSeconds },
+      jsonWebTokenOptions: verifier.jwtOptions,
     });
   }
 
-  validate(payload: Record<string, unknown>): AuthUser {
-    if (!isAcceptedIssuer(this.connection, payload.iss)) {
-      throw new TokenRejectedError('issuer not accepted');
-    }
-    return checkClaims(payload, this.connection.clientId);
+  validate(payload: unknown): AuthUser {
+    return this.verifier.accept(payload);
   }
 }

@@ -1,18 +1,18 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { CognitoGateway } from '../cognito/cognito.gateway.js';
-import { ApiException } from '../common/errors/api-exception.js';
-import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
+import { CognitoGateway } from '../../cognito/cognito.gateway.js';
+import { ApiException } from '../../common/errors/api-exception.js';
+import { EmailRateLimiter } from '../rate-limit/email-rate-limiter.js';
 import {
   SUCCESS,
   type StatusResponse,
   type TotpSetupResponse,
-} from './dto/responses.dto.js';
+} from '../dto/responses.dto.js';
 
 const ISSUER = 'nest-cognito-auth';
 
-/** TOTP (authenticator app) enrolment of the signed-in user. */
+/** TOTP (authenticator app) of the signed-in user: enrolment, and turning it off. */
 @Injectable()
-export class MfaService {
+export class TotpService {
   constructor(
     private readonly cognito: CognitoGateway,
     private readonly limiter: EmailRateLimiter,
@@ -55,6 +55,24 @@ export class MfaService {
       preferred: true,
     });
     return SUCCESS;
+  }
+
+  /**
+   * A current code proves the authenticator is at hand (wrong ones limited
+   * per user); then TOTP is off.
+   */
+  async disableTotp(
+    userKey: string,
+    accessToken: string,
+    code: string,
+  ): Promise<void> {
+    await this.limiter.checkCode(userKey, () =>
+      this.checkTotp(accessToken, code),
+    );
+    await this.cognito.setTotpPreference(accessToken, {
+      enabled: false,
+      preferred: false,
+    });
   }
 
   /** VerifySoftwareToken, a refusal answered 400 CODE_MISMATCH. */

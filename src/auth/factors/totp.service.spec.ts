@@ -1,22 +1,22 @@
 import { HttpStatus } from '@nestjs/common';
-import type { UserProfile } from '../cognito/cognito.types.js';
+import type { UserProfile } from '../../cognito/cognito.types.js';
 import {
   fakeCognitoGateway,
   gatewayFailure,
   type FakeCognitoGateway,
-} from '../../test/support/fake-cognito-gateway.js';
-import { MemorySharedStore } from '../store/memory.store.js';
-import { CONFIG } from '../../test/support/auth-service.js';
-import { MfaService } from './mfa.service.js';
-import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
-import { rejectionOf } from '../../test/support/rejection.js';
+} from '../../../test/support/fake-cognito-gateway.js';
+import { MemorySharedStore } from '../../store/memory.store.js';
+import { CONFIG } from '../../../test/support/auth-service.js';
+import { TotpService } from './totp.service.js';
+import { EmailRateLimiter } from '../rate-limit/email-rate-limiter.js';
+import { rejectionOf } from '../../../test/support/rejection.js';
 
 const ACCESS = 'access-token-1';
 const SECRET_CODE = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const SUB = 'uuid-user';
 
-function mfaOf(gateway: FakeCognitoGateway): MfaService {
-  return new MfaService(
+function mfaOf(gateway: FakeCognitoGateway): TotpService {
+  return new TotpService(
     gateway,
     new EmailRateLimiter(CONFIG.rateLimit, new MemorySharedStore()),
   );
@@ -41,7 +41,7 @@ function setupGateway(email: string | undefined): FakeCognitoGateway {
   return gateway;
 }
 
-describe('MfaService', () => {
+describe('TotpService', () => {
   describe('setupTotp', () => {
     it('returns the secret and an otpauth URI labelled with the email', async () => {
       const gateway = setupGateway('ash@example.com');
