@@ -347,6 +347,22 @@ describe.each<StoreKind>(['memory', 'redis', 'cluster', 'sentinel'])(
         expect(await ids('u1')).toEqual([sessionIdOf('origin:c')].sort());
       });
 
+      it('stays at the cap under a soak of 200 sign-ins of one user, every one past it ended', async () => {
+        const now = Date.now();
+        for (let i = 0; i < 200; i++) {
+          await store.recordSession(
+            'soak',
+            entry(`origin:${i}`, now + i),
+            limits,
+          );
+        }
+        expect(await ids('soak')).toEqual(
+          ['origin:197', 'origin:198', 'origin:199'].map(sessionIdOf).sort(),
+        );
+        expect(await store.isRevoked(['origin:0'])).toBe(true);
+        expect(await store.isRevoked(['origin:196'])).toBe(true);
+      });
+
       it('forgets a record when its session’s time is over', async () => {
         await store.recordSession('u1', entry('origin:a', Date.now()), {
           maxPerUser: 3,
