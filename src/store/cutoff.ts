@@ -55,7 +55,8 @@ export function cutoffFor(
 
 /** "all" or "all:others:exempt", as Redis keeps it (with the expiry between). */
 export function formatCutoff(cutoff: Cutoff, expiresAtMs: number): string {
-  const head = `${cutoff.all}:${expiresAtMs}`;
+  // An expiry read back from memory may carry a fraction of a millisecond.
+  const head = `${cutoff.all}:${Math.ceil(expiresAtMs)}`;
   return cutoff.others !== undefined && cutoff.exempt
     ? `${head}:${cutoff.others}:${cutoff.exempt}`
     : head;

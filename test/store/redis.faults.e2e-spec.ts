@@ -360,13 +360,17 @@ describe('nothing lost when Redis forgets', () => {
     const b = await stores.makeRedis({ timeoutMs: 1000 });
     await a.revoke(['jti:1'], 60_000);
     await b.setCutoff('user-1', 1_700_000_000, 60_000);
+    // logout/others: a cutoff that spares one session.
+    await b.setCutoff('user-2', 1_700_000_000, 60_000, 'origin:kept');
     await timeUntil(() => b.isRevoked(['jti:1']), 2000);
     await stores.redis.restart();
     const late = await timeUntil(async () => {
       const fresh = await stores.makeRedis({ timeoutMs: 1000 });
       const known =
         (await fresh.isRevoked(['jti:1'])) &&
-        (await fresh.cutoffOf('user-1')) === 1_700_000_000;
+        (await fresh.cutoffOf('user-1')) === 1_700_000_000 &&
+        (await fresh.cutoffOf('user-2', ['origin:other'])) === 1_700_000_000 &&
+        (await fresh.cutoffOf('user-2', ['origin:kept'])) === undefined;
       await fresh.close();
       return known;
     }, 15_000);
