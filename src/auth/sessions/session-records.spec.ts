@@ -53,7 +53,7 @@ describe('SessionRecords', () => {
   ])(
     '%s: 501 NOT_IMPLEMENTED naming token revocation when the tokens carry no origin_jti',
     async (_what, act) => {
-      const error = await rejectionOf<ApiException>(act(records()));
+      const error = await rejectionOf(act(records()));
       expect(error).toBeInstanceOf(ApiException);
       expect(error.getStatus()).toBe(HttpStatus.NOT_IMPLEMENTED);
       expect(error.code).toBe('NOT_IMPLEMENTED');
@@ -94,7 +94,7 @@ describe('AuthService.login when the store cannot record the session', () => {
       new StoreUnavailableError('unreachable'),
     );
     const auth = serviceOf(gateway, { store });
-    const error = await rejectionOf<ApiException>(
+    const error = await rejectionOf(
       auth.login({ email: 'ash@example.com', password: 'Passw0rd!' }),
     );
     expect(error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
