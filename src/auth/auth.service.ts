@@ -113,23 +113,12 @@ export class AuthService {
   }
 
   /**
-   * Records the session a sign-in began (GET /auth/sessions lists it).
-   * When the store cannot take it, the tokens are not answered (503) and
-   * their refresh token is revoked at Cognito: no session runs unlisted.
+   * Records the session a sign-in began (GET /auth/sessions lists it):
+   * login, challenge, and passwordless sign-in call it with their result.
    */
   async begin(result: SignInResult, client: SessionClient): Promise<void> {
-    if (result.kind !== 'tokens') return;
-    try {
+    if (result.kind === 'tokens')
       await this.sessions.begin(result.tokens, client);
-    } catch (error) {
-      const { refreshToken } = result.tokens;
-      if (refreshToken) {
-        await this.cognito
-          .revokeRefreshToken(refreshToken)
-          .catch(() => undefined);
-      }
-      throw error;
-    }
   }
 
   /**

@@ -15,7 +15,7 @@ import { NEEDS_TOKEN_REVOCATION, SessionRecords } from './session-records.js';
 
 /*
  * SessionRecords where the tokens carry no origin_jti (token revocation off
- * on the app client), and a sign-in whose record the store refuses.
+ * on the app client), and a sign-in whose record the store cannot take.
  */
 
 const CONFIG = loadConfig({}).auth;
@@ -72,7 +72,7 @@ describe('SessionRecords', () => {
   });
 });
 
-describe('AuthService.login when the store cannot record the session', () => {
+describe('AuthService.login and the session record', () => {
   let gateway: FakeCognitoGateway;
   beforeEach(() => {
     gateway = fakeCognitoGateway();
@@ -88,18 +88,34 @@ describe('AuthService.login when the store cannot record the session', () => {
     gateway.revokeRefreshToken.mockResolvedValue(undefined);
   });
 
-  it('answers 503 STORE_UNAVAILABLE, no tokens, and revokes the refresh token at Cognito', async () => {
+  it('still answers the tokens with the store down, and lists the session at its next refresh', async () => {
     const store = new MemorySharedStore();
-    vi.spyOn(store, 'recordSession').mockRejectedValue(
-      new StoreUnavailableError('unreachable'),
-    );
+    const record = vi
+      .spyOn(store, 'recordSession')
+      .mockRejectedValueOnce(new StoreUnavailableError('unreachable'));
     const auth = serviceOf(gateway, { store });
-    const error = await rejectionOf(
-      auth.login({ email: 'ash@example.com', password: 'Passw0rd!' }),
-    );
-    expect(error.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
-    expect(error.code).toBe('STORE_UNAVAILABLE');
-    expect(gateway.revokeRefreshToken).toHaveBeenCalledWith('refresh-1');
+    const answer = await auth.login({
+      email: 'ash@example.com',
+      password: 'Passw0rd!',
+    });
+    expect(answer).toMatchObject({ refreshToken: 'refresh-1' });
+    expect(await store.sessionsOf('session-cutoff:uuid-user')).toEqual([]);
+    record.mockRestore();
+    gateway.refresh.mockResolvedValue({
+      kind: 'tokens',
+      tokens: {
+        accessToken: token({ sub: 'uuid-user', origin_jti: 'o-1' }),
+        idToken: 'id',
+      },
+      user: { sub: 'uuid-user', username: 'uuid-user', sessionStartedAt: NOW },
+    });
+    await auth.refresh({ refreshToken: 'refresh-1' }, undefined, {
+      userAgent: 'Later',
+      ipAddress: '10.0.0.2',
+    });
+    expect(await store.sessionsOf('session-cutoff:uuid-user')).toEqual([
+      expect.objectContaining({ createdAt: NOW * 1000, userAgent: 'Later' }),
+    ]);
   });
 
   it('records the session of a login it answers', async () => {

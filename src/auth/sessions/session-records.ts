@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { SessionTokens } from '../../cognito/cognito.types.js';
 import { ApiException } from '../../common/errors/api-exception.js';
 import { authConfig, type AuthConfig } from '../../config/auth.config.js';
@@ -34,6 +34,7 @@ export const NEEDS_TOKEN_REVOCATION =
  */
 @Injectable()
 export class SessionRecords {
+  private readonly logger = new Logger(SessionRecords.name);
   private readonly limits: SessionLimits;
 
   constructor(
@@ -49,9 +50,10 @@ export class SessionRecords {
 
   /**
    * Records the session a sign-in just began. Tokens without origin_jti
-   * (token revocation off) record nothing. Rejects with 503
-   * STORE_UNAVAILABLE when the store cannot take it: a session must not
-   * run unlisted, so the caller does not answer the tokens.
+   * (token revocation off) record nothing. A store that cannot take it
+   * (Redis down) does not stop the sign-in: logged, and the session is
+   * listed at its first refresh once the store answers (the cutoffs of
+   * logout/others and logout/all end it meanwhile, listed or not).
    */
   async begin(tokens: SessionTokens, client: SessionClient): Promise<void> {
     await this.write(tokens, client, Date.now());
@@ -132,8 +134,8 @@ export class SessionRecords {
   ): Promise<void> {
     const { sub, origin_jti: originJti } = claimsOf(tokens.accessToken);
     if (typeof sub !== 'string' || typeof originJti !== 'string') return;
-    await this.answered(
-      this.store.recordSession(
+    try {
+      await this.store.recordSession(
         userKey(sub),
         {
           key: originKey(originJti),
@@ -142,8 +144,13 @@ export class SessionRecords {
           ...client,
         },
         this.limits,
-      ),
-    );
+      );
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      this.logger.warn(
+        `A session was not recorded (${error.message}); it is listed at its next refresh`,
+      );
+    }
   }
 
   /** A store that cannot answer: 503 STORE_UNAVAILABLE, naming the cause. */
