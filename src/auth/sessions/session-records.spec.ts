@@ -129,4 +129,30 @@ describe('AuthService.login and the session record', () => {
     expect(record).toMatchObject({ userAgent: 'UA', ipAddress: '10.0.0.1' });
     expect(gateway.revokeRefreshToken).not.toHaveBeenCalled();
   });
+
+  it('records the session a challenge answer begins', async () => {
+    const store = new MemorySharedStore();
+    gateway.respondToChallenge.mockResolvedValue({
+      kind: 'tokens',
+      tokens: {
+        accessToken: token({ sub: 'uuid-user', origin_jti: 'o-2' }),
+        idToken: 'id',
+        refreshToken: 'refresh-2',
+      },
+      user: { sub: 'uuid-user', username: 'uuid-user' },
+    });
+    const auth = serviceOf(gateway, { store });
+    await auth.respondToChallenge(
+      {
+        email: 'ash@example.com',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: 'cognito-session',
+        code: '123456',
+      },
+      { userAgent: 'Phone', ipAddress: '10.0.0.3' },
+    );
+    expect(await store.sessionsOf('session-cutoff:uuid-user')).toEqual([
+      expect.objectContaining({ userAgent: 'Phone', ipAddress: '10.0.0.3' }),
+    ]);
+  });
 });
