@@ -8,6 +8,7 @@ import { createAccount } from './account.js';
 import { byId, clearMessages, onClick, onSubmit, say, show } from './dom.js';
 import { createPokedex } from './pokedex.js';
 import { createRefresher } from './session-timer.js';
+import { createSessions } from './sessions.js';
 
 /**
  * Set while a session is believed open, so that a reload resumes it (one
@@ -60,6 +61,10 @@ const account = createAccount({
   devOutbox,
   ended: (text) => leave(text),
 });
+const sessions = createSessions({
+  call: guarded,
+  ended: (text) => leave(text),
+});
 
 async function enter(expiresIn) {
   localStorage.setItem(SIGNED_IN, '1');
@@ -69,6 +74,7 @@ async function enter(expiresIn) {
   for (const form of document.querySelectorAll('#signed-out form'))
     form.reset();
   await account.reload();
+  await sessions.reload();
   show(byId('signed-out'), false);
   show(byId('signed-in'));
   show(byId('whoami'));
@@ -80,6 +86,7 @@ function leave(text, isError = false) {
   localStorage.removeItem(SIGNED_IN);
   refresher.stop();
   account.clear();
+  sessions.clear();
   pokedex.clear();
   show(byId('signed-in'), false);
   show(byId('whoami'), false);

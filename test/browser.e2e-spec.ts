@@ -458,6 +458,70 @@ describe('The demo page in chromium (cookie mode)', () => {
     }
   }, 120_000);
 
+  it('lists the sessions with this device marked, ends one with its End button, and signs out everywhere else, at 390 px', async () => {
+    const email = newEmail('sessions');
+    await confirmedUser(http, email);
+    const contexts: BrowserContext[] = [];
+    const device = async (name: string): Promise<Page> => {
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        userAgent: `Device ${name} (a browser of the test)`,
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${app.url}/`);
+      const login = page.getByRole('form', { name: 'Log in' });
+      await login.getByLabel('Email').fill(email);
+      await login.getByLabel('Password').fill(PASSWORD);
+      await login.getByRole('button', { name: 'Log in' }).click();
+      await shows(page.locator('#profile-email'), email);
+      return page;
+    };
+    // Refused, and its refresh too: the page is back at the login form.
+    const leftTheSession = async (page: Page): Promise<void> => {
+      await page.getByRole('form', { name: 'Log in' }).waitFor();
+      await shows(
+        page.getByRole('alert', { includeHidden: true }),
+        /^A valid Cognito access or ID token is required/,
+      );
+      expect(await page.locator('#signed-in').isVisible()).toBe(false);
+    };
+    const a = await device('A');
+    const watch = new PageWatch(a, 'sessions');
+    const b = await device('B');
+    const c = await device('C');
+    const lines = a.locator('#sessions-list li');
+    await a.reload();
+    await shows(lines.nth(2), /^This device: Device A /);
+    expect((await lines.allTextContents()).map((t) => t.slice(0, 8))).toEqual([
+      'Device C',
+      'Device B',
+      'This dev',
+    ]);
+    await holds(a, 'sessions at 390 px');
+    await watch.shot('sessions');
+
+    await a
+      .getByRole('button', { name: /^End the session: Device C / })
+      .click();
+    const status = a.getByRole('status', { includeHidden: true });
+    await shows(status, 'That session has ended.');
+    await expect.poll(() => lines.count()).toBe(2);
+    await c.getByRole('button', { name: 'Next page' }).click();
+    await leftTheSession(c);
+
+    await a.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await shows(status, 'Every other session has ended.');
+    await expect.poll(() => lines.count()).toBe(1);
+    await shows(lines.first(), /^This device: Device A /);
+    await b.getByRole('button', { name: 'Next page' }).click();
+    await leftTheSession(b);
+    await a.getByRole('button', { name: 'Next page' }).click();
+    await shows(a.locator('#page-info'), /^Page 2 of /);
+    expect(watch.errors).toEqual([]);
+    for (const context of contexts) await context.close();
+  }, 120_000);
+
   it('leaves the Swagger UI at /docs working under its own CSP, with no console error', async () => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },

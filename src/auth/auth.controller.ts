@@ -19,7 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import type { AuthUser } from './auth-user.js';
-import { AuthService } from './auth.service.js';
+import { AuthService, SESSION_ENDED } from './auth.service.js';
 import {
   SessionCookieRoute,
   SessionCookiesSent,
@@ -34,6 +34,14 @@ import { EmailOnlyDto } from './dto/email-only.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';
 import { AllowEndedSession } from './guards/jwt-auth.guard.js';
+import {
+  CurrentClient,
+  type SessionClient,
+} from './sessions/session-client.decorator.js';
+import {
+  NEEDS_TOKEN_REVOCATION,
+  SessionRecords,
+} from './sessions/session-records.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { LimitPerEmail } from './rate-limit/email-rate-limit.interceptor.js';
@@ -63,7 +71,10 @@ const TOKENS_OR_CHALLENGE = {
 @UseGuards(IpThrottlerGuard)
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionRecords,
+  ) {}
 
   @Public()
   @Post('register')
@@ -127,8 +138,11 @@ export class AuthController {
   })
   @ApiErrors({ cognito: ['passwordAuth'] })
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
-  login(@Body() dto: LoginDto): Promise<TokensResponse | ChallengeResponse> {
-    return this.auth.login(dto);
+  login(
+    @Body() dto: LoginDto,
+    @CurrentClient() client: SessionClient,
+  ): Promise<TokensResponse | ChallengeResponse> {
+    return this.auth.login(dto, client);
   }
 
   @Public()
@@ -145,8 +159,9 @@ export class AuthController {
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   challenge(
     @Body() dto: ChallengeDto,
+    @CurrentClient() client: SessionClient,
   ): Promise<TokensResponse | ChallengeResponse> {
-    return this.auth.respondToChallenge(dto);
+    return this.auth.respondToChallenge(dto, client);
   }
 
   @Public()
@@ -156,7 +171,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'New access and ID tokens from a refresh token',
     description:
-      "Public. With an app client secret Cognito needs the internal username: send `username`, or the user's access or ID token as a bearer token (of this pool, expired or not). A revoked, expired or foreign refresh token, or a session ended by a password change or a sign-out everywhere, is 401.",
+      "Public. With an app client secret Cognito needs the internal username: send `username`, or the user's access or ID token as a bearer token (of this pool, expired or not). A revoked, expired or foreign refresh token, or a session ended (logout, DELETE /auth/sessions/{id}, POST /auth/logout/others, a password change or a sign-out everywhere), is 401. Writes the session's last activity, user agent and address (GET /auth/sessions).",
   })
   @ApiErrors({
     cognito: ['refresh'],
@@ -166,6 +181,7 @@ export class AuthController {
         'UNAUTHORIZED',
         'This session has ended (password changed or signed out everywhere); log in again.',
       ],
+      [HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', SESSION_ENDED],
       [
         HttpStatus.SERVICE_UNAVAILABLE,
         'IDP_UNAVAILABLE',
@@ -179,6 +195,7 @@ export class AuthController {
     @Body() dto: RefreshDto,
     @RawBearerToken() bearer: string | undefined,
     @SessionCookiesSent() cookies: SessionCookieValues,
+    @CurrentClient() client: SessionClient,
   ): Promise<RefreshResponse> {
     return this.auth.refresh(
       {
@@ -186,6 +203,7 @@ export class AuthController {
         username: dto.username,
       },
       bearer ?? cookies.accessToken,
+      client,
     );
   }
 
@@ -209,6 +227,26 @@ export class AuthController {
     @SessionCookiesSent() cookies: SessionCookieValues,
   ): Promise<void> {
     await this.auth.logout(user, dto.refreshToken ?? cookies.refreshToken);
+  }
+
+  @Post('logout/others')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'End every other session of the user',
+    description:
+      "Every session of the user but the one of this token ends, listed in GET /auth/sessions or not: their access, ID and refresh tokens are refused by this API from now on, on every instance (the user's sign-out cutoff, sparing this session by its origin_jti). Their refresh tokens stay valid at Cognito itself, which cannot revoke them without the tokens; tokens minted from them are refused here. Answers once the next whole second has begun (at most 1 s), so a sign-in that follows is never refused. Needs tokens with origin_jti (token revocation on the app client), else 501 NOT_IMPLEMENTED.",
+  })
+  @ApiErrors({
+    answers: [
+      [HttpStatus.NOT_IMPLEMENTED, 'NOT_IMPLEMENTED', NEEDS_TOKEN_REVOCATION],
+    ],
+  })
+  @ApiBearerAuth()
+  @ApiNoContentResponse({
+    description: 'Every other session of the user is refused from now on',
+  })
+  async logoutOthers(@CurrentUser() user: AuthUser): Promise<void> {
+    await this.sessions.endOthers(user);
   }
 
   @Post('logout/all')

@@ -12,6 +12,8 @@ import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RecentSignInGuard } from './guards/recent-sign-in.guard.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
+import { SessionRecords } from './sessions/session-records.js';
+import { SessionsController } from './sessions/sessions.controller.js';
 import { VerifiedTokenCache } from './verification/verified-token.cache.js';
 import { TotpController } from './factors/totp.controller.js';
 import { TotpService } from './factors/totp.service.js';
@@ -42,7 +44,12 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
       }),
     }),
   ],
-  controllers: [AuthController, PasswordController, TotpController],
+  controllers: [
+    AuthController,
+    SessionsController,
+    PasswordController,
+    TotpController,
+  ],
   providers: [
     AuthService,
     PasswordService,
@@ -53,6 +60,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     JwtStrategy,
     VerifiedTokenCache,
     RevokedSessions,
+    SessionRecords,
     EmailRateLimiter,
     EmailRateLimitInterceptor,
     JwtAuthGuard,
@@ -67,6 +75,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     RecentSignInGuard,
     JwksKeyStore,
     AuthService,
+    SessionRecords,
     EmailRateLimiter,
     SessionCookies,
     SessionCookiesInterceptor,

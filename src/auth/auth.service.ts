@@ -29,10 +29,19 @@ import {
 } from './dto/responses.dto.js';
 import { EmailRateLimiter } from './rate-limit/email-rate-limiter.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
-import { toLoginAnswer, toRefreshAnswer } from './token-answers.js';
+import type { SessionClient } from './sessions/session-client.decorator.js';
+import { SessionRecords } from './sessions/session-records.js';
+import { claimsOf, toLoginAnswer, toRefreshAnswer } from './token-answers.js';
 import { TokenRejectedError } from './verification/token-claims.js';
 import { IssuedTokenCheck } from './verification/issued-token-check.js';
 import { TokenVerifier } from './verification/token-verifier.js';
+
+/** A caller that did not say where the request came from. */
+const UNKNOWN_CLIENT: SessionClient = { userAgent: '', ipAddress: '' };
+
+/** Refresh's answer for a session ended one by one. */
+export const SESSION_ENDED =
+  'This session has ended (logged out, or ended from another session); log in again.';
 
 /** Sign-up and the session lifecycle, each a short sequence of Cognito calls. */
 @Injectable()
@@ -46,6 +55,7 @@ export class AuthService {
     private readonly config: AuthConfig,
     private readonly verifier: TokenVerifier,
     private readonly limiter: EmailRateLimiter,
+    private readonly sessions: SessionRecords,
     @Optional() private readonly issued?: IssuedTokenCheck,
   ) {}
 
@@ -91,13 +101,23 @@ export class AuthService {
     return ACCEPTED;
   }
 
-  async login({
-    email,
-    password,
-  }: LoginDto): Promise<TokensResponse | ChallengeResponse> {
+  async login(
+    { email, password }: LoginDto,
+    client: SessionClient = UNKNOWN_CLIENT,
+  ): Promise<TokensResponse | ChallengeResponse> {
     const result = await this.passwordAuth(email, password);
     this.issued?.inspect(result);
+    await this.begin(result, client);
     return toLoginAnswer(result);
+  }
+
+  /**
+   * Records the session a sign-in began (GET /auth/sessions lists it):
+   * login, challenge, and passwordless sign-in call it with their result.
+   */
+  async begin(result: SignInResult, client: SessionClient): Promise<void> {
+    if (result.kind === 'tokens')
+      await this.sessions.begin(result.tokens, client);
   }
 
   /**
@@ -124,6 +144,7 @@ export class AuthService {
   /** Completes NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA with the session login gave. */
   async respondToChallenge(
     dto: ChallengeDto,
+    client: SessionClient = UNKNOWN_CLIENT,
   ): Promise<TokensResponse | ChallengeResponse> {
     // The DTO requires the field its challenge needs.
     const answer =
@@ -136,6 +157,7 @@ export class AuthService {
       answer,
     });
     this.issued?.inspect(result);
+    await this.begin(result, client);
     return toLoginAnswer(result);
   }
 
@@ -149,6 +171,7 @@ export class AuthService {
   async refresh(
     { refreshToken, username }: RefreshDto,
     bearer?: string,
+    client: SessionClient = UNKNOWN_CLIENT,
   ): Promise<RefreshResponse> {
     if (!refreshToken) {
       throw new ApiException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', [
@@ -167,13 +190,28 @@ export class AuthService {
       );
     }
     const { sub, sessionStartedAt } = result.user;
-    if (sub && (await this.revoked.isCutOff(sub, sessionStartedAt))) {
+    // The tokens of a refresh keep the session's origin_jti: one ended
+    // through this API (logout, DELETE /auth/sessions/:id) mints nothing.
+    const { origin_jti: origin } = claimsOf(result.tokens.accessToken);
+    const originJti = typeof origin === 'string' ? origin : undefined;
+    if (originJti && (await this.revoked.isEnded(originJti))) {
+      throw new ApiException(
+        HttpStatus.UNAUTHORIZED,
+        'UNAUTHORIZED',
+        SESSION_ENDED,
+      );
+    }
+    if (
+      sub &&
+      (await this.revoked.isCutOff(sub, sessionStartedAt, originJti))
+    ) {
       throw new ApiException(
         HttpStatus.UNAUTHORIZED,
         'UNAUTHORIZED',
         'This session has ended (password changed or signed out everywhere); log in again.',
       );
     }
+    await this.sessions.touch(result.tokens, client, sessionStartedAt);
     return toRefreshAnswer(result.tokens);
   }
 

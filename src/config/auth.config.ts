@@ -26,6 +26,9 @@ export class AuthVariables {
   @IsWholeNumber(1, 86_400, 'seconds')
   AUTH_RECENT_SIGN_IN_SECONDS?: number;
 
+  @IsWholeNumber(1, 1000, 'sessions')
+  AUTH_MAX_SESSIONS_PER_USER?: number;
+
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'AUTH_COOKIES must be true or false.' })
   AUTH_COOKIES?: 'true' | 'false';
@@ -64,6 +67,8 @@ export interface AuthConfig {
    * @RecentSignIn() accepts, in seconds.
    */
   recentSignInSeconds: number;
+  /** Sessions a user may have at once; a sign-in past it ends the oldest. */
+  maxSessionsPerUser: number;
   cookies: SessionCookieConfig;
 }
 
@@ -78,6 +83,7 @@ export const authNamespace: ConfigNamespace<AuthVariables, AuthConfig> = {
     failureMinMs: env.AUTH_FAILURE_MIN_MS ?? 250,
     refreshTokenValidityDays: env.REFRESH_TOKEN_VALIDITY_DAYS ?? 30,
     recentSignInSeconds: env.AUTH_RECENT_SIGN_IN_SECONDS ?? 300,
+    maxSessionsPerUser: env.AUTH_MAX_SESSIONS_PER_USER ?? 50,
     cookies: {
       enabled: env.AUTH_COOKIES ? env.AUTH_COOKIES === 'true' : embedded,
       secure: !embedded,

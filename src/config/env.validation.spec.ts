@@ -65,6 +65,7 @@ const DEFAULTS = {
     failureMinMs: 250,
     refreshTokenValidityDays: 30,
     recentSignInSeconds: 300,
+    maxSessionsPerUser: 50,
     cookies: { enabled: true, secure: false },
   },
   http: {
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
       AWS_COGNITO_REFRESH_ROTATION: 'true',
       REFRESH_TOKEN_VALIDITY_DAYS: '7',
       AUTH_RECENT_SIGN_IN_SECONDS: '60',
+      AUTH_MAX_SESSIONS_PER_USER: '7',
       AUTH_COOKIES: 'false',
       BODY_LIMIT_BYTES: '2048',
       MAX_HEADER_BYTES: ' 4096 ',
@@ -171,6 +173,7 @@ describe('loadConfig', () => {
         failureMinMs: 0,
         refreshTokenValidityDays: 7,
         recentSignInSeconds: 60,
+        maxSessionsPerUser: 7,
         cookies: { enabled: false, secure: false },
       },
       http: {
@@ -326,6 +329,11 @@ describe('loadConfig', () => {
       'AUTH_RECENT_SIGN_IN_SECONDS 0',
       { AUTH_RECENT_SIGN_IN_SECONDS: '0' },
       'AUTH_RECENT_SIGN_IN_SECONDS',
+    ],
+    [
+      'AUTH_MAX_SESSIONS_PER_USER 0',
+      { AUTH_MAX_SESSIONS_PER_USER: '0' },
+      'AUTH_MAX_SESSIONS_PER_USER',
     ],
     ['PORT abc', { PORT: 'abc' }, 'PORT'],
     ['PORT 70000', { PORT: '70000' }, 'PORT'],

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { MockInstance } from 'vitest';
 import { COUNTER_ENTRY_BYTES } from './memory-counters.js';
 import { MemorySharedStore } from './memory.store.js';
+import { RECORD_ENTRY_BYTES } from './record-table.js';
 import { SESSION_ENTRY_BYTES } from './session-table.js';
 import { StoreUnavailableError } from './shared-store.js';
 
@@ -130,5 +131,54 @@ describe('MemorySharedStore counters whose window has ended', () => {
     expect(store.counterBytes).toBe(2 * COUNTER_ENTRY_BYTES);
     expect((await store.peek('long'))?.count).toBe(1);
     expect(await store.peek('one-off-0')).toBeUndefined();
+  });
+});
+
+describe('MemorySharedStore session records', () => {
+  const limits = { maxPerUser: 5, ttlMs: 60_000 };
+  const signIn = (store: MemorySharedStore, user: string, i: number) =>
+    store.recordSession(
+      user,
+      {
+        key: `origin:${user}:${i}`,
+        createdAt: Date.now() + i,
+        lastActiveAt: Date.now(),
+        userAgent: 'U'.repeat(1000).slice(0, 256),
+        ipAddress: '203.0.113.7',
+      },
+      limits,
+    );
+
+  it('stays at the cap and within its bytes under a soak of sign-ins of one user', async () => {
+    const store = new MemorySharedStore();
+    for (let i = 0; i < 5; i++) await signIn(store, 'soak', i);
+    const atCap = store.recordBytes;
+    for (let i = 5; i < 2000; i++) await signIn(store, 'soak', i);
+    expect(await store.sessionsOf('soak')).toHaveLength(5);
+    expect(store.recordBytes).toBe(atCap);
+    expect(atCap).toBeLessThanOrEqual(5 * RECORD_ENTRY_BYTES + 512);
+    // The ones past the cap were ended, not merely forgotten.
+    expect(await store.isRevoked(['origin:soak:0'])).toBe(true);
+    expect(await store.isRevoked(['origin:soak:1994'])).toBe(true);
+    expect(await store.isRevoked(['origin:soak:1995'])).toBe(false);
+  });
+
+  it('refuses a new record past its byte budget rather than drop a live one', async () => {
+    const store = new MemorySharedStore({
+      recordBytes: 3 * RECORD_ENTRY_BYTES + 2 * 512,
+    });
+    await signIn(store, 'a', 0);
+    await signIn(store, 'b', 0);
+    await signIn(store, 'a', 1);
+    await expect(signIn(store, 'c', 0)).rejects.toMatchObject({
+      reason: 'full',
+    });
+    await expect(signIn(store, 'a', 2)).rejects.toMatchObject({
+      reason: 'full',
+    });
+    expect(await store.sessionsOf('a')).toHaveLength(2);
+    expect(await store.sessionsOf('b')).toHaveLength(1);
+    // A known session's activity still fits.
+    await signIn(store, 'b', 0);
   });
 });

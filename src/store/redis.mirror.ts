@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type RedisClient, within } from './redis.connection.js';
 import { SessionTable, type TableWrite } from './session-table.js';
+import { cutoffFor, mergeCutoffs, parseCutoff, type Cutoff } from './cutoff.js';
 import type { SessionState } from './shared-store.js';
 
 /** The Redis keys and channel of one store (every instance uses the same). */
@@ -9,6 +10,8 @@ export interface RedisLayout {
   revoked: string;
   cutoffs: string;
   cutoffExpiries: string;
+  /** A user's session records: one hash (field: id), in the same slot. */
+  records: (userKey: string) => string;
   version: string;
   /** Written by the health check (PROBE). */
   probe: string;
@@ -34,6 +37,7 @@ export function redisLayout(prefix: string): RedisLayout {
     revoked: `${shared}rev`,
     cutoffs: `${shared}cut`,
     cutoffExpiries: `${shared}cut:exp`,
+    records: (userKey) => `${shared}ses:${userKey}`,
     version: `${shared}ver`,
     probe: `${shared}probe`,
     channel: `${prefix}events`,
@@ -79,7 +83,7 @@ export class RedisMirror {
     return this.table.isRevoked(keys);
   }
 
-  cutoffOf(key: string): number | undefined {
+  cutoffOf(key: string): Cutoff | undefined {
     return this.table.cutoffOf(key);
   }
 
@@ -87,8 +91,8 @@ export class RedisMirror {
     this.noteWrite(this.table.revoke(keys, expiresAtMs));
   }
 
-  setCutoff(key: string, seconds: number, expiresAtMs: number): void {
-    this.noteWrite(this.table.setCutoff(key, seconds, expiresAtMs));
+  setCutoff(key: string, cutoff: Cutoff, expiresAtMs: number): void {
+    this.noteWrite(this.table.setCutoff(key, cutoff, expiresAtMs));
   }
 
   /** Revoked: by the mirror, or, while it is not complete, by Redis. */
@@ -110,12 +114,13 @@ export class RedisMirror {
     client: RedisClient,
     key: string,
     timeoutMs: number,
-  ): Promise<number | undefined> {
+  ): Promise<Cutoff | undefined> {
     const known = this.cutoffOf(key);
     if (this.complete) return known;
     try {
       const held = await this.cutoffInRedis(client, key, timeoutMs);
-      return held === undefined ? known : Math.max(held, known ?? 0);
+      if (held === undefined) return known;
+      return known ? mergeCutoffs(known, held) : held;
     } catch (error) {
       if (known !== undefined) return known;
       throw error;
@@ -125,7 +130,10 @@ export class RedisMirror {
   /** Both at once from memory, once complete (then `revoked` and `cutoff` answer from it too). */
   stateNow(keys: readonly string[], userKey: string): SessionState | undefined {
     if (!this.complete) return undefined;
-    return { revoked: this.isRevoked(keys), cutoff: this.cutoffOf(userKey) };
+    return {
+      revoked: this.isRevoked(keys),
+      cutoff: cutoffFor(this.cutoffOf(userKey), keys),
+    };
   }
 
   private async revokedInRedis(
@@ -145,13 +153,13 @@ export class RedisMirror {
     client: RedisClient,
     key: string,
     timeoutMs: number,
-  ): Promise<number | undefined> {
+  ): Promise<Cutoff | undefined> {
     const value = await within(
       client.hget(this.layout.cutoffs, key),
       timeoutMs,
     );
-    const [seconds, expiresAt] = (value ?? '').split(':').map(Number);
-    return value !== null && expiresAt > Date.now() ? seconds : undefined;
+    const held = value === null ? undefined : parseCutoff(value);
+    return held && held.expiresAtMs > Date.now() ? held.cutoff : undefined;
   }
 
   /**
@@ -164,8 +172,8 @@ export class RedisMirror {
     if (kind === 'r' && rest.length >= 2) {
       this.revoke(rest.slice(1), Number(rest[0]));
     } else if (kind === 'c' && rest.length === 2) {
-      const [seconds, expiresAt] = rest[1].split(':').map(Number);
-      this.setCutoff(rest[0], seconds, expiresAt);
+      const held = parseCutoff(rest[1]);
+      if (held) this.setCutoff(rest[0], held.cutoff, held.expiresAtMs);
     }
     if (!Number.isSafeInteger(v)) return true;
     if (v === this.applied + 1) this.applied = v;
@@ -231,8 +239,8 @@ export class RedisMirror {
       );
       for (let i = 0; i + 1 < fields.length; i += 2) {
         if (fields[i] === MARKER) continue;
-        const [seconds, expiresAt] = fields[i + 1].split(':').map(Number);
-        this.setCutoff(fields[i], seconds, expiresAt);
+        const held = parseCutoff(fields[i + 1]);
+        if (held) this.setCutoff(fields[i], held.cutoff, held.expiresAtMs);
       }
       cursor = next;
     } while (cursor !== '0');

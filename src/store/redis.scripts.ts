@@ -59,9 +59,55 @@ return n`,
 );
 
 /**
- * KEYS: revocations (sorted set, score = expiry), version. ARGV: now,
- * expiresAt, channel, members... Drops the expired, adds the members (an
- * existing one keeps the later expiry), bumps the version and publishes
+ * Lua helpers for cutoffs, kept as "all:expiresAt" or
+ * "all:expiresAt:others:exempt" (see cutoff.ts, whose mergeCutoffs this
+ * follows): parse, merge (whatever either ended stays ended) and format.
+ */
+const CUTOFF_LUA = `local function parse_cutoff(v)
+  local s, e, o, x = string.match(v, '^(%d+):(%d+):(%d+):([%w_-]+)$')
+  if not s then s, e = string.match(v, '^(%d+):(%d+)$') end
+  if not s then return nil end
+  return tonumber(s), tonumber(e), o and tonumber(o), x
+end
+local function merge_cutoff(key, member, now, s, e, o, x)
+  local cur = redis.call('HGET', key, member)
+  if cur then
+    local s1, e1, o1, x1 = parse_cutoff(cur)
+    if s1 and e1 > now then
+      s, e = math.max(s, s1), math.max(e, e1)
+      if o1 then
+        if not o then o, x = o1, x1
+        elseif x1 == x then o = math.max(o, o1)
+        else
+          s = math.max(s, math.min(o, o1))
+          if o1 > o then o, x = o1, x1 end
+        end
+      end
+    end
+  end
+  if o and o <= s then o, x = nil, nil end
+  if o then return string.format('%d:%d:%d:%s', s, e, o, x), e end
+  return string.format('%d:%d', s, e), e
+end
+`;
+
+/** Lua: the records of a user created up to `upTo` (ms), but `except`, removed. */
+const DROP_RECORDS_LUA = `local function drop_records(key, upTo, except)
+  local all = redis.call('HGETALL', key)
+  for i = 1, #all, 2 do
+    local ok, r = pcall(cjson.decode, all[i + 1])
+    if all[i] ~= except and (not ok or tonumber(r.c) <= upTo) then
+      redis.call('HDEL', key, all[i])
+    end
+  end
+end
+`;
+
+/**
+ * KEYS: revocations (sorted set, score = expiry), version, a user's
+ * records. ARGV: now, expiresAt, channel, members... Drops the expired,
+ * adds the members (an existing one keeps the later expiry), removes the
+ * user's records of those members, bumps the version and publishes
  * "<version> r <expiresAt> <member> <member>...".
  */
 export const REVOKE = new RedisScript(
@@ -71,40 +117,38 @@ for i = 4, #ARGV do
   redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[i])
   members[#members + 1] = ARGV[i]
 end
+redis.call('HDEL', KEYS[3], unpack(members))
 local v = redis.call('INCR', KEYS[2])
 redis.call('PUBLISH', ARGV[3], v .. ' r ' .. ARGV[2] .. ' ' .. table.concat(members, ' '))
 return v`,
-  2,
+  3,
 );
 
 /**
- * KEYS: cutoffs (hash: member -> "seconds:expiresAt"), their expiries
- * (sorted set), version. ARGV: now, member, seconds, expiresAt, channel.
- * Keeps the later cutoff and the later expiry, drops up to 100 expired
- * cutoffs, bumps the version and publishes "<version> c <member> <s>:<e>".
+ * KEYS: cutoffs (hash: member -> cutoff, see CUTOFF_LUA), their expiries
+ * (sorted set), version, the user's records. ARGV: now, member, all,
+ * others ('' for none), exempt ('' for none), expiresAt, channel, upTo.
+ * Merges with the cutoff there, drops up to 100 expired cutoffs, removes
+ * the user's records created up to `upTo` but the exempt one, bumps the
+ * version and publishes "<version> c <member> <cutoff>".
  */
 export const SET_CUTOFF = new RedisScript(
-  `local old = redis.call('ZRANGE', KEYS[2], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, 100)
+  `${CUTOFF_LUA}${DROP_RECORDS_LUA}
+local old = redis.call('ZRANGE', KEYS[2], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, 100)
 if #old > 0 then
   redis.call('HDEL', KEYS[1], unpack(old))
   redis.call('ZREM', KEYS[2], unpack(old))
 end
-local secs, exp = tonumber(ARGV[3]), tonumber(ARGV[4])
-local cur = redis.call('HGET', KEYS[1], ARGV[2])
-if cur then
-  local s, e = string.match(cur, '^(%d+):(%d+)$')
-  if s and tonumber(e) > tonumber(ARGV[1]) then
-    secs = math.max(secs, tonumber(s))
-    exp = math.max(exp, tonumber(e))
-  end
-end
-local value = string.format('%d:%d', secs, exp)
+local others = ARGV[4] ~= '' and tonumber(ARGV[4]) or nil
+local exempt = ARGV[5] ~= '' and ARGV[5] or nil
+local value, exp = merge_cutoff(KEYS[1], ARGV[2], tonumber(ARGV[1]), tonumber(ARGV[3]), tonumber(ARGV[6]), others, exempt)
 redis.call('HSET', KEYS[1], ARGV[2], value)
 redis.call('ZADD', KEYS[2], exp, ARGV[2])
+drop_records(KEYS[4], tonumber(ARGV[8]), exempt)
 local v = redis.call('INCR', KEYS[3])
-redis.call('PUBLISH', ARGV[5], v .. ' c ' .. ARGV[2] .. ' ' .. value)
+redis.call('PUBLISH', ARGV[7], v .. ' c ' .. ARGV[2] .. ' ' .. value)
 return v`,
-  3,
+  4,
 );
 
 /**
@@ -121,36 +165,106 @@ return {tonumber(redis.call('GET', KEYS[3]) or '0'), marked and 1 or 0}`,
 
 /**
  * KEYS: revocations, cutoffs, cutoff expiries, version. ARGV: now, marker,
- * revocation count n, then n pairs (member, expiresAt), then triples
- * (member, seconds, expiresAt). Merges them as REVOKE and SET_CUTOFF do,
- * marks both structures again and bumps the version (the other instances
- * see a version they have no message for, and load).
+ * revocation count n, then n pairs (member, expiresAt), then pairs
+ * (member, cutoff as kept: "all:expiresAt[:others:exempt]"). Merges them
+ * as REVOKE and SET_CUTOFF do, marks both structures again and bumps the
+ * version (the other instances see a version they have no message for,
+ * and load).
  */
 export const WRITE_BACK = new RedisScript(
-  `local now = tonumber(ARGV[1])
+  `${CUTOFF_LUA}
+local now = tonumber(ARGV[1])
 local i = 4
 for k = 1, tonumber(ARGV[3]) do
   redis.call('ZADD', KEYS[1], 'GT', ARGV[i + 1], ARGV[i])
   i = i + 2
 end
-while i + 2 <= #ARGV do
-  local secs, exp = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
-  local cur = redis.call('HGET', KEYS[2], ARGV[i])
-  if cur then
-    local s, e = string.match(cur, '^(%d+):(%d+)$')
-    if s and tonumber(e) > now then
-      secs = math.max(secs, tonumber(s))
-      exp = math.max(exp, tonumber(e))
-    end
+while i + 1 <= #ARGV do
+  local s, e, o, x = parse_cutoff(ARGV[i + 1])
+  if s then
+    local value, exp = merge_cutoff(KEYS[2], ARGV[i], now, s, e, o, x)
+    redis.call('HSET', KEYS[2], ARGV[i], value)
+    redis.call('ZADD', KEYS[3], exp, ARGV[i])
   end
-  redis.call('HSET', KEYS[2], ARGV[i], string.format('%d:%d', secs, exp))
-  redis.call('ZADD', KEYS[3], exp, ARGV[i])
-  i = i + 3
+  i = i + 2
 end
 redis.call('ZADD', KEYS[1], '+inf', ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], '0:0')
 return redis.call('INCR', KEYS[4])`,
   4,
+);
+
+/**
+ * KEYS: a user's records (hash: id -> JSON {c, l, e, u, i}), revocations,
+ * version. ARGV: now, id, createdAt, lastActiveAt, expiresAt, userAgent,
+ * ipAddress, max, revokeUntil, channel. Drops the user's expired records,
+ * writes this one (a known id keeps createdAt and expiry), and past `max`
+ * removes the oldest others and revokes their ids (published as REVOKE
+ * does). The hash lives as long as its latest record. Returns the ids
+ * revoked.
+ */
+export const RECORD = new RedisScript(
+  `local now = tonumber(ARGV[1])
+local all = redis.call('HGETALL', KEYS[1])
+local others = {}
+local latest = 0
+local cur
+for i = 1, #all, 2 do
+  local ok, r = pcall(cjson.decode, all[i + 1])
+  if not ok or tonumber(r.e) <= now then
+    redis.call('HDEL', KEYS[1], all[i])
+  elseif all[i] == ARGV[2] then
+    cur = r
+  else
+    others[#others + 1] = {all[i], tonumber(r.c)}
+    latest = math.max(latest, tonumber(r.e))
+  end
+end
+local c, e = tonumber(ARGV[3]), tonumber(ARGV[5])
+if cur then c, e = tonumber(cur.c), tonumber(cur.e) end
+redis.call('HSET', KEYS[1], ARGV[2], cjson.encode({c = c, l = tonumber(ARGV[4]), e = e, u = ARGV[6], i = ARGV[7]}))
+latest = math.max(latest, e)
+local evicted = {}
+if not cur then
+  table.sort(others, function(a, b) return a[2] < b[2] end)
+  local n = #others + 1
+  local k = 1
+  while n > tonumber(ARGV[8]) and k <= #others do
+    redis.call('HDEL', KEYS[1], others[k][1])
+    redis.call('ZADD', KEYS[2], 'GT', ARGV[9], others[k][1])
+    evicted[#evicted + 1] = others[k][1]
+    k = k + 1
+    n = n - 1
+  end
+end
+if #evicted > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+  local v = redis.call('INCR', KEYS[3])
+  redis.call('PUBLISH', ARGV[10], v .. ' r ' .. ARGV[9] .. ' ' .. table.concat(evicted, ' '))
+end
+redis.call('PEXPIREAT', KEYS[1], latest)
+return evicted`,
+  3,
+);
+
+/**
+ * KEYS: a user's records, revocations, version. ARGV: now, id,
+ * revokeUntil, channel. Removes the live record of that id and revokes
+ * the id (published as REVOKE does); returns 1, or 0 (nothing changed)
+ * when the user has no live record of it.
+ */
+export const END_SESSION = new RedisScript(
+  `local cur = redis.call('HGET', KEYS[1], ARGV[2])
+if not cur then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[2])
+local ok, r = pcall(cjson.decode, cur)
+if not ok or tonumber(r.e) <= tonumber(ARGV[1]) then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[3], ARGV[2])
+local v = redis.call('INCR', KEYS[3])
+redis.call('PUBLISH', ARGV[4], v .. ' r ' .. ARGV[3] .. ' ' .. ARGV[2])
+return 1`,
+  3,
 );
 
 /**

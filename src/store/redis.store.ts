@@ -25,10 +25,12 @@ import {
 import { MirrorSync } from './redis.sync.js';
 import {
   CHECK,
+  END_SESSION,
   GIVE_BACK,
   HIT,
   PEEK,
   PROBE,
+  RECORD,
   REVOKE,
   SET_CUTOFF,
   type RedisScript,
@@ -40,9 +42,14 @@ import {
   SharedStore,
   StoreUnavailableError,
   type CounterHit,
+  type SessionEntry,
+  type SessionLimits,
+  type SessionRecord,
   type SessionState,
   type StoreUnavailableReason,
 } from './shared-store.js';
+import { cutoffFor } from './cutoff.js';
+import { publicRecord, type StoredRecord } from './record-table.js';
 import { storedKey, type StoredSession } from './store-keys.js';
 
 export type { RedisStoreOptions } from './redis.connection.js';
@@ -218,15 +225,21 @@ export class RedisSharedStore extends SharedStore {
     );
   }
 
-  async revoke(keys: readonly string[], ttlMs: number): Promise<void> {
+  async revoke(
+    keys: readonly string[],
+    ttlMs: number,
+    userKey?: string,
+  ): Promise<void> {
     checkWindow(ttlMs, 'ttlMs');
     const stored = [...new Set(keys.map(storedKey))];
     if (stored.length === 0) return;
     const now = Date.now();
-    const { revoked, version, channel } = this.layout;
+    const { revoked, version, channel, records } = this.layout;
     await this.write(REVOKE, [
       revoked,
       version,
+      // No user: a hash that never exists (a stored key has no '-' alone).
+      records(userKey === undefined ? '-' : storedKey(userKey)),
       now,
       now + ttlMs,
       channel,
@@ -248,27 +261,113 @@ export class RedisSharedStore extends SharedStore {
     userKey: string,
     epochSeconds: number,
     ttlMs: number,
+    exempt?: string,
   ): Promise<void> {
     checkSeconds(epochSeconds);
     checkWindow(ttlMs, 'ttlMs');
     const stored = storedKey(userKey);
+    const spared = exempt === undefined ? undefined : storedKey(exempt);
     const now = Date.now();
-    const { cutoffs, cutoffExpiries, version, channel } = this.layout;
+    const { cutoffs, cutoffExpiries, version, channel, records } = this.layout;
     await this.write(SET_CUTOFF, [
       cutoffs,
       cutoffExpiries,
       version,
+      records(stored),
       now,
       stored,
-      epochSeconds,
+      spared ? 0 : epochSeconds,
+      spared ? epochSeconds : '',
+      spared ?? '',
+      now + ttlMs,
+      channel,
+      epochSeconds * 1000 + 999,
+    ]);
+    this.mirror.setCutoff(
+      stored,
+      spared
+        ? { all: 0, others: epochSeconds, exempt: spared }
+        : { all: epochSeconds },
+      now + ttlMs,
+    );
+  }
+
+  async cutoffOf(
+    userKey: string,
+    sessionKeys: readonly string[] = [],
+  ): Promise<number | undefined> {
+    const cutoff = await this.mirror.cutoff(
+      this.client,
+      storedKey(userKey),
+      this.timeoutMs,
+    );
+    return cutoffFor(cutoff, sessionKeys.map(storedKey));
+  }
+
+  async recordSession(
+    userKey: string,
+    entry: SessionEntry,
+    limits: SessionLimits,
+  ): Promise<void> {
+    checkWindow(limits.ttlMs, 'ttlMs');
+    checkWindow(limits.maxPerUser, 'maxPerUser');
+    const now = Date.now();
+    const { revoked, version, channel, records } = this.layout;
+    const evicted = (await this.write(RECORD, [
+      records(storedKey(userKey)),
+      revoked,
+      version,
+      now,
+      storedKey(entry.key),
+      entry.createdAt,
+      entry.lastActiveAt,
+      entry.createdAt + limits.ttlMs,
+      entry.userAgent,
+      entry.ipAddress,
+      limits.maxPerUser,
+      now + limits.ttlMs,
+      channel,
+    ])) as string[];
+    if (evicted.length > 0) this.mirror.revoke(evicted, now + limits.ttlMs);
+  }
+
+  async sessionsOf(userKey: string): Promise<SessionRecord[]> {
+    const key = this.layout.records(storedKey(userKey));
+    let fields: Record<string, string>;
+    try {
+      fields = await within(this.client.hgetall(key), this.timeoutMs);
+    } catch (error) {
+      throw this.named(error);
+    }
+    const now = Date.now();
+    const sessions: SessionRecord[] = [];
+    for (const [id, value] of Object.entries(fields)) {
+      const record = readRecord(id, value);
+      if (record && record.expiresAt > now) sessions.push(publicRecord(record));
+    }
+    return sessions;
+  }
+
+  async endSession(
+    userKey: string,
+    id: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    checkWindow(ttlMs, 'ttlMs');
+    const now = Date.now();
+    const { revoked, version, channel, records } = this.layout;
+    const ended = await this.write(END_SESSION, [
+      records(storedKey(userKey)),
+      revoked,
+      version,
+      now,
+      id,
       now + ttlMs,
       channel,
     ]);
-    this.mirror.setCutoff(stored, epochSeconds, now + ttlMs);
-  }
-
-  async cutoffOf(userKey: string): Promise<number | undefined> {
-    return this.mirror.cutoff(this.client, storedKey(userKey), this.timeoutMs);
+    if (ended !== 1) return false;
+    this.mirror.revoke([id], now + ttlMs);
+    return true;
   }
 
   override sessionStateNow(session: StoredSession): SessionState | undefined {
@@ -363,15 +462,17 @@ export class RedisSharedStore extends SharedStore {
   private async write(
     script: RedisScript,
     args: (string | number)[],
-  ): Promise<void> {
+  ): Promise<unknown> {
     const started = Date.now();
+    let answer: unknown;
     try {
-      await this.call(script, args);
+      answer = await this.call(script, args);
     } catch (error) {
       this.markDown(started, error);
       throw this.named(error);
     }
     this.markUp(true);
+    return answer;
   }
 
   /**
@@ -486,5 +587,24 @@ export class RedisSharedStore extends SharedStore {
     } else if (before !== undefined) {
       this.logger.log('Redis reachable again: rate limits are shared again');
     }
+  }
+}
+
+/** A record as RECORD keeps it (JSON {c, l, e, u, i}); undefined when unreadable. */
+function readRecord(id: string, value: string): StoredRecord | undefined {
+  try {
+    const r = JSON.parse(value) as Record<string, unknown>;
+    if (typeof r.c !== 'number' || typeof r.e !== 'number') return undefined;
+    return {
+      id,
+      createdAt: r.c,
+      lastActiveAt: typeof r.l === 'number' ? r.l : r.c,
+      // Lua's cjson writes an empty string as "" and a table as {}: keep strings only.
+      userAgent: typeof r.u === 'string' ? r.u : '',
+      ipAddress: typeof r.i === 'string' ? r.i : '',
+      expiresAt: r.e,
+    };
+  } catch {
+    return undefined;
   }
 }

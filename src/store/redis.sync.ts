@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type RedisClient, within } from './redis.connection.js';
 import { describeRedisError } from './redis.errors.js';
+import { formatCutoff } from './cutoff.js';
 import { MARKER, type RedisLayout, type RedisMirror } from './redis.mirror.js';
 import { WRITE_BACK } from './redis.scripts.js';
 
@@ -141,7 +142,7 @@ export class MirrorSync {
         MARKER,
         revs.length,
         ...revs.flatMap((e) => [e.key, e.expiresAtMs]),
-        ...cuts.flatMap((e) => [e.key, e.seconds, e.expiresAtMs]),
+        ...cuts.flatMap((e) => [e.key, formatCutoff(e.cutoff, e.expiresAtMs)]),
       ];
       await within(WRITE_BACK.run(this.client, args), this.timeoutMs);
     } while (r < revoked.length || c < cutoffs.length);

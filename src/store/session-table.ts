@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { mergeCutoffs, type Cutoff } from './cutoff.js';
 import { STORED_KEY_LENGTH } from './store-keys.js';
 
 /**
@@ -7,6 +8,9 @@ import { STORED_KEY_LENGTH } from './store-keys.js';
  * (a Map slot and one slot in each of its per-entry arrays), rounded up.
  */
 export const SESSION_ENTRY_BYTES = STORED_KEY_LENGTH + 160;
+
+/** A cutoff with an exempt session also holds that session's stored key. */
+const EXEMPTION_BYTES = STORED_KEY_LENGTH + 64;
 
 /** How often a full table may look for expired entries to make room. */
 const PURGE_INTERVAL_MS = 1000;
@@ -20,13 +24,16 @@ export type TableWrite = 'ok' | 'full';
  * and the caller fails closed. Keys are stored keys (storedKey).
  */
 export class SessionTable {
-  private readonly entries: LRUCache<string, number>;
+  private readonly entries: LRUCache<string, number | Cutoff>;
   private lastPurgeAt = 0;
 
   constructor(readonly maxBytes: number) {
-    this.entries = new LRUCache<string, number>({
+    this.entries = new LRUCache<string, number | Cutoff>({
       maxSize: maxBytes,
-      sizeCalculation: () => SESSION_ENTRY_BYTES,
+      sizeCalculation: (value) =>
+        typeof value === 'object' && value.exempt
+          ? SESSION_ENTRY_BYTES + EXEMPTION_BYTES
+          : SESSION_ENTRY_BYTES,
       // Never relied on to evict: writes check for room first.
       ttlAutopurge: false,
     });
@@ -54,40 +61,43 @@ export class SessionTable {
     return keys.some((key) => this.entries.has(`r:${key}`));
   }
 
-  setCutoff(
-    key: string,
-    epochSeconds: number,
-    expiresAtMs: number,
-  ): TableWrite {
+  setCutoff(key: string, cutoff: Cutoff, expiresAtMs: number): TableWrite {
     const ttl = expiresAtMs - Date.now();
     if (ttl <= 0) return 'ok';
     const name = `c:${key}`;
-    if (!this.hasRoomFor([name])) return 'full';
-    const seconds = Math.max(epochSeconds, this.entries.get(name) ?? 0);
-    this.entries.set(name, seconds, {
+    const old = this.entries.get(name);
+    const merged =
+      typeof old === 'object'
+        ? mergeCutoffs(old, cutoff)
+        : mergeCutoffs(cutoff, cutoff);
+    const hadExemption = typeof old === 'object' && old.exempt !== undefined;
+    const extra = merged.exempt && !hadExemption ? EXEMPTION_BYTES : 0;
+    if (!this.hasRoomFor([name], extra)) return 'full';
+    this.entries.set(name, merged, {
       ttl: Math.max(ttl, this.remaining(name)),
     });
     return 'ok';
   }
 
-  cutoffOf(key: string): number | undefined {
-    return this.entries.get(`c:${key}`);
+  cutoffOf(key: string): Cutoff | undefined {
+    const value = this.entries.get(`c:${key}`);
+    return typeof value === 'object' ? value : undefined;
   }
 
   /** Every live entry: revocations, then cutoffs (keys as stored). */
   live(): {
     revoked: { key: string; expiresAtMs: number }[];
-    cutoffs: { key: string; seconds: number; expiresAtMs: number }[];
+    cutoffs: { key: string; cutoff: Cutoff; expiresAtMs: number }[];
   } {
     const revoked: { key: string; expiresAtMs: number }[] = [];
-    const cutoffs: { key: string; seconds: number; expiresAtMs: number }[] = [];
+    const cutoffs: { key: string; cutoff: Cutoff; expiresAtMs: number }[] = [];
     const now = Date.now();
     for (const [name, value] of this.entries.entries()) {
       const left = this.remaining(name);
       if (left <= 0) continue;
       const key = name.slice(2);
-      if (name.startsWith('r:')) revoked.push({ key, expiresAtMs: value });
-      else cutoffs.push({ key, seconds: value, expiresAtMs: now + left });
+      if (typeof value === 'number') revoked.push({ key, expiresAtMs: value });
+      else cutoffs.push({ key, cutoff: value, expiresAtMs: now + left });
     }
     return { revoked, cutoffs };
   }
@@ -100,11 +110,13 @@ export class SessionTable {
   }
 
   /** Whether the new names fit without evicting a live entry. */
-  private hasRoomFor(names: string[]): boolean {
+  private hasRoomFor(names: string[], extraBytes = 0): boolean {
     const fits = (): boolean => {
       const added = names.filter((name) => !this.entries.has(name)).length;
       return (
-        this.entries.calculatedSize + added * SESSION_ENTRY_BYTES <=
+        this.entries.calculatedSize +
+          added * SESSION_ENTRY_BYTES +
+          extraBytes <=
         this.maxBytes
       );
     };

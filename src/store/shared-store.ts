@@ -8,6 +8,34 @@ export interface CounterHit {
   resetAtMs: number;
 }
 
+/**
+ * A session begun through the API, as the store keeps it per user. `id` is
+ * the stored form of the session's key (see sessionIdOf): opaque, never
+ * the key itself. Times are epoch milliseconds.
+ */
+export interface SessionRecord {
+  id: string;
+  createdAt: number;
+  lastActiveAt: number;
+  userAgent: string;
+  ipAddress: string;
+}
+
+/** What recordSession writes: the session's key, when it began, and where it was last seen. */
+export interface SessionEntry {
+  key: string;
+  createdAt: number;
+  lastActiveAt: number;
+  userAgent: string;
+  ipAddress: string;
+}
+
+/** How many sessions a user may have, and how long one lives (its refresh token's validity). */
+export interface SessionLimits {
+  maxPerUser: number;
+  ttlMs: number;
+}
+
 /** What the store knows of a session: see SharedStore.sessionStateNow. */
 export interface SessionState {
   revoked: boolean;
@@ -89,11 +117,16 @@ export abstract class SharedStore {
 
   /**
    * Adds the keys (e.g. a session's jti, origin_jti, event id) to the
-   * denylist for `ttlMs` (an entry already there keeps the later expiry).
+   * denylist for `ttlMs` (an entry already there keeps the later expiry),
+   * and with `userKey` removes that user's session records of those keys.
    * Resolves once every instance can learn it (Redis has it); rejects with
    * StoreUnavailableError otherwise, and the caller answers 503.
    */
-  abstract revoke(keys: readonly string[], ttlMs: number): Promise<void>;
+  abstract revoke(
+    keys: readonly string[],
+    ttlMs: number,
+    userKey?: string,
+  ): Promise<void>;
 
   /**
    * Whether any of the keys is on the denylist. Answered from memory (with
@@ -107,17 +140,57 @@ export abstract class SharedStore {
   /**
    * Sets the sign-out cutoff of a user (epoch seconds: tokens whose
    * `auth_time` is before it are refused, as the feature decides), for
-   * `ttlMs`. Keeps the later of the old and new cutoff, and the later
-   * expiry. Rejects like `revoke`.
+   * `ttlMs`, and removes the user's session records begun up to the end
+   * of that second. With `exempt` (a session's key), that session passes
+   * this cutoff and keeps its record (the others end: see Cutoff). Merged
+   * with the cutoff already there so that whatever either ended stays
+   * ended, with the later expiry. Rejects like `revoke`.
    */
   abstract setCutoff(
     userKey: string,
     epochSeconds: number,
     ttlMs: number,
+    exempt?: string,
   ): Promise<void>;
 
-  /** The user's cutoff in epoch seconds, undefined if none. Answered like `isRevoked`. */
-  abstract cutoffOf(userKey: string): Promise<number | undefined>;
+  /**
+   * The user's cutoff in epoch seconds as it applies to a session with
+   * these keys (the exempt one passes its exemption), undefined if none.
+   * Answered like `isRevoked`.
+   */
+  abstract cutoffOf(
+    userKey: string,
+    sessionKeys?: readonly string[],
+  ): Promise<number | undefined>;
+
+  /**
+   * Writes the record of a session (`entry.key`) of a user: a new one, or
+   * the last activity of a known one (which keeps its createdAt). A new
+   * record past `limits.maxPerUser` ends the user's oldest other sessions:
+   * their records go and their ids join the denylist for `limits.ttlMs`,
+   * in the same atomic step. A record lives `ttlMs` from its createdAt.
+   * Rejects like `revoke` (and with 'full' when the memory store's records
+   * are at their byte bound).
+   */
+  abstract recordSession(
+    userKey: string,
+    entry: SessionEntry,
+    limits: SessionLimits,
+  ): Promise<void>;
+
+  /** The user's live session records, in no order (one read). Rejects when the store cannot answer. */
+  abstract sessionsOf(userKey: string): Promise<SessionRecord[]>;
+
+  /**
+   * Ends the user's session of this id (a SessionRecord's): removes its
+   * record and adds the id to the denylist for `ttlMs`, at once. False,
+   * and nothing changed, when the user has no live record of that id.
+   */
+  abstract endSession(
+    userKey: string,
+    id: string,
+    ttlMs: number,
+  ): Promise<boolean>;
 
   /**
    * `isRevoked(keys)` and `cutoffOf(userKey)` together, for the keys of a

@@ -30,3 +30,13 @@ export function storedSession(
 ): StoredSession {
   return { keys: keys.map(storedKey), userKey: storedKey(userKey) };
 }
+
+/** The id of a session record: the stored form of the session's key. */
+export function sessionIdOf(key: string): string {
+  return storedKey(key);
+}
+
+/** Whether a string has the form of a stored key (43 characters of base64url). */
+export function isStoredKey(value: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(value);
+}

@@ -4,6 +4,7 @@
  * Redis, an eviction policy that could drop the revocations, TLS, and a
  * Redis that forgot what it held. Each against real redis-servers.
  */
+import { sessionIdOf } from '../../src/store/store-keys.js';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
@@ -266,6 +267,26 @@ describe('ACL users', () => {
     await full.revoke(['jti:1'], 60_000);
     await full.setCutoff('user-1', 1_700_000_000, 60_000);
     await full.hit('k', 60_000);
+    const session = {
+      key: 'origin:1',
+      createdAt: Date.now(),
+      lastActiveAt: Date.now(),
+      userAgent: 'UA',
+      ipAddress: '127.0.0.1',
+    };
+    await full.recordSession('user-1', session, {
+      maxPerUser: 1,
+      ttlMs: 60_000,
+    });
+    await full.recordSession(
+      'user-1',
+      { ...session, key: 'origin:2' },
+      { maxPerUser: 1, ttlMs: 60_000 },
+    );
+    expect(await other.sessionsOf('user-1')).toHaveLength(1);
+    expect(
+      await full.endSession('user-1', sessionIdOf('origin:2'), 60_000),
+    ).toBe(true);
     await timeUntil(() => other.isRevoked(['jti:1']), 2000);
     expect(await full.health()).toEqual({ up: true });
 
@@ -340,13 +361,17 @@ describe('nothing lost when Redis forgets', () => {
     const b = await stores.makeRedis({ timeoutMs: 1000 });
     await a.revoke(['jti:1'], 60_000);
     await b.setCutoff('user-1', 1_700_000_000, 60_000);
+    // logout/others: a cutoff that spares one session.
+    await b.setCutoff('user-2', 1_700_000_000, 60_000, 'origin:kept');
     await timeUntil(() => b.isRevoked(['jti:1']), 2000);
     await stores.redis.restart();
     const late = await timeUntil(async () => {
       const fresh = await stores.makeRedis({ timeoutMs: 1000 });
       const known =
         (await fresh.isRevoked(['jti:1'])) &&
-        (await fresh.cutoffOf('user-1')) === 1_700_000_000;
+        (await fresh.cutoffOf('user-1')) === 1_700_000_000 &&
+        (await fresh.cutoffOf('user-2', ['origin:other'])) === 1_700_000_000 &&
+        (await fresh.cutoffOf('user-2', ['origin:kept'])) === undefined;
       await fresh.close();
       return known;
     }, WRITE_BACK_WITHIN_MS + BUSY_MARGIN_MS);

@@ -8,7 +8,7 @@ import {
   useStores,
   type StoreKind,
 } from '../support/stores.js';
-import { storedSession } from '../../src/store/store-keys.js';
+import { sessionIdOf, storedSession } from '../../src/store/store-keys.js';
 
 const stores = useStores({ cluster: true, sentinel: true });
 
@@ -188,6 +188,192 @@ describe.each<StoreKind>(['memory', 'redis', 'cluster', 'sentinel'])(
         });
         expect(await store.isRevoked(['jti:2'])).toBe(false);
         expect(await store.cutoffOf('user-2')).toBeUndefined();
+      });
+    });
+
+    describe('cutoffs that spare one session', () => {
+      it('refuse every session but the exempt one, whose keys pass', async () => {
+        await store.setCutoff('user-1', 1_700_000_100, 60_000, 'origin:keep');
+        expect(await store.cutoffOf('user-1')).toBe(1_700_000_100);
+        expect(await store.cutoffOf('user-1', ['origin:other'])).toBe(
+          1_700_000_100,
+        );
+        expect(
+          await store.cutoffOf('user-1', ['jti:1', 'origin:keep']),
+        ).toBeUndefined();
+        expect(
+          store.sessionStateNow(storedSession(['origin:keep'], 'user-1')),
+        ).toEqual({ revoked: false, cutoff: undefined });
+        expect(
+          store.sessionStateNow(storedSession(['origin:other'], 'user-1')),
+        ).toEqual({ revoked: false, cutoff: 1_700_000_100 });
+      });
+
+      it('lose the exemption to a later cutoff of everyone', async () => {
+        await store.setCutoff('user-1', 1_700_000_100, 60_000, 'origin:keep');
+        await store.setCutoff('user-1', 1_700_000_050, 60_000);
+        expect(await store.cutoffOf('user-1', ['origin:keep'])).toBe(
+          1_700_000_050,
+        );
+        await store.setCutoff('user-1', 1_700_000_200, 60_000);
+        expect(await store.cutoffOf('user-1', ['origin:keep'])).toBe(
+          1_700_000_200,
+        );
+      });
+
+      it('end the first exempt session when another session spares itself later', async () => {
+        await store.setCutoff('user-1', 1_700_000_100, 60_000, 'origin:a');
+        await store.setCutoff('user-1', 1_700_000_200, 60_000, 'origin:b');
+        expect(await store.cutoffOf('user-1', ['origin:a'])).toBe(
+          1_700_000_200,
+        );
+        expect(await store.cutoffOf('user-1', ['origin:b'])).toBe(
+          1_700_000_100,
+        );
+      });
+    });
+
+    describe('session records', () => {
+      const limits = { maxPerUser: 3, ttlMs: 60_000 };
+      const entry = (key: string, createdAt: number, userAgent = 'UA') => ({
+        key,
+        createdAt,
+        lastActiveAt: createdAt,
+        userAgent,
+        ipAddress: '127.0.0.1',
+      });
+      const ids = async (user: string): Promise<string[]> =>
+        (await store.sessionsOf(user)).map((r) => r.id).sort();
+
+      it('keeps a record per session of a user, its id the stored form of its key', async () => {
+        const now = Date.now();
+        await store.recordSession('u1', entry('origin:a', now - 10), limits);
+        await store.recordSession('u1', entry('origin:b', now), limits);
+        await store.recordSession('u2', entry('origin:c', now), limits);
+        const mine = await store.sessionsOf('u1');
+        expect(mine).toHaveLength(2);
+        expect(mine.find((r) => r.id === sessionIdOf('origin:a'))).toEqual({
+          id: sessionIdOf('origin:a'),
+          createdAt: now - 10,
+          lastActiveAt: now - 10,
+          userAgent: 'UA',
+          ipAddress: '127.0.0.1',
+        });
+        expect(await ids('u2')).toEqual([sessionIdOf('origin:c')]);
+        expect(await store.sessionsOf('nobody')).toEqual([]);
+      });
+
+      it('updates the last activity of a known session and keeps when it began', async () => {
+        const now = Date.now();
+        await store.recordSession('u1', entry('origin:a', now - 1000), limits);
+        await store.recordSession(
+          'u1',
+          {
+            key: 'origin:a',
+            createdAt: now,
+            lastActiveAt: now + 5,
+            userAgent: 'Other/2 "quoted" \\ ünicode',
+            ipAddress: '::1',
+          },
+          limits,
+        );
+        expect(await store.sessionsOf('u1')).toEqual([
+          {
+            id: sessionIdOf('origin:a'),
+            createdAt: now - 1000,
+            lastActiveAt: now + 5,
+            userAgent: 'Other/2 "quoted" \\ ünicode',
+            ipAddress: '::1',
+          },
+        ]);
+      });
+
+      it('past the cap, ends the oldest other sessions: record gone, id revoked', async () => {
+        const now = Date.now();
+        for (const [i, key] of ['origin:1', 'origin:2', 'origin:3'].entries()) {
+          await store.recordSession('u1', entry(key, now + i), limits);
+        }
+        await store.recordSession('u1', entry('origin:4', now - 50), limits);
+        expect(await ids('u1')).toEqual(
+          ['origin:2', 'origin:3', 'origin:4'].map(sessionIdOf).sort(),
+        );
+        expect(await store.isRevoked(['origin:1'])).toBe(true);
+        expect(await store.isRevoked(['origin:2'])).toBe(false);
+      });
+
+      it('ends one session by its id, only the user’s own and only once', async () => {
+        const now = Date.now();
+        await store.recordSession('u1', entry('origin:a', now), limits);
+        await store.recordSession('u2', entry('origin:b', now), limits);
+        const id = sessionIdOf('origin:a');
+        expect(await store.endSession('u2', id, 60_000)).toBe(false);
+        expect(await store.isRevoked(['origin:a'])).toBe(false);
+        expect(await store.endSession('u1', 'not-an-id', 60_000)).toBe(false);
+        expect(await store.endSession('u1', id, 60_000)).toBe(true);
+        expect(await store.isRevoked(['origin:a'])).toBe(true);
+        expect(await store.sessionsOf('u1')).toEqual([]);
+        expect(await store.endSession('u1', id, 60_000)).toBe(false);
+        expect(await ids('u2')).toEqual([sessionIdOf('origin:b')]);
+      });
+
+      it('drops the record of a session revoked for its user', async () => {
+        const now = Date.now();
+        await store.recordSession('u1', entry('origin:a', now), limits);
+        await store.recordSession('u1', entry('origin:b', now), limits);
+        await store.revoke(['jti:x', 'origin:a'], 60_000, 'u1');
+        expect(await ids('u1')).toEqual([sessionIdOf('origin:b')]);
+      });
+
+      it('drops the records a cutoff ends, but the exempt one and later ones', async () => {
+        const second = 1_700_000_000;
+        // Sessions of 2023 that live long enough to be alive now.
+        const long = { ...limits, ttlMs: 10 ** 12 };
+        await store.recordSession('u1', entry('origin:a', second * 1000), long);
+        await store.recordSession(
+          'u1',
+          entry('origin:b', second * 1000 + 999),
+          long,
+        );
+        await store.recordSession(
+          'u1',
+          entry('origin:c', (second + 1) * 1000 + 1),
+          long,
+        );
+        await store.setCutoff('u1', second, 60_000, 'origin:a');
+        expect(await ids('u1')).toEqual(
+          ['origin:a', 'origin:c'].map(sessionIdOf).sort(),
+        );
+        await store.setCutoff('u1', second, 60_000);
+        expect(await ids('u1')).toEqual([sessionIdOf('origin:c')].sort());
+      });
+
+      it('stays at the cap under a soak of 200 sign-ins of one user, every one past it ended', async () => {
+        const now = Date.now();
+        for (let i = 0; i < 200; i++) {
+          await store.recordSession(
+            'soak',
+            entry(`origin:${i}`, now + i),
+            limits,
+          );
+        }
+        expect(await ids('soak')).toEqual(
+          ['origin:197', 'origin:198', 'origin:199'].map(sessionIdOf).sort(),
+        );
+        expect(await store.isRevoked(['origin:0'])).toBe(true);
+        expect(await store.isRevoked(['origin:196'])).toBe(true);
+      });
+
+      it('forgets a record when its session’s time is over', async () => {
+        await store.recordSession('u1', entry('origin:a', Date.now()), {
+          maxPerUser: 3,
+          ttlMs: 100,
+        });
+        expect(await ids('u1')).toHaveLength(1);
+        await sleep(150);
+        expect(await store.sessionsOf('u1')).toEqual([]);
+        expect(
+          await store.endSession('u1', sessionIdOf('origin:a'), 1000),
+        ).toBe(false);
       });
     });
 

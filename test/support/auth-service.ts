@@ -9,6 +9,7 @@ import type { AuthUser } from '../../src/auth/auth-user.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { EmailRateLimiter } from '../../src/auth/rate-limit/email-rate-limiter.js';
 import { RevokedSessions } from '../../src/auth/sessions/revoked-sessions.js';
+import { SessionRecords } from '../../src/auth/sessions/session-records.js';
 import { MemorySharedStore } from '../../src/store/memory.store.js';
 import { TokenRejectedError } from '../../src/auth/verification/token-claims.js';
 import type { TokenVerifier } from '../../src/auth/verification/token-verifier.js';
@@ -46,16 +47,20 @@ export function verifierOf(
 export function serviceOf(
   gateway: FakeCognitoGateway,
   {
-    revoked = new RevokedSessions(new MemorySharedStore(), SESSION_CONFIG),
+    store = new MemorySharedStore(),
+    revoked = new RevokedSessions(store, SESSION_CONFIG),
     config = CONFIG.auth,
     verifier = verifierOf(),
     limiter = new EmailRateLimiter(CONFIG.rateLimit, new MemorySharedStore()),
   }: {
+    /** The store of the session records (and of `revoked` when not given). */
+    store?: MemorySharedStore;
     revoked?: RevokedSessions;
     config?: AuthConfig;
     verifier?: TokenVerifier;
     limiter?: EmailRateLimiter;
   } = {},
 ): AuthService {
-  return new AuthService(gateway, revoked, config, verifier, limiter);
+  const sessions = new SessionRecords(store, SESSION_CONFIG, revoked);
+  return new AuthService(gateway, revoked, config, verifier, limiter, sessions);
 }

@@ -61,42 +61,73 @@ export class RevokedSessions {
       Math.max(1000, user.exp * 1000 - Date.now() + this.skewMs),
     );
     const writes: Promise<void>[] = [];
-    if (lasting.length > 0) writes.push(this.store.revoke(lasting, this.ttlMs));
+    // The session's record goes with it (GET /auth/sessions no longer lists it).
+    if (lasting.length > 0) {
+      writes.push(this.store.revoke(lasting, this.ttlMs, userKey(user.sub)));
+    }
     if (own.length > 0) writes.push(this.store.revoke(own, ownTtlMs));
     await this.written(Promise.all(writes).then(() => undefined));
   }
 
-  /** Refuses every token of `sub` whose auth_time is at or before `atSeconds`. */
-  async cutOff(sub: string, atSeconds: number): Promise<void> {
+  /**
+   * Refuses every token of `sub` whose auth_time is at or before
+   * `atSeconds` (but those of the session `exceptOriginJti`), and drops
+   * the records of the sessions that ends.
+   */
+  async cutOff(
+    sub: string,
+    atSeconds: number,
+    exceptOriginJti?: string,
+  ): Promise<void> {
     await this.written(
-      this.store.setCutoff(userKey(sub), atSeconds, this.ttlMs),
+      this.store.setCutoff(
+        userKey(sub),
+        atSeconds,
+        this.ttlMs,
+        exceptOriginJti === undefined ? undefined : originKey(exceptOriginJti),
+      ),
     );
   }
 
   /**
-   * Ends every session of `sub` begun up to now, and resolves once the next
+   * Ends every session of `sub` begun up to now (but `exceptOriginJti`'s:
+   * POST /auth/logout/others), listed or not, and resolves once the next
    * whole second has begun (at most 1 s): auth_time counts whole seconds,
    * so a login that follows is never refused and none before it survives.
    */
-  async endSessionsOf(sub: string): Promise<void> {
+  async endSessionsOf(sub: string, exceptOriginJti?: string): Promise<void> {
     const now = Date.now();
-    await this.cutOff(sub, Math.floor(now / 1000));
+    await this.cutOff(sub, Math.floor(now / 1000), exceptOriginJti);
     const wait = (Math.floor(now / 1000) + 1) * 1000 - Date.now();
     if (wait > 0) await sleep(wait);
   }
 
-  /** Whether a session of `sub` that began at `startedAt` (seconds) was cut off. */
-  async isCutOff(sub: string, startedAt: number | undefined): Promise<boolean> {
-    const cutoff = await this.read(this.store.cutoffOf(userKey(sub)));
+  /**
+   * Whether a session of `sub` that began at `startedAt` (seconds) was cut
+   * off (with its `originJti`: unless it is the session a cutoff spared).
+   */
+  async isCutOff(
+    sub: string,
+    startedAt: number | undefined,
+    originJti?: string,
+  ): Promise<boolean> {
+    const keys = originJti === undefined ? [] : [originKey(originJti)];
+    const cutoff = await this.read(this.store.cutoffOf(userKey(sub), keys));
     return cutBy(cutoff, startedAt);
   }
 
+  /** Whether the session of this origin_jti was ended (logout, DELETE /auth/sessions/:id, the cap). */
+  async isEnded(originJti: string): Promise<boolean> {
+    return this.read(this.store.isRevoked([originKey(originJti)]));
+  }
+
   async isRevoked(user: AuthUser): Promise<boolean> {
-    const [cutOff, revoked] = await Promise.all([
-      this.isCutOff(user.sub, user.authTime),
-      this.read(this.store.isRevoked(sessionKeys(user))),
+    const keys = sessionKeys(user);
+    const [cutoff, revoked] = await Promise.all([
+      this.read(this.store.cutoffOf(userKey(user.sub), keys)),
+      this.read(this.store.isRevoked(keys)),
     ]);
-    return cutOff || revoked;
+    return revoked || cutBy(cutoff, user.authTime);
   }
 
   /**
@@ -165,14 +196,20 @@ function cutBy(
   return startedAt === undefined || startedAt <= cutoff;
 }
 
-function userKey(sub: string): string {
+/** The store's key of a user: for the sign-out cutoff and the session records alike. */
+export function userKey(sub: string): string {
   return `session-cutoff:${sub}`;
+}
+
+/** The store's key of a session: its `origin_jti` (see SessionRecords). */
+export function originKey(originJti: string): string {
+  return `origin:${originJti}`;
 }
 
 function sessionKeys(user: AuthUser): string[] {
   const keys: string[] = [];
   if (user.jti && user.tokenUse === 'access') keys.push(`jti:${user.jti}`);
-  if (user.originJti) keys.push(`origin:${user.originJti}`);
+  if (user.originJti) keys.push(originKey(user.originJti));
   if (user.eventId) keys.push(`event:${user.sub}:${user.eventId}`);
   return keys;
 }

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'IDP_UNAVAILABLE',
   'STORE_UNAVAILABLE',
   'INTERNAL',
+  'NOT_IMPLEMENTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
