@@ -15,6 +15,7 @@ import { Http } from './support/http.js';
 import {
   confirmedUser,
   lastCode,
+  login as signIn,
   newEmail,
   PASSWORD,
 } from './support/users.js';
@@ -474,4 +475,210 @@ describe('The demo page in chromium (cookie mode)', () => {
     expect(watch.errors).toEqual([]);
     await context.close();
   });
+});
+
+/** The codes of one kind the dev outbox holds for an address, oldest first. */
+async function outboxCodes(
+  http: Http,
+  email: string,
+  kind: string,
+): Promise<string[]> {
+  const { status, body } = await http.get<{ kind: string; code: string }[]>(
+    `/api/v1/dev/outbox?email=${encodeURIComponent(email)}`,
+  );
+  expect(status).toBe(200);
+  return body.filter((m) => m.kind === kind).map((m) => m.code);
+}
+
+/** How old a sign-in may be for a passkey change, in the passkey walk's app. */
+const RECENT_SIGN_IN_SECONDS = 30;
+
+describe('Passkeys and email codes on the demo page in chromium (virtual authenticator)', () => {
+  let app: TestApp;
+  let http: Http;
+  let browser: Browser;
+  /** The page's origin: WebAuthn's relying party id is `localhost`, never an IP address. */
+  let origin: string;
+
+  beforeAll(async () => {
+    app = await startApp({
+      AUTH_RECENT_SIGN_IN_SECONDS: String(RECENT_SIGN_IN_SECONDS),
+    });
+    http = new Http(app.url);
+    origin = app.url.replace('://127.0.0.1:', '://localhost:');
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('registers a passkey, signs in with it and with an emailed code, and removes it after signing in again', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    // Chrome's virtual authenticator: a platform authenticator with user
+    // verification, holding discoverable credentials, for this page only.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send(
+      'WebAuthn.addVirtualAuthenticator',
+      {
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+        },
+      },
+    );
+    const heldCredentials = async (): Promise<number> =>
+      (await cdp.send('WebAuthn.getCredentials', { authenticatorId }))
+        .credentials.length;
+    const watch = new PageWatch(page, 'passkeys');
+    const email = await confirmedUser(http, newEmail('passkey'));
+    const status = page.getByRole('status', { includeHidden: true });
+    const alert = page.getByRole('alert', { includeHidden: true });
+    const pokemon = page.getByRole('heading', { level: 2, name: 'Pokemon' });
+    const login = page.getByRole('form', { name: 'Log in' });
+    const passwordless = page.getByRole('form', {
+      name: 'Sign in without a password',
+    });
+    const passkeys = page.getByRole('list', { name: 'Your passkeys' });
+    const logOut = async () => {
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
+      await shows(status, 'Logged out.');
+      await login.waitFor();
+      expect(await tokenCookies(context)).toEqual([]);
+    };
+
+    await page.goto(`${origin}/`);
+    await login.getByLabel('Email').fill(email);
+    await login.getByLabel('Password').fill(PASSWORD);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await pokemon.waitFor();
+    await shows(page.getByText('No passkey yet.'), 'No passkey yet.');
+    await shows(page.locator('#profile-factors'), /^password\b/);
+    expect(await passkeys.getByRole('listitem').count()).toBe(0);
+
+    // 1. Register a passkey on the page (a fresh sign-in: no new prompt).
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await shows(status, 'Passkey added: you can sign in with it.');
+    await expect.poll(() => passkeys.getByRole('listitem').count()).toBe(1);
+    expect(await passkeys.getByRole('listitem').textContent()).toMatch(
+      /^Passkey 1 added .+Remove$/,
+    );
+    await shows(page.locator('#profile-factors'), /\bpasskey\b/);
+    expect(await page.getByText('No passkey yet.').isVisible()).toBe(false);
+    expect(await heldCredentials()).toBe(1);
+    expect(
+      await page.getByRole('form', { name: 'Confirm it is you' }).isVisible(),
+    ).toBe(false);
+    await watch.shot('passkey-added');
+
+    // 2. Log out, then sign in with the passkey alone.
+    await logOut();
+    await passwordless.getByLabel('Email').fill(email);
+    await passwordless
+      .getByRole('button', { name: 'Sign in with a passkey' })
+      .click();
+    await pokemon.waitFor();
+    await shows(page.getByText(/^Signed in as /), 'Signed in as Ash');
+    await shows(page.locator('#profile-email'), /^passkey-/);
+    await shows(page.locator('#dex-count'), '1025 Pokemon found.');
+    await noReadableToken(page, context);
+    await watch.shot('passkey-sign-in');
+
+    // 3. Log out, then sign in with a code sent by email: a wrong code is
+    // refused with the API's message, and a new code lets the user in.
+    await logOut();
+    await passwordless.getByLabel('Email').fill(email);
+    await passwordless.getByRole('button', { name: 'Email me a code' }).click();
+    await shows(
+      status,
+      new RegExp(
+        `^If ${email.replace(/\./g, '\\.')} has an account, a sign-in code was sent to .+\\.$`,
+      ),
+    );
+    const codeField = passwordless.getByLabel('Email code');
+    await codeField.waitFor();
+    expect(
+      await passwordless
+        .getByRole('link', { name: 'dev outbox' })
+        .getAttribute('href'),
+    ).toBe(`/api/v1/dev/outbox?email=${encodeURIComponent(email)}`);
+    const first = await lastCode(http, email, 'EMAIL_OTP');
+    expect(first).toMatch(/^\d{6,8}$/);
+    await codeField.fill(first === '000000' ? '111111' : '000000');
+    await passwordless
+      .getByRole('button', { name: 'Sign in with the code' })
+      .click();
+    await shows(alert, /\S/);
+    watch.expectFailedLoad(401, '/api/v1/auth/challenge');
+    expect(await pokemon.count()).toBe(0);
+    await watch.shot('email-code-refused');
+
+    await passwordless.getByRole('button', { name: 'Email me a code' }).click();
+    await codeField.waitFor();
+    await expect
+      .poll(async () => (await outboxCodes(http, email, 'EMAIL_OTP')).length)
+      .toBe(2);
+    await codeField.fill(await lastCode(http, email, 'EMAIL_OTP'));
+    await watch.shot('email-code');
+    await passwordless
+      .getByRole('button', { name: 'Sign in with the code' })
+      .click();
+    await pokemon.waitFor();
+    const signedInAt = Date.now();
+    await shows(page.getByText(/^Signed in as /), 'Signed in as Ash');
+    await noReadableToken(page, context);
+    await expect.poll(() => passkeys.getByRole('listitem').count()).toBe(1);
+    await watch.shot('email-code-sign-in');
+
+    // 4. Once that sign-in is no longer recent, removing the passkey asks
+    // for the password, signs in again and removes it.
+    await page.waitForTimeout(
+      Math.max(
+        0,
+        signedInAt + (RECENT_SIGN_IN_SECONDS + 2) * 1000 - Date.now(),
+      ),
+    );
+    await passkeys
+      .getByRole('listitem')
+      .filter({ hasText: 'Passkey 1' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    const reauth = page.getByRole('form', { name: 'Confirm it is you' });
+    await reauth.waitFor();
+    await shows(status, 'That needs a recent sign-in: sign in again to go on.');
+    const refused = watch.failedAnswers();
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ method: 'DELETE', status: 403 });
+    expect(refused[0].path).toMatch(/^\/api\/v1\/auth\/passkeys\/[^/]+$/);
+    watch.expectFailedLoad(403, refused[0].path);
+    expect(await passkeys.getByRole('listitem').count()).toBe(1);
+    await watch.shot('sign-in-again');
+
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Sign in again' }).click();
+    await shows(status, 'Passkey removed.');
+    await expect.poll(() => passkeys.getByRole('listitem').count()).toBe(0);
+    await shows(page.getByText('No passkey yet.'), 'No passkey yet.');
+    await shows(page.locator('#profile-factors'), /^(?!.*passkey)/);
+    expect(await reauth.isVisible()).toBe(false);
+    const listed = await http.get<{ items: unknown[] }>(
+      '/api/v1/auth/passkeys',
+      (await signIn(http, email)).accessToken,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([]);
+    await watch.shot('passkey-removed');
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.failedAnswers()).toEqual([]);
+    await context.close();
+  }, 180_000);
 });
