@@ -440,11 +440,38 @@ describe('The demo page in chromium (cookie mode)', () => {
         viewport: { width, height: 844 },
       });
       const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+        },
+      });
       const watch = new PageWatch(page, `narrow-${width}`);
-      await page.goto(`${app.url}/`);
+      // localhost: the relying party id, for the passkey added below.
+      await page.goto(`${app.url.replace('://127.0.0.1:', '://localhost:')}/`);
       await page.getByRole('form', { name: 'Log in' }).waitFor();
       await holds(page, `signed out at ${width} px`);
       await watch.shot('signed-out');
+
+      const passwordless = page.getByRole('form', {
+        name: 'Sign in without a password',
+      });
+      await passwordless.getByLabel('Email').fill(email);
+      await passwordless
+        .getByRole('button', { name: 'Email me a code' })
+        .click();
+      await passwordless.getByLabel('Email code').waitFor();
+      await shows(
+        page.getByRole('status'),
+        /^If .+ has an account, a sign-in code was sent to .+\.$/,
+      );
+      await holds(page, `email code asked at ${width} px`);
+      await watch.shot('email-code');
 
       const login = page.getByRole('form', { name: 'Log in' });
       await login.getByLabel('Email').fill(email);
@@ -454,7 +481,16 @@ describe('The demo page in chromium (cookie mode)', () => {
       await shows(page.locator('#dex-count'), '1025 Pokemon found.');
       await holds(page, `signed in at ${width} px`);
       await watch.shot('signed-in');
+
+      await page.getByRole('button', { name: 'Add a passkey' }).click();
+      const passkeys = page.getByRole('list', { name: 'Your passkeys' });
+      await expect
+        .poll(() => passkeys.getByRole('listitem').count())
+        .toBe(width === 390 ? 1 : 2);
+      await holds(page, `with passkeys at ${width} px`);
+      await watch.shot('passkeys');
       expect(watch.errors).toEqual([]);
+      expect(watch.failedAnswers()).toEqual([]);
       await context.close();
     }
   }, 120_000);
