@@ -461,7 +461,7 @@ describe('The demo page in chromium (cookie mode)', () => {
       const passwordless = page.getByRole('form', {
         name: 'Sign in without a password',
       });
-      await passwordless.getByLabel('Email').fill(email);
+      await passwordless.getByLabel('Email', { exact: true }).fill(email);
       await passwordless
         .getByRole('button', { name: 'Email me a code' })
         .click();
@@ -617,7 +617,7 @@ describe('Passkeys and email codes on the demo page in chromium (virtual authent
 
     // 2. Log out, then sign in with the passkey alone.
     await logOut();
-    await passwordless.getByLabel('Email').fill(email);
+    await passwordless.getByLabel('Email', { exact: true }).fill(email);
     await passwordless
       .getByRole('button', { name: 'Sign in with a passkey' })
       .click();
@@ -631,7 +631,7 @@ describe('Passkeys and email codes on the demo page in chromium (virtual authent
     // 3. Log out, then sign in with a code sent by email: a wrong code is
     // refused with the API's message, and a new code lets the user in.
     await logOut();
-    await passwordless.getByLabel('Email').fill(email);
+    await passwordless.getByLabel('Email', { exact: true }).fill(email);
     await passwordless.getByRole('button', { name: 'Email me a code' }).click();
     await shows(
       status,
