@@ -652,7 +652,7 @@ describe('Passkeys and email codes on the demo page in chromium (virtual authent
     await passwordless
       .getByRole('button', { name: 'Sign in with the code' })
       .click();
-    await shows(alert, /\S/);
+    await shows(alert, /\bnot accepted\b/);
     watch.expectFailedLoad(401, '/api/v1/auth/challenge');
     expect(await pokemon.count()).toBe(0);
     await watch.shot('email-code-refused');
