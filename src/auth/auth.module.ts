@@ -13,6 +13,10 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RecentSignInGuard } from './guards/recent-sign-in.guard.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { VerifiedTokenCache } from './verification/verified-token.cache.js';
+import { PasskeysController } from './factors/passkeys.controller.js';
+import { PasskeysService } from './factors/passkeys.service.js';
+import { PasswordlessOnGuard } from './guards/passwordless-on.guard.js';
+import { PasswordlessService } from './passwordless.service.js';
 import { MfaController } from './mfa.controller.js';
 import { MfaService } from './mfa.service.js';
 import { PasswordController } from './password.controller.js';
@@ -42,9 +46,17 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
       }),
     }),
   ],
-  controllers: [AuthController, PasswordController, MfaController],
+  controllers: [
+    AuthController,
+    PasswordController,
+    MfaController,
+    PasskeysController,
+  ],
   providers: [
     AuthService,
+    PasswordlessService,
+    PasskeysService,
+    PasswordlessOnGuard,
     PasswordService,
     MfaService,
     JwksKeyStore,
