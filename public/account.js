@@ -15,10 +15,12 @@ const FACTOR_NAMES = {
 
 /**
  * `call(method, path, body)` is a guarded call (app.js: refresh once on
- * 401); `devOutbox` the dev outbox's path in embedded mode; `ended(text)`
- * leaves the session (the password change ends every session).
+ * 401, sign in again on 403 REAUTHENTICATION_REQUIRED); `devOutbox` the dev
+ * outbox's path in embedded mode; `passwordless` whether the API has
+ * passkeys (AUTH_PASSWORDLESS); `ended(text)` leaves the session (the
+ * password change ends every session).
  */
-export function createAccount({ call, devOutbox, ended }) {
+export function createAccount({ call, devOutbox, passwordless, ended }) {
   let profile;
 
   const render = (me) => {
@@ -73,12 +75,13 @@ export function createAccount({ call, devOutbox, ended }) {
   const reload = async () => {
     const [me, passkeys] = await Promise.all([
       call('GET', '/auth/me'),
-      call('GET', '/auth/passkeys'),
+      passwordless ? call('GET', '/auth/passkeys') : undefined,
     ]);
     render(me.body);
-    renderPasskeys(passkeys.body.items);
+    if (passkeys) renderPasskeys(passkeys.body.items);
   };
 
+  show(byId('passkeys-card'), passwordless);
   show(byId('passkey-add'), passkeysSupported());
   show(byId('passkeys-unsupported'), !passkeysSupported());
 

@@ -25,6 +25,9 @@ const SIGNED_IN = 'demo.signed-in';
 
 const devOutbox =
   document.querySelector('meta[name="dev-outbox"]')?.content || '';
+/** The API offers passkeys and email codes (AUTH_PASSWORDLESS). */
+const passwordless =
+  document.querySelector('meta[name="passwordless"]')?.content === 'on';
 let challenge;
 /** The EMAIL_OTP challenge waiting for its code: {email, session}. */
 let emailCode;
@@ -82,12 +85,14 @@ async function refreshing(method, path, body) {
 
 const pokedex = createPokedex((path) => guarded('GET', path));
 const reauth = createReauth({
+  passkeys: passwordless && passkeysSupported(),
   email: () => account.email,
   signedIn: (expiresIn) => refresher.start(expiresIn),
 });
 const account = createAccount({
   call: guarded,
   devOutbox,
+  passwordless,
   ended: (text) => leave(text),
 });
 
@@ -301,6 +306,7 @@ document.addEventListener('visibilitychange', () => {
 });
 
 async function boot() {
+  show(byId('passwordless'), passwordless);
   show(byId('passkey-login'), passkeysSupported());
   show(byId('confirm-hint'), Boolean(devOutbox));
   show(byId('forgot-hint'), Boolean(devOutbox));

@@ -5,13 +5,13 @@
 
 import { call } from './api.js';
 import { byId, onClick, onSubmit, say, show } from './dom.js';
-import { Notice, passkeySignIn, passkeysSupported } from './passwordless.js';
+import { Notice, passkeySignIn } from './passwordless.js';
 
 /**
  * `email()` is the signed-in user's email; `signedIn(expiresIn)` starts the
- * new session's refresh timer.
+ * new session's refresh timer; `passkeys` offers a passkey too.
  */
-export function createReauth({ email, signedIn }) {
+export function createReauth({ email, signedIn, passkeys }) {
   const form = byId('reauth');
   let pending;
   let challenge;
@@ -80,7 +80,7 @@ export function createReauth({ email, signedIn }) {
         new Notice('Nothing changed: that needs a recent sign-in.'),
       );
       reset();
-      show(byId('reauth-passkey'), passkeysSupported());
+      show(byId('reauth-passkey'), passkeys);
       show(form);
       form.elements.password.focus();
       say('That needs a recent sign-in: sign in again to go on.');
