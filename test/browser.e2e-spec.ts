@@ -296,7 +296,7 @@ describe('The demo page in chromium (cookie mode)', () => {
     await context.close();
   }, 120_000);
 
-  it('turns two-factor login on, logs in with its code, turns it off, changes the email, changes and resets the password, and logs out everywhere', async () => {
+  it('turns two-factor login on, logs in with its code after the password and after an email code, turns it off, changes the email, changes and resets the password, and logs out everywhere', async () => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
     });
@@ -346,6 +346,35 @@ describe('The demo page in chromium (cookie mode)', () => {
     await challenge.waitFor();
     await shows(status, 'Password accepted: now the two-factor code.');
     await watch.shot('challenge');
+    await challenge
+      .getByLabel('Authenticator code')
+      .fill(await authenticator());
+    await challenge.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Pokemon' }).waitFor();
+    await noReadableToken(page, context);
+
+    // An email code alone does not get past two-factor login: the
+    // authenticator code follows it, on the same form as after a password.
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await shows(status, 'Logged out.');
+    const passwordless = page.getByRole('form', {
+      name: 'Sign in without a password',
+    });
+    await passwordless.getByLabel('Email', { exact: true }).fill(email);
+    await passwordless.getByRole('button', { name: 'Email me a code' }).click();
+    await passwordless.getByLabel('Email code').waitFor();
+    await passwordless
+      .getByLabel('Email code')
+      .fill(await lastCode(http, email, 'EMAIL_OTP'));
+    await passwordless
+      .getByRole('button', { name: 'Sign in with the code' })
+      .click();
+    await challenge.waitFor();
+    await shows(status, 'Email code accepted: now the two-factor code.');
+    expect(await page.getByRole('heading', { name: 'Pokemon' }).count()).toBe(
+      0,
+    );
+    await watch.shot('email-code-then-totp');
     await challenge
       .getByLabel('Authenticator code')
       .fill(await authenticator());
