@@ -1,7 +1,7 @@
-// The demo page: sign-up, confirmation, login (with its challenges, by
-// password, passkey or emailed code), the Pokedex, the profile, passwords,
-// logout. Cookie mode: the API keeps the
-// tokens in HttpOnly cookies; this page never reads, keeps or stores one.
+// The demo page: sign-up, confirmation, login (by password, passkey or
+// emailed code, with their challenges), the Pokedex, the profile, passwords,
+// logout. Cookie mode: the API keeps the tokens in HttpOnly cookies; this
+// page never reads, keeps or stores one.
 // It keeps only the access token's lifetime (expiresIn) to refresh in time.
 
 import { ApiError, call } from './api.js';
@@ -194,7 +194,7 @@ function resetEmailCode() {
   show(byId('email-code-hint'), false);
 }
 
-/** The passwordless form's email, or a sentence asking for it. */
+/** The passwordless form's email; undefined (the browser says why) when it is not one. */
 function passwordlessEmail() {
   const input = byId('passwordless').elements.email;
   if (!input.reportValidity()) return undefined;
