@@ -400,18 +400,28 @@ describe('AUTH_PASSWORDLESS=false (embedded Cognito)', () => {
       404,
       'NOT_FOUND',
     );
-    const auth = { authorization: `Bearer ${tokens.accessToken}` };
-    for (const [method, path] of [
-      ['GET', '/passkeys'],
-      ['POST', '/passkeys/options'],
-      ['POST', '/passkeys'],
-      ['DELETE', '/passkeys/abc'],
-    ]) {
-      expectError(
-        await app.http.raw(method, `/api/v1/auth${path}`, undefined, auth),
-        404,
-        'NOT_FOUND',
-      );
+    // With the access token or without any: as a route that does not exist.
+    const withToken: Record<string, string> = {
+      authorization: `Bearer ${tokens.accessToken}`,
+    };
+    for (const headers of [withToken, {}]) {
+      for (const [method, path] of [
+        ['GET', '/passkeys'],
+        ['POST', '/passkeys/options'],
+        ['POST', '/passkeys'],
+        ['DELETE', '/passkeys/abc'],
+      ]) {
+        const answer = await app.http.raw(
+          method!,
+          `/api/v1/auth${path}`,
+          undefined,
+          headers,
+        );
+        expectError(answer, 404, 'NOT_FOUND');
+        expect(answer.body.message).toBe(
+          `Cannot ${method} /api/v1/auth${path}`,
+        );
+      }
     }
     const me = await app.http.get('/api/v1/auth/me', tokens.accessToken);
     expect(me.status).toBe(200);

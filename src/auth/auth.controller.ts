@@ -42,7 +42,7 @@ import {
   PasswordlessLoginDto,
 } from './dto/passwordless.dto.js';
 import {
-  PasswordlessOnGuard,
+  PasswordlessRoute,
   passwordlessOff,
 } from './guards/passwordless-on.guard.js';
 import { PasswordlessService } from './passwordless.service.js';
@@ -147,7 +147,7 @@ export class AuthController {
 
   @Public()
   @Post('login/passwordless')
-  @UseGuards(PasswordlessOnGuard)
+  @PasswordlessRoute()
   @LimitPerEmail('passwordless')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({

@@ -74,6 +74,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     SessionCookiesInterceptor,
   ],
   exports: [
+    PasswordlessOnGuard,
     JwtAuthGuard,
     GroupsGuard,
     RecentSignInGuard,

@@ -27,7 +27,7 @@ import {
   PasskeyResponse,
   RegisterPasskeyDto,
 } from '../dto/passkey.dto.js';
-import { PasswordlessOnGuard } from '../guards/passwordless-on.guard.js';
+import { PasswordlessRoute } from '../guards/passwordless-on.guard.js';
 import { IpThrottlerGuard } from '../rate-limit/ip-throttler.guard.js';
 import { PasskeyIdPipe } from './passkey-id.pipe.js';
 import { PasskeysService } from './passkeys.service.js';
@@ -41,7 +41,8 @@ const OFF: [number, 'NOT_FOUND', string] = [
 /** The user's passkeys (Cognito's WebAuthn credentials). Needs the ACCESS token; 404 while AUTH_PASSWORDLESS is off. */
 @ApiTags('passkeys')
 @ApiBearerAuth()
-@UseGuards(IpThrottlerGuard, PasswordlessOnGuard)
+@PasswordlessRoute()
+@UseGuards(IpThrottlerGuard)
 @Controller('auth/passkeys')
 export class PasskeysController {
   constructor(private readonly passkeys: PasskeysService) {}
