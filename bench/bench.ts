@@ -33,7 +33,9 @@ import {
  * npm run bench: the guarded route (c) against (a) bare node:http serving
  * the same bytes, (b) this app's unguarded twin of the route, (d) the
  * tutorial's guard and (e) NestJS + Fastify alone serving the same bytes;
- * then logins through the API against direct InitiateAuth calls. Every
+ * then logins through the API against direct InitiateAuth calls, and the
+ * passkey and email-code sign-ins beside them (BENCH_ONLY=login runs only
+ * those). Every
  * server is its own process, all on one core; the load generator (wrk, or
  * autocannon in its own process) runs on the other.
  */

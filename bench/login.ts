@@ -10,6 +10,7 @@ import {
   stop,
 } from './lib.js';
 import { load, type LoadResult } from './loadgen.js';
+import { prepareFlows, runFlows, type FlowKind } from './sign-in-flows.js';
 
 const CONNECTIONS = 10;
 const PASSWORD = 'Passw0rd!';
@@ -19,11 +20,22 @@ export interface LoginBench {
   api: LoadResult;
   /** CPU time of the API process per login, in ms. */
   apiCpuMsPerLogin: number;
+  /** Passkey sign-ins through the API: options, then the assertion. */
+  passkey: LoadResult;
+  /** Email-code sign-ins: the code sent, read from the dev outbox, answered. */
+  emailCode: LoadResult;
 }
+
+/** CPU time of the API process per request (or per sign-in of several), in ms. */
+export const cpuMsPerRequest = (result: LoadResult): number =>
+  (result.serverCpuPercent * 10 * result.elapsedSeconds) /
+  Math.max(1, result.total);
 
 /**
  * Logins through the API against direct InitiateAuth (USER_PASSWORD_AUTH)
- * calls to the same kind of emulator, at the same concurrency. The API runs
+ * calls to the same kind of emulator, at the same concurrency; then, each
+ * in an app of its own, passkey and email-code sign-ins through the API
+ * (sign-in-flows.ts), to set beside the password login. The API runs
  * as `npm start` runs it: embedded mode, its own emulator (a child process)
  * in a fresh folder; the direct calls go to a fresh emulator too.
  * cognito-local appends a refresh token to the user at every login and
@@ -56,6 +68,47 @@ export async function loginBench(
       }),
     }),
   );
+  const api = await withApp(appScript, flags, async (base, pid) => {
+    const email = 'login-bench@example.com';
+    await confirmedThroughApi(base, email);
+    return load(`${base}/api/v1/auth/login`, pid, {
+      connections: CONNECTIONS,
+      seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+  });
+  const passwordless = (kind: FlowKind): Promise<LoadResult> =>
+    withApp(appScript, flags, async (base, pid) => {
+      const flows = await prepareFlows(base, kind, CONNECTIONS);
+      const result = await runFlows(flows, pid, seconds);
+      if (result.firstRefusal) {
+        console.log(`note: ${kind} sign-in refused: ${result.firstRefusal}`);
+      }
+      return result;
+    });
+  const passkey = await passwordless('passkey');
+  const emailCode = await passwordless('emailCode');
+  return {
+    direct,
+    api,
+    apiCpuMsPerLogin: cpuMsPerRequest(api),
+    passkey,
+    emailCode,
+  };
+}
+
+/**
+ * The API as `npm start` runs it (embedded mode, its own emulator in a
+ * fresh folder, moved to the load generator's core) for the duration of
+ * `run`: every row starts from the same empty pool.
+ */
+async function withApp<T>(
+  appScript: string,
+  flags: string[],
+  run: (base: string, pid: number) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-login-app-'));
   const app = await startServer(
     appScript,
@@ -63,11 +116,12 @@ export async function loginBench(
     {
       NODE_ENV: 'development',
       LOG_FORMAT: 'json',
-      // One client, one email, thousands of logins: the rate limits would
-      // be what is measured. The limiter's own cost stays on the path.
+      // One client, a few emails, thousands of sign-ins: the rate limits
+      // would be what is measured. The limiter's own cost stays on the path.
       RATE_LIMIT_IP_PER_MINUTE: '1000000',
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '1000000',
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1000000',
+      RATE_LIMIT_REQUESTS_PER_EMAIL: '1000000',
       COGNITO_LOCAL_DIR: join(dir, 'cognito'),
       // Embedded mode: no pool of the caller's environment.
       AWS_COGNITO_USER_POOL_ID: undefined,
@@ -80,19 +134,7 @@ export async function loginBench(
   );
   try {
     moveChildrenToCore(app.child.pid!, LOAD_CORE);
-    const base = `http://127.0.0.1:${app.port}`;
-    const email = 'login-bench@example.com';
-    await confirmedThroughApi(base, email);
-    const api = await load(`${base}/api/v1/auth/login`, app.child.pid!, {
-      connections: CONNECTIONS,
-      seconds,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
-    const apiCpuMsPerLogin =
-      (api.serverCpuPercent * 10 * api.elapsedSeconds) / Math.max(1, api.total);
-    return { direct, api, apiCpuMsPerLogin };
+    return await run(`http://127.0.0.1:${app.port}`, app.child.pid!);
   } finally {
     await stop(app.child);
     await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,26 @@
 // The signed-in user's own things: the profile (rename, email change with
-// its code), two-factor login (TOTP on and off) and the password change.
+// its code), two-factor login (TOTP on and off), passkeys and the password
+// change.
 
-import { byId, onClick, onSubmit, say, show } from './dom.js';
+import { busy, byId, onClick, onSubmit, say, show } from './dom.js';
+import { addPasskey, passkeysSupported } from './passwordless.js';
+
+/** How the profile names Cognito's sign-in factors. */
+const FACTOR_NAMES = {
+  PASSWORD: 'password',
+  EMAIL_OTP: 'email code',
+  WEB_AUTHN: 'passkey',
+  SMS_OTP: 'text message code',
+};
 
 /**
  * `call(method, path, body)` is a guarded call (app.js: refresh once on
- * 401); `devOutbox` the dev outbox's path in embedded mode; `ended(text)`
- * leaves the session (the password change ends every session).
+ * 401, sign in again on 403 REAUTHENTICATION_REQUIRED); `devOutbox` the dev
+ * outbox's path in embedded mode; `passwordless` whether the API has
+ * passkeys (AUTH_PASSWORDLESS); `ended(text)` leaves the session (the
+ * password change ends every session).
  */
-export function createAccount({ call, devOutbox, ended }) {
+export function createAccount({ call, devOutbox, passwordless, ended }) {
   let profile;
 
   const render = (me) => {
@@ -22,9 +34,62 @@ export function createAccount({ call, devOutbox, ended }) {
     show(byId('totp-setup'), totp === false);
     show(byId('totp-off'), totp === true);
     if (totp) show(byId('totp-verify'), false);
+    const factors = Array.isArray(me.factors) ? me.factors : [];
+    byId('profile-factors').textContent = factors
+      .map((factor) => FACTOR_NAMES[factor] ?? factor)
+      .join(', ');
   };
 
-  const reload = async () => render((await call('GET', '/auth/me')).body);
+  const renderPasskeys = (items) => {
+    const list = byId('passkeys');
+    list.replaceChildren(
+      ...items.map((passkey) => {
+        const item = document.createElement('li');
+        const text = document.createElement('span');
+        const name = document.createElement('strong');
+        name.textContent = passkey.name || 'Passkey';
+        const added = document.createElement('span');
+        added.className = 'hint';
+        added.textContent = ` added ${new Date(passkey.createdAt).toLocaleString()}`;
+        text.append(name, added);
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.textContent = 'Remove';
+        remove.addEventListener('click', () =>
+          busy(remove, async () => {
+            await call(
+              'DELETE',
+              `/auth/passkeys/${encodeURIComponent(passkey.id)}`,
+            );
+            await reload();
+            say('Passkey removed.');
+          }),
+        );
+        item.append(text, remove);
+        return item;
+      }),
+    );
+    show(byId('passkeys-empty'), items.length === 0);
+  };
+
+  const reload = async () => {
+    const [me, passkeys] = await Promise.all([
+      call('GET', '/auth/me'),
+      passwordless ? call('GET', '/auth/passkeys') : undefined,
+    ]);
+    render(me.body);
+    if (passkeys) renderPasskeys(passkeys.body.items);
+  };
+
+  show(byId('passkeys-card'), passwordless);
+  show(byId('passkey-add'), passkeysSupported());
+  show(byId('passkeys-unsupported'), !passkeysSupported());
+
+  onClick(byId('passkey-add'), async () => {
+    await addPasskey(call);
+    await reload();
+    say('Passkey added: you can sign in with it.');
+  });
 
   onSubmit(byId('rename'), async ({ name }) => {
     render((await call('PATCH', '/auth/me', { name })).body);
@@ -96,6 +161,8 @@ export function createAccount({ call, devOutbox, ended }) {
     },
     clear() {
       profile = undefined;
+      byId('passkeys').replaceChildren();
+      byId('profile-factors').textContent = '';
       for (const id of [
         'totp-verify',
         'email-verify',

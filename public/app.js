@@ -1,12 +1,20 @@
-// The demo page: sign-up, confirmation, login (with its challenges), the
-// Pokedex, the profile, passwords, logout. Cookie mode: the API keeps the
-// tokens in HttpOnly cookies; this page never reads, keeps or stores one.
+// The demo page: sign-up, confirmation, login (by password, passkey or
+// emailed code, with their challenges), the Pokedex, the profile, passwords,
+// logout. Cookie mode: the API keeps the tokens in HttpOnly cookies; this
+// page never reads, keeps or stores one.
 // It keeps only the access token's lifetime (expiresIn) to refresh in time.
 
 import { ApiError, call } from './api.js';
 import { createAccount } from './account.js';
 import { byId, clearMessages, onClick, onSubmit, say, show } from './dom.js';
 import { createPokedex } from './pokedex.js';
+import {
+  emailCodeSignIn,
+  passkeySignIn,
+  passkeysSupported,
+  sendEmailCode,
+} from './passwordless.js';
+import { createReauth } from './reauth.js';
 import { createRefresher } from './session-timer.js';
 import { createSessions } from './sessions.js';
 
@@ -18,7 +26,12 @@ const SIGNED_IN = 'demo.signed-in';
 
 const devOutbox =
   document.querySelector('meta[name="dev-outbox"]')?.content || '';
+/** The API offers passkeys and email codes (AUTH_PASSWORDLESS). */
+const passwordless =
+  document.querySelector('meta[name="passwordless"]')?.content === 'on';
 let challenge;
+/** The EMAIL_OTP challenge waiting for its code: {email, session}. */
+let emailCode;
 
 const refresher = createRefresher({
   refresh: refresh,
@@ -35,9 +48,25 @@ async function refresh() {
 
 /**
  * A call that needs the session: an answer 401 UNAUTHORIZED (the access
- * token expired while the tab slept, say) gets one refresh and one retry.
+ * token expired while the tab slept, say) gets one refresh and one retry;
+ * an answer 403 REAUTHENTICATION_REQUIRED (the change needs a recent
+ * sign-in) asks the user to sign in again, then the call runs once more.
  */
 async function guarded(method, path, body) {
+  try {
+    return await refreshing(method, path, body);
+  } catch (error) {
+    if (
+      !(error instanceof ApiError) ||
+      error.code !== 'REAUTHENTICATION_REQUIRED'
+    )
+      throw error;
+    await reauth.ask();
+    return refreshing(method, path, body);
+  }
+}
+
+async function refreshing(method, path, body) {
   try {
     return await call(method, path, body);
   } catch (error) {
@@ -56,9 +85,15 @@ async function guarded(method, path, body) {
 }
 
 const pokedex = createPokedex((path) => guarded('GET', path));
+const reauth = createReauth({
+  passkeys: passwordless && passkeysSupported(),
+  email: () => account.email,
+  signedIn: (expiresIn) => refresher.start(expiresIn),
+});
 const account = createAccount({
   call: guarded,
   devOutbox,
+  passwordless,
   ended: (text) => leave(text),
 });
 const sessions = createSessions({
@@ -70,6 +105,7 @@ async function enter(expiresIn) {
   localStorage.setItem(SIGNED_IN, '1');
   refresher.start(expiresIn);
   challenge = undefined;
+  resetEmailCode();
   show(byId('challenge'), false);
   for (const form of document.querySelectorAll('#signed-out form'))
     form.reset();
@@ -85,6 +121,7 @@ async function enter(expiresIn) {
 function leave(text, isError = false) {
   localStorage.removeItem(SIGNED_IN);
   refresher.stop();
+  reauth.clear();
   account.clear();
   sessions.clear();
   pokedex.clear();
@@ -141,15 +178,77 @@ onClick(byId('resend'), async () => {
 onSubmit(byId('login'), async ({ email, password }) => {
   const { body } = await call('POST', '/auth/login', { email, password });
   byId('login').elements.password.value = '';
+  await signedIn(email, body);
+});
+
+/**
+ * After a first factor (`accepted` names it): a further challenge, or the
+ * signed-in view.
+ */
+async function signedIn(email, body, accepted = 'Password accepted') {
   if (body.challenge) {
-    askChallenge(email, body);
+    askChallenge(email, body, accepted);
     return;
   }
   clearMessages();
   await enter(body.expiresIn);
+}
+
+function resetEmailCode() {
+  emailCode = undefined;
+  show(byId('email-code-field'), false);
+  show(byId('email-code-submit'), false);
+  show(byId('email-code-hint'), false);
+}
+
+/** The passwordless form's email; undefined (the browser says why) when it is not one. */
+function passwordlessEmail() {
+  const input = byId('passwordless').elements.email;
+  if (!input.reportValidity()) return undefined;
+  return input.value.trim();
+}
+
+onClick(byId('passkey-login'), async () => {
+  const email = passwordlessEmail();
+  if (!email) return;
+  resetEmailCode();
+  await signedIn(email, await passkeySignIn(email), 'Passkey accepted');
 });
 
-function askChallenge(email, body) {
+onClick(byId('email-code-send'), async () => {
+  const email = passwordlessEmail();
+  if (!email) return;
+  const body = await sendEmailCode(email);
+  emailCode = { email, session: body.session };
+  const form = byId('passwordless');
+  show(byId('email-code-field'));
+  show(byId('email-code-submit'));
+  if (devOutbox) {
+    byId('email-code-outbox').href = outboxLink(email);
+    show(byId('email-code-hint'));
+  }
+  form.elements.code.value = '';
+  form.elements.code.focus();
+  say(
+    `If ${email} has an account, a sign-in code was sent to ${body.codeDeliveryDestination ?? email}.`,
+  );
+});
+
+onSubmit(byId('passwordless'), async ({ email, code }) => {
+  if (!emailCode) return;
+  if (email !== emailCode.email) {
+    resetEmailCode();
+    say('The email changed: ask for a code for this one.');
+    return;
+  }
+  const { session } = emailCode;
+  // A session answers once, right or wrong: a new try needs a new code.
+  resetEmailCode();
+  const body = await emailCodeSignIn(email, session, code);
+  await signedIn(email, body, 'Email code accepted');
+});
+
+function askChallenge(email, body, accepted) {
   challenge = { email, challenge: body.challenge, session: body.session };
   const totp = body.challenge === 'SOFTWARE_TOKEN_MFA';
   byId('challenge-title').textContent = totp
@@ -165,8 +264,8 @@ function askChallenge(email, body) {
   (totp ? form.elements.code : form.elements.newPassword).focus();
   say(
     totp
-      ? 'Password accepted: now the two-factor code.'
-      : 'Password accepted: now a new password.',
+      ? `${accepted}: now the two-factor code.`
+      : `${accepted}: now a new password.`,
   );
 }
 
@@ -214,6 +313,8 @@ document.addEventListener('visibilitychange', () => {
 });
 
 async function boot() {
+  show(byId('passwordless'), passwordless);
+  show(byId('passkey-login'), passkeysSupported());
   show(byId('confirm-hint'), Boolean(devOutbox));
   show(byId('forgot-hint'), Boolean(devOutbox));
   if (devOutbox) byId('confirm-outbox').href = devOutbox;

@@ -18,8 +18,10 @@ export function fail(error) {
   statusRegion().textContent = '';
   errorRegion().textContent =
     error instanceof Error ? error.message : String(error);
-  // Not an answer of the API: a defect of the page, for the console too.
-  if (!(error instanceof ApiError)) console.error(error);
+  // Neither an answer of the API nor a refusal the page explains (a
+  // Notice): a defect of the page, for the console too.
+  if (!(error instanceof ApiError) && error?.name !== 'Notice')
+    console.error(error);
 }
 
 export function clearMessages() {

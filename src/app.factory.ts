@@ -192,6 +192,7 @@ export async function createApp(
       app.get(CognitoPool).mode === 'embedded'
         ? `/${API_PREFIX}/dev/outbox`
         : undefined,
+    passwordless: cognito.passwordless,
   });
   setupOpenApi(app, (document) => {
     if (auth.cookies.enabled)

@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GroupsGuard } from './auth/guards/groups.guard.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { PasswordlessOnGuard } from './auth/guards/passwordless-on.guard.js';
 import { RecentSignInGuard } from './auth/guards/recent-sign-in.guard.js';
 import { CognitoModule } from './cognito/cognito.module.js';
 import { ApiExceptionFilter } from './common/filters/api-exception.filter.js';
@@ -33,6 +34,8 @@ import { StoreModule } from './store/store.module.js';
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    // Before the JWT guard: a passwordless route that is off is 404 for anyone.
+    { provide: APP_GUARD, useExisting: PasswordlessOnGuard },
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
     { provide: APP_GUARD, useExisting: GroupsGuard },
     { provide: APP_GUARD, useExisting: RecentSignInGuard },

@@ -15,6 +15,7 @@ import { Http } from './support/http.js';
 import {
   confirmedUser,
   lastCode,
+  login as signIn,
   newEmail,
   PASSWORD,
 } from './support/users.js';
@@ -295,7 +296,7 @@ describe('The demo page in chromium (cookie mode)', () => {
     await context.close();
   }, 120_000);
 
-  it('turns two-factor login on, logs in with its code, turns it off, changes the email, changes and resets the password, and logs out everywhere', async () => {
+  it('turns two-factor login on, logs in with its code after the password and after an email code, turns it off, changes the email, changes and resets the password, and logs out everywhere', async () => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
     });
@@ -345,6 +346,35 @@ describe('The demo page in chromium (cookie mode)', () => {
     await challenge.waitFor();
     await shows(status, 'Password accepted: now the two-factor code.');
     await watch.shot('challenge');
+    await challenge
+      .getByLabel('Authenticator code')
+      .fill(await authenticator());
+    await challenge.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Pokemon' }).waitFor();
+    await noReadableToken(page, context);
+
+    // An email code alone does not get past two-factor login: the
+    // authenticator code follows it, on the same form as after a password.
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await shows(status, 'Logged out.');
+    const passwordless = page.getByRole('form', {
+      name: 'Sign in without a password',
+    });
+    await passwordless.getByLabel('Email', { exact: true }).fill(email);
+    await passwordless.getByRole('button', { name: 'Email me a code' }).click();
+    await passwordless.getByLabel('Email code').waitFor();
+    await passwordless
+      .getByLabel('Email code')
+      .fill(await lastCode(http, email, 'EMAIL_OTP'));
+    await passwordless
+      .getByRole('button', { name: 'Sign in with the code' })
+      .click();
+    await challenge.waitFor();
+    await shows(status, 'Email code accepted: now the two-factor code.');
+    expect(await page.getByRole('heading', { name: 'Pokemon' }).count()).toBe(
+      0,
+    );
+    await watch.shot('email-code-then-totp');
     await challenge
       .getByLabel('Authenticator code')
       .fill(await authenticator());
@@ -439,11 +469,38 @@ describe('The demo page in chromium (cookie mode)', () => {
         viewport: { width, height: 844 },
       });
       const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+        },
+      });
       const watch = new PageWatch(page, `narrow-${width}`);
-      await page.goto(`${app.url}/`);
+      // localhost: the relying party id, for the passkey added below.
+      await page.goto(`${app.url.replace('://127.0.0.1:', '://localhost:')}/`);
       await page.getByRole('form', { name: 'Log in' }).waitFor();
       await holds(page, `signed out at ${width} px`);
       await watch.shot('signed-out');
+
+      const passwordless = page.getByRole('form', {
+        name: 'Sign in without a password',
+      });
+      await passwordless.getByLabel('Email', { exact: true }).fill(email);
+      await passwordless
+        .getByRole('button', { name: 'Email me a code' })
+        .click();
+      await passwordless.getByLabel('Email code').waitFor();
+      await shows(
+        page.getByRole('status'),
+        /^If .+ has an account, a sign-in code was sent to .+\.$/,
+      );
+      await holds(page, `email code asked at ${width} px`);
+      await watch.shot('email-code');
 
       const login = page.getByRole('form', { name: 'Log in' });
       await login.getByLabel('Email').fill(email);
@@ -453,7 +510,16 @@ describe('The demo page in chromium (cookie mode)', () => {
       await shows(page.locator('#dex-count'), '1025 Pokemon found.');
       await holds(page, `signed in at ${width} px`);
       await watch.shot('signed-in');
+
+      await page.getByRole('button', { name: 'Add a passkey' }).click();
+      const passkeys = page.getByRole('list', { name: 'Your passkeys' });
+      await expect
+        .poll(() => passkeys.getByRole('listitem').count())
+        .toBe(width === 390 ? 1 : 2);
+      await holds(page, `with passkeys at ${width} px`);
+      await watch.shot('passkeys');
       expect(watch.errors).toEqual([]);
+      expect(watch.failedAnswers()).toEqual([]);
       await context.close();
     }
   }, 120_000);
@@ -538,4 +604,210 @@ describe('The demo page in chromium (cookie mode)', () => {
     expect(watch.errors).toEqual([]);
     await context.close();
   });
+});
+
+/** The codes of one kind the dev outbox holds for an address, oldest first. */
+async function outboxCodes(
+  http: Http,
+  email: string,
+  kind: string,
+): Promise<string[]> {
+  const { status, body } = await http.get<{ kind: string; code: string }[]>(
+    `/api/v1/dev/outbox?email=${encodeURIComponent(email)}`,
+  );
+  expect(status).toBe(200);
+  return body.filter((m) => m.kind === kind).map((m) => m.code);
+}
+
+/** How old a sign-in may be for a passkey change, in the passkey walk's app. */
+const RECENT_SIGN_IN_SECONDS = 30;
+
+describe('Passkeys and email codes on the demo page in chromium (virtual authenticator)', () => {
+  let app: TestApp;
+  let http: Http;
+  let browser: Browser;
+  /** The page's origin: WebAuthn's relying party id is `localhost`, never an IP address. */
+  let origin: string;
+
+  beforeAll(async () => {
+    app = await startApp({
+      AUTH_RECENT_SIGN_IN_SECONDS: String(RECENT_SIGN_IN_SECONDS),
+    });
+    http = new Http(app.url);
+    origin = app.url.replace('://127.0.0.1:', '://localhost:');
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('registers a passkey, signs in with it and with an emailed code, and removes it after signing in again', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    // Chrome's virtual authenticator: a platform authenticator with user
+    // verification, holding discoverable credentials, for this page only.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send(
+      'WebAuthn.addVirtualAuthenticator',
+      {
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+        },
+      },
+    );
+    const heldCredentials = async (): Promise<number> =>
+      (await cdp.send('WebAuthn.getCredentials', { authenticatorId }))
+        .credentials.length;
+    const watch = new PageWatch(page, 'passkeys');
+    const email = await confirmedUser(http, newEmail('passkey'));
+    const status = page.getByRole('status', { includeHidden: true });
+    const alert = page.getByRole('alert', { includeHidden: true });
+    const pokemon = page.getByRole('heading', { level: 2, name: 'Pokemon' });
+    const login = page.getByRole('form', { name: 'Log in' });
+    const passwordless = page.getByRole('form', {
+      name: 'Sign in without a password',
+    });
+    const passkeys = page.getByRole('list', { name: 'Your passkeys' });
+    const logOut = async () => {
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
+      await shows(status, 'Logged out.');
+      await login.waitFor();
+      expect(await tokenCookies(context)).toEqual([]);
+    };
+
+    await page.goto(`${origin}/`);
+    await login.getByLabel('Email').fill(email);
+    await login.getByLabel('Password').fill(PASSWORD);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await pokemon.waitFor();
+    await shows(page.getByText('No passkey yet.'), 'No passkey yet.');
+    await shows(page.locator('#profile-factors'), /^password\b/);
+    expect(await passkeys.getByRole('listitem').count()).toBe(0);
+
+    // 1. Register a passkey on the page (a fresh sign-in: no new prompt).
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await shows(status, 'Passkey added: you can sign in with it.');
+    await expect.poll(() => passkeys.getByRole('listitem').count()).toBe(1);
+    expect(await passkeys.getByRole('listitem').textContent()).toMatch(
+      /^Passkey 1 added .+Remove$/,
+    );
+    await shows(page.locator('#profile-factors'), /\bpasskey\b/);
+    expect(await page.getByText('No passkey yet.').isVisible()).toBe(false);
+    expect(await heldCredentials()).toBe(1);
+    expect(
+      await page.getByRole('form', { name: 'Confirm it is you' }).isVisible(),
+    ).toBe(false);
+    await watch.shot('passkey-added');
+
+    // 2. Log out, then sign in with the passkey alone.
+    await logOut();
+    await passwordless.getByLabel('Email', { exact: true }).fill(email);
+    await passwordless
+      .getByRole('button', { name: 'Sign in with a passkey' })
+      .click();
+    await pokemon.waitFor();
+    await shows(page.getByText(/^Signed in as /), 'Signed in as Ash');
+    await shows(page.locator('#profile-email'), /^passkey-/);
+    await shows(page.locator('#dex-count'), '1025 Pokemon found.');
+    await noReadableToken(page, context);
+    await watch.shot('passkey-sign-in');
+
+    // 3. Log out, then sign in with a code sent by email: a wrong code is
+    // refused with the API's message, and a new code lets the user in.
+    await logOut();
+    await passwordless.getByLabel('Email', { exact: true }).fill(email);
+    await passwordless.getByRole('button', { name: 'Email me a code' }).click();
+    await shows(
+      status,
+      new RegExp(
+        `^If ${email.replace(/\./g, '\\.')} has an account, a sign-in code was sent to .+\\.$`,
+      ),
+    );
+    const codeField = passwordless.getByLabel('Email code');
+    await codeField.waitFor();
+    expect(
+      await passwordless
+        .getByRole('link', { name: 'dev outbox' })
+        .getAttribute('href'),
+    ).toBe(`/api/v1/dev/outbox?email=${encodeURIComponent(email)}`);
+    const first = await lastCode(http, email, 'EMAIL_OTP');
+    expect(first).toMatch(/^\d{6,8}$/);
+    await codeField.fill(first === '000000' ? '111111' : '000000');
+    await passwordless
+      .getByRole('button', { name: 'Sign in with the code' })
+      .click();
+    await shows(alert, /\bnot accepted\b/);
+    watch.expectFailedLoad(401, '/api/v1/auth/challenge');
+    expect(await pokemon.count()).toBe(0);
+    await watch.shot('email-code-refused');
+
+    await passwordless.getByRole('button', { name: 'Email me a code' }).click();
+    await codeField.waitFor();
+    await expect
+      .poll(async () => (await outboxCodes(http, email, 'EMAIL_OTP')).length)
+      .toBe(2);
+    await codeField.fill(await lastCode(http, email, 'EMAIL_OTP'));
+    await watch.shot('email-code');
+    await passwordless
+      .getByRole('button', { name: 'Sign in with the code' })
+      .click();
+    await pokemon.waitFor();
+    const signedInAt = Date.now();
+    await shows(page.getByText(/^Signed in as /), 'Signed in as Ash');
+    await noReadableToken(page, context);
+    await expect.poll(() => passkeys.getByRole('listitem').count()).toBe(1);
+    await watch.shot('email-code-sign-in');
+
+    // 4. Once that sign-in is no longer recent, removing the passkey asks
+    // for the password, signs in again and removes it.
+    await page.waitForTimeout(
+      Math.max(
+        0,
+        signedInAt + (RECENT_SIGN_IN_SECONDS + 2) * 1000 - Date.now(),
+      ),
+    );
+    await passkeys
+      .getByRole('listitem')
+      .filter({ hasText: 'Passkey 1' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    const reauth = page.getByRole('form', { name: 'Confirm it is you' });
+    await reauth.waitFor();
+    await shows(status, 'That needs a recent sign-in: sign in again to go on.');
+    const refused = watch.failedAnswers();
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ method: 'DELETE', status: 403 });
+    expect(refused[0].path).toMatch(/^\/api\/v1\/auth\/passkeys\/[^/]+$/);
+    watch.expectFailedLoad(403, refused[0].path);
+    expect(await passkeys.getByRole('listitem').count()).toBe(1);
+    await watch.shot('sign-in-again');
+
+    await reauth.getByLabel('Password').fill(PASSWORD);
+    await reauth.getByRole('button', { name: 'Sign in again' }).click();
+    await shows(status, 'Passkey removed.');
+    await expect.poll(() => passkeys.getByRole('listitem').count()).toBe(0);
+    await shows(page.getByText('No passkey yet.'), 'No passkey yet.');
+    await shows(page.locator('#profile-factors'), /^(?!.*passkey)/);
+    expect(await reauth.isVisible()).toBe(false);
+    const listed = await http.get<{ items: unknown[] }>(
+      '/api/v1/auth/passkeys',
+      (await signIn(http, email)).accessToken,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([]);
+    await watch.shot('passkey-removed');
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.failedAnswers()).toEqual([]);
+    await context.close();
+  }, 180_000);
 });

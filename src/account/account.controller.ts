@@ -52,9 +52,9 @@ export class AccountController {
   @ApiOperation({
     summary: "The signed-in user's profile",
     description:
-      'From Cognito (GetUser) with an access token; from the verified claims with an ID token, then `mfa.totp` is null.',
+      'From Cognito (GetUser) with an access token; from the verified claims with an ID token, then `mfa.totp` is null. With an access token and AUTH_PASSWORDLESS on, `factors` lists the sign-in factors the user has (GetUserAuthFactors: PASSWORD, EMAIL_OTP, WEB_AUTHN).',
   })
-  @ApiErrors({ cognito: ['getUser'] })
+  @ApiErrors({ cognito: ['getUser'], passwordless: ['getAuthFactors'] })
   @ApiOkResponse({ type: MeResponse })
   me(
     @CurrentUser() user: AuthUser,

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { PasswordlessService } from '../auth/passwordless.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { MeResponse } from '../auth/dto/responses.dto.js';
@@ -17,6 +18,7 @@ export class AccountService {
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
     private readonly limiter: EmailRateLimiter,
+    private readonly passwordless: PasswordlessService,
   ) {}
 
   /**
@@ -38,7 +40,10 @@ export class AccountService {
         mfa: { totp: null },
       };
     }
-    const profile = await this.cognito.getUser(accessToken);
+    const [profile, factors] = await Promise.all([
+      this.cognito.getUser(accessToken),
+      this.passwordless.factorsOf(accessToken),
+    ]);
     return {
       sub: profile.sub ?? user.sub,
       email: profile.email ?? null,
@@ -47,6 +52,7 @@ export class AccountService {
       groups: user.groups,
       username: profile.username,
       mfa: { totp: profile.mfaMethods.includes('SOFTWARE_TOKEN_MFA') },
+      ...(factors ? { factors } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { ResponseObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { GATEWAY_ERRORS } from '../cognito/gateway-errors.js';
+import { PASSWORDLESS_ERRORS } from '../cognito/passwordless.gateway-errors.js';
 import { COMMON, type Answer } from '../cognito/cognito-errors.js';
 import { ERROR_CODES, type ErrorCode } from '../common/errors/api-exception.js';
 import {
@@ -69,8 +70,12 @@ export function answersOf(route: RouteFacts, method: string): Answers {
   }
   if (route.rateLimited)
     add([429, 'TOO_MANY_REQUESTS', sentence('TOO_MANY_REQUESTS')]);
-  for (const method of route.errors.cognito ?? []) {
-    const tables = [GATEWAY_ERRORS[method], COMMON];
+  const tablesOf = [
+    ...(route.errors.cognito ?? []).map((m) => GATEWAY_ERRORS[m]),
+    ...(route.errors.passwordless ?? []).map((m) => PASSWORDLESS_ERRORS[m]),
+  ];
+  for (const table of tablesOf) {
+    const tables = [table, COMMON];
     for (const answer of tables.flatMap((table) => Object.values(table))) {
       add(answer satisfies Answer);
     }

@@ -29,6 +29,7 @@ const TAGS: [string, string][] = [
   ['auth', 'Sign-up, login and its challenges, tokens, passwords'],
   ['account', "The signed-in user's own account"],
   ['mfa', 'Two-factor login with an authenticator app (TOTP)'],
+  ['passkeys', "The user's passkeys (Cognito's WebAuthn credentials)"],
   ['admin', 'Users of the pool, for members of the `admin` group'],
   ['pokemon', 'The protected Pokemon list'],
   ['operations', 'Readiness and liveness probes'],

@@ -28,7 +28,7 @@ import type { SessionCookieValues } from './cookies/session-cookies.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { RawBearerToken } from './decorators/raw-bearer-token.decorator.js';
-import { ChallengeDto } from './dto/challenge.dto.js';
+import { ChallengeDto, isPasswordlessAnswer } from './dto/challenge.dto.js';
 import { ConfirmRegistrationDto } from './dto/confirm-registration.dto.js';
 import { EmailOnlyDto } from './dto/email-only.dto.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -44,6 +44,15 @@ import {
 } from './sessions/session-records.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
+import {
+  PasswordlessChallengeResponse,
+  PasswordlessLoginDto,
+} from './dto/passwordless.dto.js';
+import {
+  PasswordlessRoute,
+  passwordlessOff,
+} from './guards/passwordless-on.guard.js';
+import { PasswordlessService } from './passwordless.service.js';
 import { LimitPerEmail } from './rate-limit/email-rate-limit.interceptor.js';
 import { IpThrottlerGuard } from './rate-limit/ip-throttler.guard.js';
 import {
@@ -74,6 +83,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionRecords,
+    private readonly passwordless: PasswordlessService,
   ) {}
 
   @Public()
@@ -146,6 +156,33 @@ export class AuthController {
   }
 
   @Public()
+  @Post('login/passwordless')
+  @PasswordlessRoute()
+  @LimitPerEmail('passwordless')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Start a sign-in with a passkey or an emailed code',
+    description:
+      "Cognito's choice-based sign-in (USER_AUTH). `WEB_AUTHN` answers the PublicKeyCredentialRequestOptions JSON for `PublicKeyCredential.parseRequestOptionsFromJSON`; `EMAIL_OTP` emails a code. Answer either at POST /auth/challenge with the `session`. An unknown email, an unconfirmed account and a user without a passkey get the same status, keys and `challenge` as a user with one (a session nothing can pass). Limited per email and client address; EMAIL_OTP also per email. 404 NOT_FOUND while AUTH_PASSWORDLESS is off.",
+  })
+  @ApiErrors({
+    passwordless: ['startSignIn'],
+    answers: [
+      [
+        HttpStatus.NOT_FOUND,
+        'NOT_FOUND',
+        'Cannot POST /api/v1/auth/login/passwordless',
+      ],
+    ],
+  })
+  @ApiOkResponse({ type: PasswordlessChallengeResponse })
+  loginPasswordless(
+    @Body() dto: PasswordlessLoginDto,
+  ): Promise<PasswordlessChallengeResponse> {
+    return this.passwordless.start(dto.email, dto.method);
+  }
+
+  @Public()
   @Post('challenge')
   @LimitPerEmail('challenges')
   @SessionCookieRoute('issue')
@@ -153,15 +190,31 @@ export class AuthController {
   @ApiOperation({
     summary: 'Answer a login challenge',
     description:
-      "With the `session` that login answered: `newPassword` for NEW_PASSWORD_REQUIRED, `code` (from the authenticator app) for SOFTWARE_TOKEN_MFA. Answers tokens, or the next challenge. A session is good for its user and challenge only, once, within the app client's AuthSessionValidity (3 minutes by default): any other is 401 UNAUTHORIZED, counted like a failed password.",
+      "With the `session` that login or login/passwordless answered: `newPassword` for NEW_PASSWORD_REQUIRED, `code` (from the authenticator app) for SOFTWARE_TOKEN_MFA, `credential` (the AuthenticationResponseJSON of `navigator.credentials.get`, `credential.toJSON()`) for WEB_AUTHN, `code` (the emailed 6-8 digits) for EMAIL_OTP. Answers tokens, or the next challenge (SOFTWARE_TOKEN_MFA after an email code for a user with TOTP on). A wrong code or a refused passkey is 401 INVALID_CREDENTIALS, counted like a failed password; the passwordless forms are 404 NOT_FOUND while AUTH_PASSWORDLESS is off. A session is good for its user and challenge only, once, within the app client's AuthSessionValidity (3 minutes by default): any other is 401 UNAUTHORIZED, counted like a failed password.",
   })
-  @ApiErrors({ cognito: ['respondToChallenge'] })
+  @ApiErrors({
+    cognito: ['respondToChallenge'],
+    passwordless: ['answerChallenge'],
+    answers: [
+      [
+        HttpStatus.NOT_FOUND,
+        'NOT_FOUND',
+        'Passkeys and email codes are off on this server (AUTH_PASSWORDLESS).',
+      ],
+    ],
+  })
   @ApiOkResponse(TOKENS_OR_CHALLENGE)
   challenge(
     @Body() dto: ChallengeDto,
     @CurrentClient() client: SessionClient,
   ): Promise<TokensResponse | ChallengeResponse> {
-    return this.auth.respondToChallenge(dto, client);
+    if (!isPasswordlessAnswer(dto)) {
+      return this.auth.respondToChallenge(dto, client);
+    }
+    if (!this.passwordless.enabled) {
+      throw passwordlessOff('POST', '/api/v1/auth/challenge');
+    }
+    return this.passwordless.answer(dto, client);
   }
 
   @Public()

@@ -17,6 +17,10 @@ import { SessionsController } from './sessions/sessions.controller.js';
 import { VerifiedTokenCache } from './verification/verified-token.cache.js';
 import { TotpController } from './factors/totp.controller.js';
 import { TotpService } from './factors/totp.service.js';
+import { PasskeysController } from './factors/passkeys.controller.js';
+import { PasskeysService } from './factors/passkeys.service.js';
+import { PasswordlessOnGuard } from './guards/passwordless-on.guard.js';
+import { PasswordlessService } from './passwordless.service.js';
 import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
 import { EmailRateLimitInterceptor } from './rate-limit/email-rate-limit.interceptor.js';
@@ -49,9 +53,13 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     SessionsController,
     PasswordController,
     TotpController,
+    PasskeysController,
   ],
   providers: [
     AuthService,
+    PasswordlessService,
+    PasskeysService,
+    PasswordlessOnGuard,
     PasswordService,
     TotpService,
     JwksKeyStore,
@@ -70,11 +78,13 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
     SessionCookiesInterceptor,
   ],
   exports: [
+    PasswordlessOnGuard,
     JwtAuthGuard,
     GroupsGuard,
     RecentSignInGuard,
     JwksKeyStore,
     AuthService,
+    PasswordlessService,
     SessionRecords,
     EmailRateLimiter,
     SessionCookies,

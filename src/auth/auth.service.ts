@@ -141,7 +141,10 @@ export class AuthService {
     }
   }
 
-  /** Completes NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA with the session login gave. */
+  /**
+   * Completes NEW_PASSWORD_REQUIRED or SOFTWARE_TOKEN_MFA with the session
+   * login gave (WEB_AUTHN and EMAIL_OTP: PasswordlessService.answer).
+   */
   async respondToChallenge(
     dto: ChallengeDto,
     client: SessionClient = UNKNOWN_CLIENT,
@@ -150,7 +153,7 @@ export class AuthService {
     const answer =
       dto.challenge === 'NEW_PASSWORD_REQUIRED'
         ? { challenge: dto.challenge, newPassword: dto.newPassword! }
-        : { challenge: dto.challenge, code: dto.code! };
+        : { challenge: 'SOFTWARE_TOKEN_MFA' as const, code: dto.code! };
     const result = await this.cognito.respondToChallenge({
       email: dto.email,
       session: dto.session,

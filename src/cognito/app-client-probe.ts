@@ -6,6 +6,7 @@ import type { AppClientStatus } from './cognito.types.js';
 import { GATEWAY_ERRORS } from './gateway-errors.js';
 import { operatorFaultOf, type AppClientSetup } from './operator-faults.js';
 import type { UserPoolClient } from './user-pool.client.js';
+import type { RequestOf } from './user-pool.wire.js';
 
 /** Usernames of the probe (test doubles of the pool may recognise them). */
 export const PROBE_USERNAME_PREFIX = 'app-client-probe-';
@@ -14,22 +15,37 @@ export const PROBE_USERNAME_PREFIX = 'app-client-probe-';
  * Signs in a user that cannot exist, with the configured flow: Cognito
  * checks the client's secret and flows before it looks for the user, so
  * "no such user" or "wrong password" means the client is usable as
- * configured. Never rejects.
+ * configured. With AUTH_PASSWORDLESS on, then the same with USER_AUTH (a
+ * client without ALLOW_USER_AUTH is an operator fault). Never rejects.
  */
 export async function probeAppClient(
   userPool: UserPoolClient,
   pool: CognitoPool,
 ): Promise<AppClientStatus> {
   const username = `${PROBE_USERNAME_PREFIX}${randomUUID()}@probe.invalid`;
+  const configured = await probeFlow(userPool, pool, {
+    AuthFlow: pool.authFlow,
+    ClientId: userPool.clientId,
+    AuthParameters:
+      pool.authFlow === 'USER_SRP_AUTH'
+        ? { USERNAME: username, SRP_A: randomBytes(384).toString('hex') }
+        : { USERNAME: username, PASSWORD: randomUUID() },
+  });
+  if (configured.usable !== true || !userPool.passwordless) return configured;
+  return probeFlow(userPool, pool, {
+    AuthFlow: 'USER_AUTH',
+    ClientId: userPool.clientId,
+    AuthParameters: { USERNAME: username },
+  });
+}
+
+async function probeFlow(
+  userPool: UserPoolClient,
+  pool: CognitoPool,
+  request: RequestOf<'InitiateAuth'>,
+): Promise<AppClientStatus> {
   try {
-    await userPool.send('InitiateAuth', {
-      AuthFlow: pool.authFlow,
-      ClientId: userPool.clientId,
-      AuthParameters:
-        pool.authFlow === 'USER_SRP_AUTH'
-          ? { USERNAME: username, SRP_A: randomBytes(384).toString('hex') }
-          : { USERNAME: username, PASSWORD: randomUUID() },
-    });
+    await userPool.send('InitiateAuth', request);
     // A challenge for nobody: Cognito hides that the user does not exist.
     return { usable: true };
   } catch (error) {

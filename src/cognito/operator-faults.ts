@@ -77,7 +77,9 @@ export function operatorFaultOf(
         fault: `${disabled} is not enabled on the app client`,
         fix:
           `enable ALLOW_${disabled} on ${client}` +
-          (other ? ` or set AWS_COGNITO_AUTH_FLOW=${other}` : ''),
+          (other ? ` or set AWS_COGNITO_AUTH_FLOW=${other}` : '') +
+          // Passkeys and email codes (Cognito's choice-based sign-in).
+          (disabled === 'USER_AUTH' ? ' or set AUTH_PASSWORDLESS=false' : ''),
       };
     }
   }

@@ -55,6 +55,9 @@ export class UserPoolClient {
   /** The app client rotates refresh tokens (AWS_COGNITO_REFRESH_ROTATION). */
   readonly rotatesRefreshTokens: boolean;
 
+  /** AUTH_PASSWORDLESS: the app also signs in with USER_AUTH (the probe checks it). */
+  readonly passwordless: boolean;
+
   constructor(
     private readonly connection: CognitoPool,
     @Inject(cognitoConfig.KEY) config: CognitoConfig,
@@ -63,6 +66,7 @@ export class UserPoolClient {
     const { timeoutMs } = config;
     const measured = metrics?.enabled ? metrics : undefined;
     this.rotatesRefreshTokens = config.refreshRotation;
+    this.passwordless = config.passwordless;
     this.pool = new CognitoUserPool({
       UserPoolId: connection.userPoolId,
       ClientId: connection.clientId,

@@ -49,7 +49,12 @@ export interface UserPoolApi {
   };
   InitiateAuth: {
     request: {
-      AuthFlow: 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH' | 'REFRESH_TOKEN_AUTH';
+      AuthFlow:
+        | 'USER_PASSWORD_AUTH'
+        | 'USER_SRP_AUTH'
+        | 'REFRESH_TOKEN_AUTH'
+        // Only the app-client probe (AUTH_PASSWORDLESS); sign-ins go through PasswordlessGateway.
+        | 'USER_AUTH';
       ClientId: string;
       AuthParameters: Record<string, string>;
     };

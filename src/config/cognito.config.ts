@@ -70,6 +70,12 @@ export class CognitoVariables {
   })
   AWS_COGNITO_REFRESH_ROTATION?: 'true' | 'false';
 
+  @IsOptional()
+  @IsIn(['true', 'false'], {
+    message: 'AUTH_PASSWORDLESS must be true or false.',
+  })
+  AUTH_PASSWORDLESS?: 'true' | 'false';
+
   @IsWholeNumber(100, 60_000, 'milliseconds')
   COGNITO_TIMEOUT_MS?: number;
 
@@ -115,6 +121,12 @@ export interface CognitoConfig {
    * GetTokensFromRefreshToken and answers the new refresh token.
    */
   refreshRotation: boolean;
+  /**
+   * Passkeys and email codes (Cognito's USER_AUTH flow; the pool needs the
+   * Essentials plan, the app client ALLOW_USER_AUTH): off, their routes
+   * answer 404. Default: on with the embedded emulator, off with a pool.
+   */
+  passwordless: boolean;
   /** Longest wait for one Cognito call; past it the route answers 503. */
   timeoutMs: number;
   /** Data folder of the embedded emulator (pool, client, users survive restarts). */
@@ -171,6 +183,9 @@ export const cognitoNamespace: ConfigNamespace<
     endpoint: env.AWS_COGNITO_ENDPOINT,
     authFlow: env.AWS_COGNITO_AUTH_FLOW ?? 'USER_PASSWORD_AUTH',
     refreshRotation: env.AWS_COGNITO_REFRESH_ROTATION === 'true',
+    passwordless: env.AUTH_PASSWORDLESS
+      ? env.AUTH_PASSWORDLESS === 'true'
+      : !env.AWS_COGNITO_USER_POOL_ID,
     timeoutMs: env.COGNITO_TIMEOUT_MS ?? 5000,
     localDir: env.COGNITO_LOCAL_DIR ?? '.cognito-local',
     emulatorPath: env.PATH,

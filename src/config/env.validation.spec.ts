@@ -52,6 +52,7 @@ const DEFAULTS = {
     endpoint: undefined,
     authFlow: 'USER_PASSWORD_AUTH',
     refreshRotation: false,
+    passwordless: true,
     timeoutMs: 5000,
     localDir: '.cognito-local',
     emulatorPath: undefined,
@@ -113,6 +114,7 @@ describe('loadConfig', () => {
         authority: HTTPS_AUTHORITY,
         endpoint: 'https://cognito-idp.us-east-1.amazonaws.com',
         authFlow: 'USER_SRP_AUTH',
+        passwordless: false,
       },
       auth: {
         ...DEFAULTS.auth,
@@ -134,6 +136,7 @@ describe('loadConfig', () => {
       JWKS_REFETCH_COOLDOWN_MS: '0',
       AUTH_FAILURE_MIN_MS: '0',
       AWS_COGNITO_REFRESH_ROTATION: 'true',
+      AUTH_PASSWORDLESS: 'false',
       REFRESH_TOKEN_VALIDITY_DAYS: '7',
       AUTH_RECENT_SIGN_IN_SECONDS: '60',
       AUTH_MAX_SESSIONS_PER_USER: '7',
@@ -162,6 +165,7 @@ describe('loadConfig', () => {
       cognito: {
         ...DEFAULTS.cognito,
         refreshRotation: true,
+        passwordless: false,
         timeoutMs: 1500,
         localDir: '/var/lib/cognito',
         emulatorPath: '/usr/local/bin:/usr/bin',
@@ -200,6 +204,19 @@ describe('loadConfig', () => {
         redis: { url: 'redis://10.0.0.5:6380/2', tls: false, tlsFiles: {} },
         redisTimeoutMs: 250,
       },
+    });
+  });
+
+  describe('AUTH_PASSWORDLESS', () => {
+    it('is on by default in embedded mode, off with AWS settings, and can be turned on or off', () => {
+      expect(loadConfig({}).cognito.passwordless).toBe(true);
+      expect(loadConfig({ ...AWS }).cognito.passwordless).toBe(false);
+      expect(
+        loadConfig({ ...AWS, AUTH_PASSWORDLESS: 'true' }).cognito.passwordless,
+      ).toBe(true);
+      expect(
+        loadConfig({ AUTH_PASSWORDLESS: 'false' }).cognito.passwordless,
+      ).toBe(false);
     });
   });
 
@@ -320,6 +337,7 @@ describe('loadConfig', () => {
       'AWS_COGNITO_REFRESH_ROTATION',
     ],
     ['AUTH_COOKIES yes', { AUTH_COOKIES: 'yes' }, 'AUTH_COOKIES'],
+    ['AUTH_PASSWORDLESS 1', { AUTH_PASSWORDLESS: '1' }, 'AUTH_PASSWORDLESS'],
     [
       'REFRESH_TOKEN_VALIDITY_DAYS 0',
       { REFRESH_TOKEN_VALIDITY_DAYS: '0' },
@@ -439,6 +457,7 @@ describe('loadConfig', () => {
           AWS_COGNITO_REFRESH_ROTATION: '',
           REFRESH_TOKEN_VALIDITY_DAYS: '',
           AUTH_COOKIES: '',
+          AUTH_PASSWORDLESS: '',
           JWT_CLOCK_SKEW_SECONDS: '',
           COGNITO_TIMEOUT_MS: '',
           CORS_ORIGINS: '',

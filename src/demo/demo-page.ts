@@ -20,6 +20,8 @@ export const PUBLIC_DIR: string | undefined = ['..', '../..', '../../..']
 
 /** Where the page finds the dev outbox; filled in only in embedded mode. */
 const OUTBOX_META = /<meta name="dev-outbox" content="[^"]*"\s*\/?>/;
+/** `on` when passkeys and email codes are (AUTH_PASSWORDLESS); empty otherwise. */
+const PASSWORDLESS_META = /<meta name="passwordless" content="[^"]*"\s*\/?>/;
 
 /**
  * The page's policy: its own scripts, styles and images only (sprites and
@@ -41,6 +43,8 @@ export const PAGE_CSP = [
 export interface DemoPageOptions {
   /** Embedded emulator: the page says where confirmation codes go. */
   devOutbox?: string;
+  /** AUTH_PASSWORDLESS: the page offers passkeys and email codes. */
+  passwordless?: boolean;
 }
 
 /**
@@ -61,10 +65,15 @@ export function serveDemoPage(
     );
     return;
   }
-  const html = readFileSync(join(root, 'index.html'), 'utf8').replace(
-    OUTBOX_META,
-    `<meta name="dev-outbox" content="${options.devOutbox ?? ''}">`,
-  );
+  const html = readFileSync(join(root, 'index.html'), 'utf8')
+    .replace(
+      OUTBOX_META,
+      `<meta name="dev-outbox" content="${options.devOutbox ?? ''}">`,
+    )
+    .replace(
+      PASSWORDLESS_META,
+      `<meta name="passwordless" content="${options.passwordless ? 'on' : ''}">`,
+    );
   const headers = securityHeaders({ contentSecurityPolicy: false });
   headers['content-security-policy'] = PAGE_CSP;
   const sprites = spriteFiles();

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { GatewayMethod } from '../cognito/cognito.gateway.js';
+import type { PasswordlessMethodName } from '../cognito/passwordless.gateway-errors.js';
 import type { ErrorCode } from '../common/errors/api-exception.js';
 
 export const API_ERRORS = 'openapi:errors';
@@ -14,6 +15,8 @@ export interface ApiErrorsOptions {
    * those common to every Cognito call, and 500 INTERNAL.
    */
   cognito?: readonly GatewayMethod[];
+  /** The same, for PasswordlessGateway's methods (src/cognito/passwordless.gateway-errors.ts). */
+  passwordless?: readonly PasswordlessMethodName[];
   /** Answers of the route's service itself (not Cognito's, nor the guards'). */
   answers?: readonly DocumentedAnswer[];
 }

@@ -34,6 +34,14 @@ describe('GET / (the demo page)', () => {
     expect(html).toMatch(/<meta name="dev-outbox" content=""\s*\/?>/);
   });
 
+  it('offers no passkeys or email codes while AUTH_PASSWORDLESS is off (its default with a pool)', async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    expect(html).toMatch(/<meta name="passwordless" content=""\s*\/?>/);
+    // The page hides what it would offer until the server says it is on.
+    expect(html).toMatch(/<form\s+id="passwordless"[^>]*\shidden\b/);
+    expect(html).toMatch(/<section\s+id="passkeys-card"[^>]*\shidden\b/);
+  });
+
   it.each([
     ['/app.js', 'application/javascript; charset=utf-8', 'app.js'],
     [

@@ -94,7 +94,11 @@ function isPublic(operation: Operation): boolean {
 }
 
 describe('the OpenAPI document (/docs-json)', () => {
-  const app = useFastApp({ RATE_LIMIT_IP_PER_MINUTE: '1000000' });
+  // Passkeys and email codes on, so that their routes answer as documented.
+  const app = useFastApp({
+    RATE_LIMIT_IP_PER_MINUTE: '1000000',
+    AUTH_PASSWORDLESS: 'true',
+  });
   let document: OpenApi;
   let operations: { method: string; path: string; operation: Operation }[];
 
@@ -150,6 +154,37 @@ describe('the OpenAPI document (/docs-json)', () => {
     expect(document.servers).toEqual([
       { url: '/', description: 'The origin that serves this document' },
     ]);
+  });
+
+  it('documents the passkey routes and the passwordless sign-in with their refusals', () => {
+    const errorCodes = (path: string, method: string, status: number) =>
+      document.paths[`/api/v1/auth${path}`]?.[method]?.responses[String(status)]
+        ?.content?.['application/json']?.schema?.allOf?.[1]?.properties?.error
+        ?.enum ?? [];
+    for (const [path, method] of [
+      ['/passkeys/options', 'post'],
+      ['/passkeys', 'post'],
+      ['/passkeys/{id}', 'delete'],
+    ]) {
+      expect(errorCodes(path!, method!, 403)).toContain(
+        'REAUTHENTICATION_REQUIRED',
+      );
+      expect(errorCodes(path!, method!, 404)).toContain('NOT_FOUND');
+    }
+    expect(errorCodes('/passkeys', 'get', 404)).toContain('NOT_FOUND');
+    expect(errorCodes('/login/passwordless', 'post', 429)).toContain(
+      'TOO_MANY_REQUESTS',
+    );
+    expect(errorCodes('/challenge', 'post', 401)).toContain(
+      'INVALID_CREDENTIALS',
+    );
+    expect(
+      Object.keys(document.paths['/api/v1/auth/passkeys/{id}'] ?? {}),
+    ).toEqual(['delete']);
+    expect(
+      isPublic(document.paths['/api/v1/auth/login/passwordless']!.post!),
+    ).toBe(true);
+    expect(isPublic(document.paths['/api/v1/auth/passkeys']!.get!)).toBe(false);
   });
 
   it('has a summary and a description on every operation', () => {

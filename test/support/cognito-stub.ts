@@ -77,6 +77,8 @@ export function gatewayOf(
     timeoutMs?: number;
     /** AWS_COGNITO_REFRESH_ROTATION=true */
     rotation?: boolean;
+    /** AUTH_PASSWORDLESS=true */
+    passwordless?: boolean;
     /** Another endpoint than ENDPOINT (an http one counts as an emulator). */
     endpoint?: string;
   } = {},
@@ -88,6 +90,7 @@ export function gatewayOf(
   const config = configOf({
     timeoutMs: options.timeoutMs,
     refreshRotation: options.rotation ?? false,
+    passwordless: options.passwordless ?? false,
   });
   return new UserPoolGateway(
     clientOf(connection, config),

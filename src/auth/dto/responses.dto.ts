@@ -83,6 +83,14 @@ export class MeResponse {
 
   @ApiProperty({ type: MfaStatus })
   mfa: MfaStatus;
+
+  @ApiPropertyOptional({
+    example: ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'],
+    type: [String],
+    description:
+      "With an access token and AUTH_PASSWORDLESS on: the sign-in factors the user has (Cognito's GetUserAuthFactors)",
+  })
+  factors?: string[];
 }
 
 export class TotpSetupResponse {

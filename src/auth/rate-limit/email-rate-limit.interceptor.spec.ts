@@ -149,6 +149,34 @@ describe('EmailRateLimitInterceptor with EmailRateLimiter', () => {
     expect(await run('challenges', body, 'ok', '198.51.100.9')).toBe('ok');
   });
 
+  it('limits passwordless starts per (email, address); EMAIL_OTP also per email, with the routes that send a message', async () => {
+    const { run } = setup();
+    const webAuthn = { email: 'sabrina@example.com', method: 'WEB_AUTHN' };
+    const emailOtp = { email: 'sabrina@example.com', method: 'EMAIL_OTP' };
+    // Another address: its own pair; the email's message count is shared.
+    expect(await run('requests', { email: emailOtp.email })).toBe('ok');
+    expect(await run('passwordless', emailOtp, 'ok', '198.51.100.9')).toBe(
+      'ok',
+    );
+    expect(await run('passwordless', emailOtp)).toBe('TOO_MANY_REQUESTS');
+    // That refusal gave its pair count back: two WEB_AUTHN starts still pass.
+    expect(await run('passwordless', webAuthn)).toBe('ok');
+    expect(await run('passwordless', webAuthn)).toBe('ok');
+    expect(await run('passwordless', webAuthn)).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('gives a passwordless start back, both counts, when its body is refused', async () => {
+    const { run } = setup();
+    const body = { email: 'erika@example.com', method: 'EMAIL_OTP' };
+    for (let i = 0; i < 5; i++) {
+      expect(await run('passwordless', body, 'VALIDATION_FAILED')).toBe(
+        'VALIDATION_FAILED',
+      );
+    }
+    expect(await run('passwordless', body)).toBe('ok');
+    expect(await run('requests', { email: body.email })).toBe('ok');
+  });
+
   it('counts an IPv6 client by its /64, as the per-IP limit does', async () => {
     const { run } = setup();
     const body = { email: 'sabrina@example.com', password: 'x' };

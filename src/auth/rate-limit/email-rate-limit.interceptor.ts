@@ -24,7 +24,9 @@ const EMAIL_BUCKET = 'auth:emailBucket';
  * INVALID_CREDENTIALS per (email, client address) and per email (see
  * EmailRateLimiter); `challenges` counts every request per (email, client
  * address), and a challenge session refused (401: forged, replayed,
- * expired, another user's) like a failed password. The OpenAPI document
+ * expired, another user's) like a failed password; `passwordless` counts
+ * every request per (email, client address), and one asking for an email
+ * code (`method` EMAIL_OTP) also per email. The OpenAPI document
  * derives its 429 from the interceptor.
  */
 export const LimitPerEmail = (bucket: EmailBucket): MethodDecorator =>
@@ -81,6 +83,15 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
     if (!bucket || email === undefined) return next.handle();
     // As the per-IP throttler counts it: an IPv6 client by its /64.
     const address = normalizeIp(request.ip);
+    if (bucket === 'passwordless') {
+      const method = (request.body as { method?: unknown }).method;
+      return this.passwordlessStart(
+        email,
+        address,
+        method === 'EMAIL_OTP',
+        next.handle(),
+      );
+    }
     if (bucket === 'requests' || bucket === 'challenges') {
       const giveBack = await this.limiter.takeRequest(
         email,
@@ -96,6 +107,38 @@ export class EmailRateLimitInterceptor implements NestInterceptor {
       return this.asSignIn(email, address, handled, refusedChallenge);
     }
     return this.asSignIn(email, address, next.handle(), wrongPassword);
+  }
+
+  /**
+   * POST /auth/login/passwordless: every request per (email, address), as
+   * /challenge; one that makes Cognito email a code also per email, as the
+   * other routes that make Cognito send a message.
+   */
+  private async passwordlessStart(
+    email: string,
+    address: string,
+    sendsMessage: boolean,
+    handled: Observable<unknown>,
+  ): Promise<Observable<unknown>> {
+    const giveBackPair = await this.limiter.takeRequest(email, address);
+    let giveBackEmail = (): void => undefined;
+    if (sendsMessage) {
+      try {
+        giveBackEmail = await this.limiter.takeRequest(email);
+      } catch (error) {
+        giveBackPair();
+        throw error;
+      }
+    }
+    return handled.pipe(
+      catchError((error: unknown) => {
+        if (refusedBody(error)) {
+          giveBackPair();
+          giveBackEmail();
+        }
+        return throwError(() => error);
+      }),
+    );
   }
 
   /**

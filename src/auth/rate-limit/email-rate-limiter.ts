@@ -10,9 +10,11 @@ import { SharedStore, type CounterHit } from '../../store/shared-store.js';
  * `failedPasswords`: refused passwords per (email, address), and the
  * per-email slowdown; `requests`: every request per email;
  * `challenges`: every request per (email, address), so that nobody else
- * can use up the step a signing-in user has to take.
+ * can use up the step a signing-in user has to take; `passwordless`:
+ * as `challenges`, and per email when the request sends an email code.
  */
-export type EmailBucket = 'failedPasswords' | 'requests' | 'challenges';
+export type EmailBucket =
+  'failedPasswords' | 'requests' | 'challenges' | 'passwordless';
 
 /** One password attempt, counted against its (email, address) pair. */
 export interface PasswordAttempt {
