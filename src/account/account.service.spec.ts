@@ -17,6 +17,8 @@ function serviceWith(gateway: FakeCognitoGateway): AccountService {
     gateway,
     serviceOf(gateway),
     new EmailRateLimiter(loadConfig({}).rateLimit, new MemorySharedStore()),
+    // AUTH_PASSWORDLESS off: GET /me lists no factors.
+    { factorsOf: () => Promise.resolve(undefined) },
   );
 }
 

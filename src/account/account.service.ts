@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { PasswordlessService } from '../auth/passwordless.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -18,7 +18,8 @@ export class AccountService {
     private readonly cognito: CognitoGateway,
     private readonly auth: AuthService,
     private readonly limiter: EmailRateLimiter,
-    private readonly passwordless: PasswordlessService,
+    @Inject(PasswordlessService)
+    private readonly passwordless: Pick<PasswordlessService, 'factorsOf'>,
   ) {}
 
   /**
