@@ -13,6 +13,12 @@ export interface RedisLayout {
   /** A user's session records: one hash (field: id), in the same slot. */
   records: (userKey: string) => string;
   version: string;
+  /**
+   * A random mark of the data's lifetime, set by the first write-back to a
+   * Redis without one: Redis that lost everything (restarted empty) has a
+   * new one once any instance marks it again, which the others notice.
+   */
+  epoch: string;
   /** Written by the health check (PROBE). */
   probe: string;
   channel: string;
@@ -39,6 +45,7 @@ export function redisLayout(prefix: string): RedisLayout {
     cutoffExpiries: `${shared}cut:exp`,
     records: (userKey) => `${shared}ses:${userKey}`,
     version: `${shared}ver`,
+    epoch: `${shared}epoch`,
     probe: `${shared}probe`,
     channel: `${prefix}events`,
   };

@@ -152,29 +152,33 @@ return v`,
 );
 
 /**
- * KEYS: revocations, cutoffs, version. ARGV: marker. Returns {version,
- * whether both structures still hold the marker}: a missing marker means
- * Redis lost them (restarted empty, evicted them, failed over to a replica
- * that never had them), and the instances write back what they hold.
+ * KEYS: revocations, cutoffs, version, epoch. ARGV: marker. Returns
+ * {version, whether both structures still hold the marker, epoch}: a
+ * missing marker means Redis lost them (restarted empty, evicted them,
+ * failed over to a replica that never had them), and the instances write
+ * back what they hold; so does an epoch other than the one an instance
+ * last saw (another instance marked a Redis that had lost everything).
  */
 export const CHECK = new RedisScript(
   `local marked = redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1
-return {tonumber(redis.call('GET', KEYS[3]) or '0'), marked and 1 or 0}`,
-  3,
+return {tonumber(redis.call('GET', KEYS[3]) or '0'), marked and 1 or 0, redis.call('GET', KEYS[4]) or ''}`,
+  4,
 );
 
 /**
- * KEYS: revocations, cutoffs, cutoff expiries, version. ARGV: now, marker,
- * revocation count n, then n pairs (member, expiresAt), then pairs
- * (member, cutoff as kept: "all:expiresAt[:others:exempt]"). Merges them
- * as REVOKE and SET_CUTOFF do, marks both structures again and bumps the
- * version (the other instances see a version they have no message for,
- * and load).
+ * KEYS: revocations, cutoffs, cutoff expiries, version, epoch. ARGV: now,
+ * marker, revocation count n, a new epoch (taken only when Redis has none),
+ * then n pairs (member, expiresAt), then pairs (member, cutoff as kept:
+ * "all:expiresAt[:others:exempt]"). Merges them as REVOKE and SET_CUTOFF
+ * do, marks both structures again and bumps the version (the other
+ * instances see a version they have no message for, and load). Returns
+ * {version, epoch}.
  */
 export const WRITE_BACK = new RedisScript(
   `${CUTOFF_LUA}
 local now = tonumber(ARGV[1])
-local i = 4
+redis.call('SET', KEYS[5], ARGV[4], 'NX')
+local i = 5
 for k = 1, tonumber(ARGV[3]) do
   redis.call('ZADD', KEYS[1], 'GT', ARGV[i + 1], ARGV[i])
   i = i + 2
@@ -190,8 +194,8 @@ while i + 1 <= #ARGV do
 end
 redis.call('ZADD', KEYS[1], '+inf', ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], '0:0')
-return redis.call('INCR', KEYS[4])`,
-  4,
+return {redis.call('INCR', KEYS[4]), redis.call('GET', KEYS[5])}`,
+  5,
 );
 
 /**

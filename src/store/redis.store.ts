@@ -489,9 +489,10 @@ export class RedisSharedStore extends SharedStore {
         revoked,
         cutoffs,
         version,
+        this.layout.epoch,
         MARKER,
       ]);
-      const [remote, marked] = answer as [number, number];
+      const [remote, marked, epoch] = answer as [number, number, string];
       // Redis answers reads; whether it takes writes again, only a write tells.
       if (this.refusesWrites()) {
         await this.call(PROBE, [this.layout.probe, this.layout.channel]);
@@ -499,11 +500,13 @@ export class RedisSharedStore extends SharedStore {
       this.markUp(true);
       // A slow mirror reload is retried next tick; Redis did just answer.
       // A refused write-back is named (READONLY, OOM, NOPERM).
-      await this.sync.check(remote, marked === 1).catch((error: unknown) => {
-        if (describeRedisError(error).reason !== 'unreachable') {
-          this.markDown(Date.now(), error);
-        }
-      });
+      await this.sync
+        .check(remote, marked === 1, epoch)
+        .catch((error: unknown) => {
+          if (describeRedisError(error).reason !== 'unreachable') {
+            this.markDown(Date.now(), error);
+          }
+        });
     } catch (error) {
       this.markDown(started, error);
     } finally {

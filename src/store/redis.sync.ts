@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { type RedisClient, within } from './redis.connection.js';
 import { describeRedisError } from './redis.errors.js';
 import { formatCutoff } from './cutoff.js';
@@ -39,6 +40,11 @@ export class MirrorSync {
   private lastLoadAt = 0;
   /** When the channel was last refused (tried again after a while). */
   private refusedAt = 0;
+  /**
+   * The epoch of the data this instance last loaded or wrote back (see
+   * CHECK); undefined before Redis was first marked.
+   */
+  private epoch: string | undefined;
   /** A version Redis had at the last check that no message had brought yet. */
   private awaited: number | undefined;
 
@@ -73,13 +79,16 @@ export class MirrorSync {
    * without the marker, or behind the mirror, lost entries: this instance
    * writes back every live one it holds, then loads.
    */
-  async check(remote: number, marked = true): Promise<void> {
+  async check(remote: number, marked = true, epoch = ''): Promise<void> {
     const applied = this.mirror.applied;
-    if (this.lastLoadAt !== 0 && (!marked || remote < applied)) {
-      await this.writeBack(marked);
+    const otherEpoch =
+      epoch !== '' && this.epoch !== undefined && epoch !== this.epoch;
+    if (this.lastLoadAt !== 0 && (!marked || remote < applied || otherEpoch)) {
+      await this.writeBack(marked && !otherEpoch);
       await this.requestSync();
       return;
     }
+    if (epoch !== '') this.epoch = epoch;
     const stillMissing = this.awaited !== undefined && applied < this.awaited;
     this.awaited = remote > applied ? remote : undefined;
     const reloadIncomplete =
@@ -128,7 +137,9 @@ export class MirrorSync {
       layout.cutoffs,
       layout.cutoffExpiries,
       layout.version,
+      layout.epoch,
     ];
+    const candidate = randomUUID();
     let r = 0;
     let c = 0;
     do {
@@ -141,10 +152,15 @@ export class MirrorSync {
         Date.now(),
         MARKER,
         revs.length,
+        candidate,
         ...revs.flatMap((e) => [e.key, e.expiresAtMs]),
         ...cuts.flatMap((e) => [e.key, formatCutoff(e.cutoff, e.expiresAtMs)]),
       ];
-      await within(WRITE_BACK.run(this.client, args), this.timeoutMs);
+      const [, epoch] = (await within(
+        WRITE_BACK.run(this.client, args),
+        this.timeoutMs,
+      )) as [number, string];
+      this.epoch = epoch;
     } while (r < revoked.length || c < cutoffs.length);
     const count = revoked.length + cutoffs.length;
     if (count > 0) {

@@ -384,6 +384,35 @@ describe('nothing lost when Redis forgets', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it('writes back when another instance marked the emptied Redis first and logouts moved its version past ours', async () => {
+    const a = await stores.makeRedis({ timeoutMs: 1000 });
+    await a.revoke(['jti:1'], 60_000);
+    await a.revoke(['jti:2'], 60_000);
+    await stores.redis.restart();
+    const raw = new Redis(stores.redis.url);
+    try {
+      // What Redis holds once a newly started instance (holding nothing)
+      // has marked it and later logouts have bumped the version: marked,
+      // a version ahead of a's, an epoch a never saw, and none of a's
+      // entries. Only the epoch tells a that Redis lost what it held.
+      await raw.zadd(`${stores.prefix}{s}rev`, '+inf', '~');
+      await raw.hset(`${stores.prefix}{s}cut`, '~', '0:0');
+      await raw.set(`${stores.prefix}{s}ver`, '1000');
+      await raw.set(`${stores.prefix}{s}epoch`, 'another-epoch');
+      await timeUntil(
+        async () =>
+          (await raw.zscore(`${stores.prefix}{s}rev`, storedKeyOf('jti:2'))) !==
+          null,
+        WRITE_BACK_WITHIN_MS + BUSY_MARGIN_MS,
+      );
+      // The epoch found stays: the instances agree on it, and do not write
+      // back again and again.
+      expect(await raw.get(`${stores.prefix}{s}epoch`)).toBe('another-epoch');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('writes back what a Redis whose version went back lacks (a replica that lagged, promoted)', async () => {
     const a = await stores.makeRedis({ timeoutMs: 1000 });
     await a.revoke(['jti:1'], 60_000);
