@@ -301,6 +301,9 @@ describe('the session: refresh, logout, profile, resend (embedded Cognito)', () 
         groups: [],
         username: sub,
         mfa: { totp: false },
+        // GetUserAuthFactors (passwordless is on in embedded mode): a
+        // password, and the email codes the pool offers.
+        factors: ['PASSWORD', 'EMAIL_OTP'],
       });
     });
 

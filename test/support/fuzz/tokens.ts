@@ -79,6 +79,8 @@ export function claims(
         ...(groups ? { 'cognito:groups': groups } : {}),
         event_id: randomUUID(),
         jti: randomUUID(),
+        // As Cognito issues it with token revocation on (the default).
+        origin_jti: randomUUID(),
         auth_time: now,
         iat: now,
         exp: now + 3600,
@@ -109,6 +111,7 @@ export function nobodyToken(context: Context): string {
     username: 'fuzz-nobody',
     event_id: randomUUID(),
     jti: randomUUID(),
+    origin_jti: randomUUID(),
     exp: Math.floor(Date.now() / 1000) + 3600,
   });
 }
