@@ -56,7 +56,9 @@ export class SessionRecords {
    * logout/others and logout/all end it meanwhile, listed or not).
    */
   async begin(tokens: SessionTokens, client: SessionClient): Promise<void> {
-    await this.write(tokens, client, Date.now());
+    // A new session was last active when it began: one clock reading.
+    const now = Date.now();
+    await this.write(tokens, client, now, now);
   }
 
   /**
@@ -131,6 +133,7 @@ export class SessionRecords {
     tokens: SessionTokens,
     client: SessionClient,
     createdAt: number,
+    lastActiveAt = Date.now(),
   ): Promise<void> {
     const { sub, origin_jti: originJti } = claimsOf(tokens.accessToken);
     if (typeof sub !== 'string' || typeof originJti !== 'string') return;
@@ -140,7 +143,7 @@ export class SessionRecords {
         {
           key: originKey(originJti),
           createdAt,
-          lastActiveAt: Date.now(),
+          lastActiveAt,
           ...client,
         },
         this.limits,
