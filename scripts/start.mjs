@@ -1,13 +1,14 @@
-// npm start: build dist/ with the Nest CLI (its SWC builder, nest-cli.json)
+// npm start: build dist/ (scripts/build.mjs: SWC, as nest-cli.json says)
 // when a source is newer than the build, then run the built app with the
 // flags of npm run start:prod. An up-to-date build is not rebuilt, so a
 // start (or a configuration error) takes the app's own time only. Type
 // checking is npm run check's (and CI's) job, not the start's.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -49,9 +50,10 @@ function builtAt() {
 }
 
 if (Math.max(...INPUTS.map(newestChange)) >= builtAt()) {
-  const nest = join('node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
-  const build = spawnSync(process.execPath, [nest, 'build'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  await build().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
 }
 
 // The same node flags as npm run start:prod, read from package.json so the

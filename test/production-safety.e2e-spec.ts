@@ -49,7 +49,7 @@ async function stop(app: AppProcess): Promise<number | null> {
 }
 
 /**
- * A production install: the build (dist/, from `nest build` before the
+ * A production install: the build (dist/, from `npm run build` before the
  * tests) with package.json and the lockfile in a folder of its own, and
  * `npm ci --omit=dev` there (offline: the same lockfile as the project's,
  * so npm's cache has every package). cognito-local is a development

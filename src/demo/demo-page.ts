@@ -10,7 +10,7 @@ import { spriteFiles } from './sprites.js';
 
 /**
  * The page's folder: `public/` at the project root when running from src/
- * (tests) or dist-bench/, the copy `nest build` puts in dist/public (see
+ * (tests) or dist-bench/, the copy `npm run build` puts in dist/public (see
  * nest-cli.json) when running the build, which a production install may
  * ship without the rest of the tree. Undefined when there is none.
  */
