@@ -5,10 +5,10 @@
 // npm start again, its build up to date; and the start it replaced, the Nest
 // CLI compiling with tsc each time), five starts each, interleaved:
 //   - seconds from the command to the first 200 on GET /health;
-//   - CPU-seconds the whole process tree spent until then (npm, the Nest CLI,
-//     the compiler, the app and its emulator), read from /proc: user + system
-//     time of every live process of the tree, plus the time of the children
-//     they have already reaped;
+//   - CPU-seconds the whole process tree spent until then (npm, the build
+//     or the Nest CLI and its compiler, the app and its emulator), read from
+//     /proc: user + system time of every live process of the tree, plus the
+//     time of the children they have already reaped;
 //   - seconds from the command to the configuration error on stderr, with
 //     AWS_COGNITO_USER_POOL_ID set to a value that is not a pool id.
 // Prints the median of each. Run from the repository's root. Each start gets its own port and emulator data
