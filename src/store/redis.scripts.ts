@@ -91,7 +91,10 @@ local function merge_cutoff(key, member, now, s, e, o, x)
 end
 `;
 
-/** Lua: the records of a user created up to `upTo` (ms), but `except`, removed. */
+/**
+ * Lua: the records of a user (kept by redis.sessions.ts) created up to
+ * `upTo` (ms), but `except`, removed.
+ */
 const DROP_RECORDS_LUA = `local function drop_records(key, upTo, except)
   local all = redis.call('HGETALL', key)
   for i = 1, #all, 2 do
@@ -196,79 +199,6 @@ redis.call('ZADD', KEYS[1], '+inf', ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], '0:0')
 return {redis.call('INCR', KEYS[4]), redis.call('GET', KEYS[5])}`,
   5,
-);
-
-/**
- * KEYS: a user's records (hash: id -> JSON {c, l, e, u, i}), revocations,
- * version. ARGV: now, id, createdAt, lastActiveAt, expiresAt, userAgent,
- * ipAddress, max, revokeUntil, channel. Drops the user's expired records,
- * writes this one (a known id keeps createdAt and expiry), and past `max`
- * removes the oldest others and revokes their ids (published as REVOKE
- * does). The hash lives as long as its latest record. Returns the ids
- * revoked.
- */
-export const RECORD = new RedisScript(
-  `local now = tonumber(ARGV[1])
-local all = redis.call('HGETALL', KEYS[1])
-local others = {}
-local latest = 0
-local cur
-for i = 1, #all, 2 do
-  local ok, r = pcall(cjson.decode, all[i + 1])
-  if not ok or tonumber(r.e) <= now then
-    redis.call('HDEL', KEYS[1], all[i])
-  elseif all[i] == ARGV[2] then
-    cur = r
-  else
-    others[#others + 1] = {all[i], tonumber(r.c)}
-    latest = math.max(latest, tonumber(r.e))
-  end
-end
-local c, e = tonumber(ARGV[3]), tonumber(ARGV[5])
-if cur then c, e = tonumber(cur.c), tonumber(cur.e) end
-redis.call('HSET', KEYS[1], ARGV[2], cjson.encode({c = c, l = tonumber(ARGV[4]), e = e, u = ARGV[6], i = ARGV[7]}))
-latest = math.max(latest, e)
-local evicted = {}
-if not cur then
-  table.sort(others, function(a, b) return a[2] < b[2] end)
-  local n = #others + 1
-  local k = 1
-  while n > tonumber(ARGV[8]) and k <= #others do
-    redis.call('HDEL', KEYS[1], others[k][1])
-    redis.call('ZADD', KEYS[2], 'GT', ARGV[9], others[k][1])
-    evicted[#evicted + 1] = others[k][1]
-    k = k + 1
-    n = n - 1
-  end
-end
-if #evicted > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-  local v = redis.call('INCR', KEYS[3])
-  redis.call('PUBLISH', ARGV[10], v .. ' r ' .. ARGV[9] .. ' ' .. table.concat(evicted, ' '))
-end
-redis.call('PEXPIREAT', KEYS[1], latest)
-return evicted`,
-  3,
-);
-
-/**
- * KEYS: a user's records, revocations, version. ARGV: now, id,
- * revokeUntil, channel. Removes the live record of that id and revokes
- * the id (published as REVOKE does); returns 1, or 0 (nothing changed)
- * when the user has no live record of it.
- */
-export const END_SESSION = new RedisScript(
-  `local cur = redis.call('HGET', KEYS[1], ARGV[2])
-if not cur then return 0 end
-redis.call('HDEL', KEYS[1], ARGV[2])
-local ok, r = pcall(cjson.decode, cur)
-if not ok or tonumber(r.e) <= tonumber(ARGV[1]) then return 0 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-redis.call('ZADD', KEYS[2], 'GT', ARGV[3], ARGV[2])
-local v = redis.call('INCR', KEYS[3])
-redis.call('PUBLISH', ARGV[4], v .. ' r ' .. ARGV[3] .. ' ' .. ARGV[2])
-return 1`,
-  3,
 );
 
 /**

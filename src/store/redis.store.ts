@@ -22,15 +22,14 @@ import {
   redisLayout,
   type RedisLayout,
 } from './redis.mirror.js';
+import { RedisSessions } from './redis.sessions.js';
 import { MirrorSync } from './redis.sync.js';
 import {
   CHECK,
-  END_SESSION,
   GIVE_BACK,
   HIT,
   PEEK,
   PROBE,
-  RECORD,
   REVOKE,
   SET_CUTOFF,
   type RedisScript,
@@ -49,7 +48,6 @@ import {
   type StoreUnavailableReason,
 } from './shared-store.js';
 import { cutoffFor } from './cutoff.js';
-import { publicRecord, type StoredRecord } from './record-table.js';
 import { storedKey, type StoredSession } from './store-keys.js';
 
 export type { RedisStoreOptions } from './redis.connection.js';
@@ -96,6 +94,7 @@ export class RedisSharedStore extends SharedStore {
   private readonly local: MemoryCounters;
   private timer: NodeJS.Timeout | undefined;
   private readonly sync: MirrorSync;
+  private readonly sessions: RedisSessions;
   private down = false;
   /** Why the last call failed (undefined: it did not), and a refused channel. */
   private problem: StoreUnavailableError | undefined;
@@ -148,6 +147,16 @@ export class RedisSharedStore extends SharedStore {
         markDown: (started, error) => this.markDown(started, error),
         markUp: () => this.markUp(),
         channel: (refusal) => this.channelRefused(refusal),
+      },
+    );
+    this.sessions = new RedisSessions(
+      this.client,
+      this.mirror,
+      this.layout,
+      this.timeoutMs,
+      {
+        write: (script, args) => this.write(script, args),
+        named: (error) => this.named(error),
       },
     );
   }
@@ -309,43 +318,11 @@ export class RedisSharedStore extends SharedStore {
     entry: SessionEntry,
     limits: SessionLimits,
   ): Promise<void> {
-    checkWindow(limits.ttlMs, 'ttlMs');
-    checkWindow(limits.maxPerUser, 'maxPerUser');
-    const now = Date.now();
-    const { revoked, version, channel, records } = this.layout;
-    const evicted = (await this.write(RECORD, [
-      records(storedKey(userKey)),
-      revoked,
-      version,
-      now,
-      storedKey(entry.key),
-      entry.createdAt,
-      entry.lastActiveAt,
-      entry.createdAt + limits.ttlMs,
-      entry.userAgent,
-      entry.ipAddress,
-      limits.maxPerUser,
-      now + limits.ttlMs,
-      channel,
-    ])) as string[];
-    if (evicted.length > 0) this.mirror.revoke(evicted, now + limits.ttlMs);
+    return this.sessions.record(userKey, entry, limits);
   }
 
   async sessionsOf(userKey: string): Promise<SessionRecord[]> {
-    const key = this.layout.records(storedKey(userKey));
-    let fields: Record<string, string>;
-    try {
-      fields = await within(this.client.hgetall(key), this.timeoutMs);
-    } catch (error) {
-      throw this.named(error);
-    }
-    const now = Date.now();
-    const sessions: SessionRecord[] = [];
-    for (const [id, value] of Object.entries(fields)) {
-      const record = readRecord(id, value);
-      if (record && record.expiresAt > now) sessions.push(publicRecord(record));
-    }
-    return sessions;
+    return this.sessions.list(userKey);
   }
 
   async endSession(
@@ -353,21 +330,7 @@ export class RedisSharedStore extends SharedStore {
     id: string,
     ttlMs: number,
   ): Promise<boolean> {
-    checkWindow(ttlMs, 'ttlMs');
-    const now = Date.now();
-    const { revoked, version, channel, records } = this.layout;
-    const ended = await this.write(END_SESSION, [
-      records(storedKey(userKey)),
-      revoked,
-      version,
-      now,
-      id,
-      now + ttlMs,
-      channel,
-    ]);
-    if (ended !== 1) return false;
-    this.mirror.revoke([id], now + ttlMs);
-    return true;
+    return this.sessions.end(userKey, id, ttlMs);
   }
 
   override sessionStateNow(session: StoredSession): SessionState | undefined {
@@ -590,24 +553,5 @@ export class RedisSharedStore extends SharedStore {
     } else if (before !== undefined) {
       this.logger.log('Redis reachable again: rate limits are shared again');
     }
-  }
-}
-
-/** A record as RECORD keeps it (JSON {c, l, e, u, i}); undefined when unreadable. */
-function readRecord(id: string, value: string): StoredRecord | undefined {
-  try {
-    const r = JSON.parse(value) as Record<string, unknown>;
-    if (typeof r.c !== 'number' || typeof r.e !== 'number') return undefined;
-    return {
-      id,
-      createdAt: r.c,
-      lastActiveAt: typeof r.l === 'number' ? r.l : r.c,
-      // Lua's cjson writes an empty string as "" and a table as {}: keep strings only.
-      userAgent: typeof r.u === 'string' ? r.u : '',
-      ipAddress: typeof r.i === 'string' ? r.i : '',
-      expiresAt: r.e,
-    };
-  } catch {
-    return undefined;
   }
 }
