@@ -13,7 +13,7 @@
 // the user and the challenge, single use. They carry a prefix, so that a
 // SOFTWARE_TOKEN_MFA answer with one of them is answered here (after a
 // passwordless first factor) rather than by cognito-local.
-const { createRequire } = require('node:module');
+const { local } = require('./cognito-local-lib.cjs');
 const {
   allowedFirstFactors,
   attribute,
@@ -21,7 +21,6 @@ const {
   passkeysOf,
 } = require('./webauthn.cjs');
 
-const local = createRequire(require.resolve('cognito-local/package.json'));
 const {
   CognitoError,
   InvalidParameterError,
