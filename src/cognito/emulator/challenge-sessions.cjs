@@ -3,7 +3,10 @@
 // it asks, bound to the user and the challenge name, good for one answer,
 // within the app client's AuthSessionValidity. cognito-local hands out a
 // random uuid and never reads it back; the child answers every
-// RespondToAuthChallenge through this store (see challenge-answers.cjs).
+// RespondToAuthChallenge through this store (see challenge-answers.cjs),
+// USER_AUTH's challenges included (essentials.cjs), which keep with a
+// session what its answer is checked against (the code sent, the WebAuthn
+// challenge).
 const { randomBytes } = require('node:crypto');
 const { local } = require('./cognito-local-lib.cjs');
 
@@ -23,7 +26,7 @@ function createChallengeSessions({
   now = Date.now,
   cap = DEFAULT_CAP,
 }) {
-  /** session -> { username, challengeName, expiresAt }, oldest first. */
+  /** session -> { username, challengeName, value, expiresAt }, oldest first. */
   const sessions = new Map();
 
   const dropExpired = () => {
@@ -52,8 +55,11 @@ function createChallengeSessions({
   };
 
   return {
-    /** A fresh session for `username`'s answer to `challengeName`. */
-    issue(username, challengeName) {
+    /**
+     * A fresh session for `username`'s answer to `challengeName`, keeping
+     * `value` (what that answer is checked against) for consume to give.
+     */
+    issue(username, challengeName, value) {
       dropExpired();
       while (sessions.size >= cap) {
         sessions.delete(sessions.keys().next().value);
@@ -62,6 +68,7 @@ function createChallengeSessions({
       sessions.set(session, {
         username,
         challengeName,
+        value,
         expiresAt: now() + validityMs,
       });
       return session;
@@ -70,11 +77,12 @@ function createChallengeSessions({
     /**
      * Uses the session up: it must be one issued for this user and this
      * challenge, not used yet and not expired; otherwise Cognito's
-     * NotAuthorizedException.
+     * NotAuthorizedException. Gives the value it was issued with.
      */
     consume(session, username, challengeName) {
-      entryOf(session, username, challengeName);
+      const entry = entryOf(session, username, challengeName);
       sessions.delete(session);
+      return entry.value;
     },
 
     /**

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 
 interface ChallengeSessions {
-  issue(username: string, challengeName: string): string;
-  consume(session: unknown, username: string, challengeName: string): void;
+  issue(username: string, challengeName: string, value?: string): string;
+  consume(session: unknown, username: string, challengeName: string): unknown;
   hold(session: unknown, username: string, challengeName: string): () => void;
   readonly size: number;
 }
@@ -59,6 +59,16 @@ describe('challenge sessions (the embedded emulator)', () => {
     expect(
       refusal(() => sessions.consume(session, 'alice', 'SOFTWARE_TOKEN_MFA')),
     ).toEqual({ code: 'NotAuthorizedException', message: INVALID });
+  });
+
+  it('gives back with the session what it was issued with, kept through a refused answer', () => {
+    const session = sessions.issue('alice', 'EMAIL_OTP', '043810');
+    expect(
+      refusal(() => sessions.consume(session, 'alice', 'SELECT_CHALLENGE')),
+    ).toEqual({ code: 'NotAuthorizedException', message: INVALID });
+    expect(sessions.consume(session, 'alice', 'EMAIL_OTP')).toBe('043810');
+    const bare = sessions.issue('alice', 'SELECT_CHALLENGE');
+    expect(sessions.consume(bare, 'alice', 'SELECT_CHALLENGE')).toBeUndefined();
   });
 
   it.each([

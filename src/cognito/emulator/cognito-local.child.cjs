@@ -23,8 +23,10 @@ const pino = local('pino');
 deliverToParent();
 // Disabled users and wrong temporary passwords refused at InitiateAuth.
 checkPasswordSignIn();
-// A session per challenge, bound to the user and the challenge, used once.
-bindChallengeSessions();
+// A session per challenge, bound to the user and the challenge, used once,
+// within the app client's AuthSessionValidity: one store per client, which
+// USER_AUTH's challenges (installEssentials, below) use too.
+const { sessionsFor } = bindChallengeSessions();
 // jti/origin_jti in access and ID tokens; origin_jti and auth_time kept by
 // a refresh.
 keepSignInAcrossRefresh();
@@ -33,7 +35,7 @@ emailsUniqueInPool();
 
 // Cognito's Essentials plan: USER_AUTH, email codes and passkeys. Installed
 // after every other patch of Targets: it wraps them.
-installEssentials(Targets);
+installEssentials(Targets, { sessionsFor });
 
 const UNSUPPORTED = 'Cognito Local unsupported feature: ';
 

@@ -7,12 +7,13 @@
 // did not count as both. Passkeys themselves are in webauthn.cjs.
 //
 // Installed last over cognito-local's Targets (installEssentials): other
-// flows and challenges go to the handlers installed before. The sessions
-// this module issues carry a prefix of their own, so a SOFTWARE_TOKEN_MFA
-// answer with one of them is answered here and no other session store
-// needs to know it.
-const { createRequire } = require('node:module');
-const { createChallengeSessions } = require('./challenge-sessions.cjs');
+// flows and challenges go to the handlers installed before. Its sessions
+// come from the app client's store of challenge-answers.cjs (`sessionsFor`),
+// as every other challenge's: the client's AuthSessionValidity, bound to
+// the user and the challenge, single use. They carry a prefix, so that a
+// SOFTWARE_TOKEN_MFA answer with one of them is answered here (after a
+// passwordless first factor) rather than by cognito-local.
+const { local } = require('./cognito-local-lib.cjs');
 const {
   allowedFirstFactors,
   attribute,
@@ -20,7 +21,6 @@ const {
   passkeysOf,
 } = require('./webauthn.cjs');
 
-const local = createRequire(require.resolve('cognito-local/package.json'));
 const {
   CognitoError,
   InvalidParameterError,
@@ -30,11 +30,8 @@ const {
 } = local('./lib/errors.js');
 const totp = local('./lib/services/totp.js');
 
-/** Cognito's default AuthSessionValidity: 3 minutes. */
-const SESSION_VALIDITY_MS = 3 * 60_000;
 const PREFIX = 'ua.';
 const FIRST_FACTORS = ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN'];
-const MAX_PENDING = 10_000;
 
 /** Cognito's answer to a wrong code of a sign-in challenge. */
 function codeMismatch() {
@@ -50,41 +47,39 @@ function maskEmail(email) {
   return `${name.slice(0, 1)}***@${domain.slice(0, 1)}***`;
 }
 
-function installEssentials(Targets, { now = Date.now } = {}) {
+/**
+ * @param {object} Targets cognito-local's handlers, wrapped in place
+ * @param {{ sessionsFor: Function, now?: () => number }} options
+ *   `sessionsFor` (services, ctx, clientId) -> the app client's session
+ *   store, as bindChallengeSessions() returns it; `now` the passkeys' clock
+ */
+function installEssentials(Targets, { sessionsFor, now = Date.now }) {
+  if (typeof sessionsFor !== 'function') {
+    throw new TypeError(
+      "installEssentials needs bindChallengeSessions()'s sessionsFor",
+    );
+  }
   const previousInitiateAuth = Targets.InitiateAuth;
   const previousRespond = Targets.RespondToAuthChallenge;
   const webAuthn = createWebAuthn({ now });
   webAuthn.install(Targets);
-  const sessions = createChallengeSessions({
-    validityMs: SESSION_VALIDITY_MS,
-    now,
-  });
-  /** session -> what its answer is checked against (the code, the WebAuthn challenge) */
-  const expected = new Map();
 
-  function issue(user, challengeName, value) {
-    const session = PREFIX + sessions.issue(user.Username, challengeName);
-    if (value !== undefined) {
-      // Expires with its session (consume refuses a stale one).
-      expected.set(session, { value });
-      if (expected.size > MAX_PENDING) {
-        expected.delete(expected.keys().next().value);
-      }
-    }
-    return session;
+  /** A session of the client's store, keeping what its answer is checked against. */
+  async function issue(services, ctx, req, user, challengeName, value) {
+    const sessions = await sessionsFor(services, ctx, req.ClientId);
+    return PREFIX + sessions.issue(user.Username, challengeName, value);
   }
 
   /** Uses the session up (single use) and gives what it was issued with. */
-  function consume(session, user, challengeName) {
+  async function consume(services, ctx, req, user) {
+    const session = req.Session;
     const ours = typeof session === 'string' && session.startsWith(PREFIX);
-    const kept = ours ? expected.get(session) : undefined;
-    if (ours) expected.delete(session);
-    sessions.consume(
+    const sessions = await sessionsFor(services, ctx, req.ClientId);
+    return sessions.consume(
       ours ? session.slice(PREFIX.length) : undefined,
       user.Username,
-      challengeName,
+      req.ChallengeName,
     );
-    return kept?.value;
   }
 
   /** The first factors this user can sign in with now, in Cognito's order. */
@@ -117,12 +112,12 @@ function installEssentials(Targets, { now = Date.now } = {}) {
     return user;
   }
 
-  function selectChallenge(userPool, user) {
+  async function selectChallenge(services, ctx, req, userPool, user) {
     return {
       ChallengeName: 'SELECT_CHALLENGE',
       AvailableChallenges: availableChallenges(userPool, user),
       ChallengeParameters: { USERNAME: user.Username },
-      Session: issue(user, 'SELECT_CHALLENGE'),
+      Session: await issue(services, ctx, req, user, 'SELECT_CHALLENGE'),
     };
   }
 
@@ -136,7 +131,14 @@ function installEssentials(Targets, { now = Date.now } = {}) {
           USERNAME: user.Username,
           CREDENTIAL_REQUEST_OPTIONS: JSON.stringify(options),
         },
-        Session: issue(user, 'WEB_AUTHN', options.challenge),
+        Session: await issue(
+          services,
+          ctx,
+          req,
+          user,
+          'WEB_AUTHN',
+          options.challenge,
+        ),
       };
     }
     const email = attribute(user, 'email');
@@ -158,7 +160,7 @@ function installEssentials(Targets, { now = Date.now } = {}) {
         CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL',
         CODE_DELIVERY_DESTINATION: maskEmail(email),
       },
-      Session: issue(user, 'EMAIL_OTP', code),
+      Session: await issue(services, ctx, req, user, 'EMAIL_OTP', code),
     };
   }
 
@@ -188,7 +190,7 @@ function installEssentials(Targets, { now = Date.now } = {}) {
           USERNAME: user.Username,
           ...(device ? { FRIENDLY_DEVICE_NAME: device } : {}),
         },
-        Session: issue(user, 'SOFTWARE_TOKEN_MFA'),
+        Session: await issue(services, ctx, req, user, 'SOFTWARE_TOKEN_MFA'),
       };
     }
     const client = await services.cognito.getAppClient(ctx, req.ClientId);
@@ -234,10 +236,12 @@ function installEssentials(Targets, { now = Date.now } = {}) {
       }
       const available = availableChallenges(userPool, user);
       if (!preferred || !available.includes(preferred)) {
-        return selectChallenge(userPool, user);
+        return selectChallenge(services, ctx, req, userPool, user);
       }
       if (preferred === 'PASSWORD') {
-        if (!params.PASSWORD) return selectChallenge(userPool, user);
+        if (!params.PASSWORD) {
+          return selectChallenge(services, ctx, req, userPool, user);
+        }
         return passwordSignIn(
           services,
           ctx,
@@ -271,7 +275,7 @@ function installEssentials(Targets, { now = Date.now } = {}) {
       const client = await services.cognito.getAppClient(ctx, req.ClientId);
       if (!client) throw new NotAuthorizedError();
       const user = await findUser(ctx, userPool, answers.USERNAME);
-      const value = consume(req.Session, user, name);
+      const value = await consume(services, ctx, req, user);
 
       if (name === 'SELECT_CHALLENGE') {
         const answer = answers.ANSWER;

@@ -10,7 +10,7 @@
 // (`WebAuthnCredentials`), so they survive a restart; a registration
 // challenge lives in memory, bound to the user and the app client, and is
 // used once.
-const { createRequire } = require('node:module');
+const { local } = require('./cognito-local-lib.cjs');
 // Loaded on first use: the emulator starts without it.
 let library;
 function simpleWebAuthn() {
@@ -19,7 +19,6 @@ function simpleWebAuthn() {
 }
 const { userOfAccessToken } = require('./access-token.cjs');
 
-const local = createRequire(require.resolve('cognito-local/package.json'));
 const {
   CognitoError,
   InvalidParameterError,
