@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from './support/app.js';
+import { Instances, startApp } from './support/app.js';
 import { useExternalEmulator } from './support/external-emulator.js';
 import { Http, expectError } from './support/http.js';
 import {
@@ -37,12 +37,11 @@ async function until(
 
 describe('Redis as operators run it', () => {
   const external = useExternalEmulator();
-  const apps: TestApp[] = [];
+  const running = new Instances();
   const servers: { stop(): Promise<void> }[] = [];
 
   afterEach(async () => {
-    // Each app restores the env the one before it set: close in reverse.
-    for (const app of apps.splice(0).reverse()) await app.close();
+    await running.close();
     await Promise.all(servers.splice(0).map((server) => server.stop()));
   });
 
@@ -55,18 +54,10 @@ describe('Redis as operators run it', () => {
       RATE_LIMIT_IP_PER_MINUTE: '100000',
       ...redis,
     });
-  const instances = async (
+  const instances = (
     count: number,
     redis: Record<string, string>,
-  ): Promise<Http[]> => {
-    const started: Http[] = [];
-    for (let i = 0; i < count; i++) {
-      const app = await startApp(envWith(redis));
-      apps.push(app);
-      started.push(new Http(app.url));
-    }
-    return started;
-  };
+  ): Promise<Http[]> => running.start(count, envWith(redis));
   const user = async (http: Http, tag: string): Promise<string> =>
     confirmedUser(http, newEmail(tag), PASSWORD, {
       codeOf: (address) => external.codeFor(address),

@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from './support/app.js';
+import { Instances } from './support/app.js';
 import { useExternalEmulator } from './support/external-emulator.js';
 import { Http, expectError, type Answer } from './support/http.js';
 import { startRedis, type RedisServer } from './support/redis.js';
@@ -42,7 +42,7 @@ async function within(
 describe('several instances sharing one Redis (REDIS_URL)', () => {
   const external = useExternalEmulator();
   let redis: RedisServer;
-  const apps: TestApp[] = [];
+  const instances = new Instances();
   let one: Http;
   let two: Http;
 
@@ -58,14 +58,12 @@ describe('several instances sharing one Redis (REDIS_URL)', () => {
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: String(FAILED_PASSWORDS),
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '100',
     });
-    apps.push(await startApp(env), await startApp(env));
-    [one, two] = apps.map((app) => new Http(app.url));
+    [one, two] = await instances.start(2, env);
   });
 
   afterAll(async () => {
     redis?.resume();
-    // The second app restores the env the first one set: close it first.
-    for (const app of apps.reverse()) await app.close();
+    await instances.close();
     await redis?.stop();
   });
 
