@@ -3,6 +3,7 @@ import { useApp } from './support/app.js';
 import { expectError, type Answer } from './support/http.js';
 import {
   PASSWORD,
+  accountCalls,
   confirmedUser,
   lastCode,
   login,
@@ -17,22 +18,7 @@ import {
 describe('account self-service (embedded Cognito)', () => {
   const app = useApp();
 
-  function call(
-    method: string,
-    path: string,
-    body: unknown,
-    token: string,
-  ): Promise<Answer> {
-    return app.http.raw(
-      method,
-      `/api/v1/auth${path}`,
-      body === undefined ? undefined : JSON.stringify(body),
-      {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-    );
-  }
+  const call = accountCalls(app);
   const pokemons = (token: string): Promise<Answer> =>
     app.http.get('/api/v1/pokemons?limit=1', token);
 

@@ -6,10 +6,10 @@ import { Http } from './support/http.js';
 import {
   cleanEnv,
   freePort,
-  spawnBuiltApp,
-  type AppProcess,
+  startBuiltApp,
+  type StartedApp,
 } from './support/process.js';
-import { waitFor } from './support/timing.js';
+import { START_WITHIN_MS, waitFor } from './support/timing.js';
 import { confirmedUser, login, newEmail, PASSWORD } from './support/users.js';
 
 /** One sample line of the text format: name, labels, value. */
@@ -52,9 +52,8 @@ function valueOf(
 
 /** `node dist/main.js` with METRICS_PORT, scraped as Prometheus would. */
 describe('GET /metrics on METRICS_PORT', () => {
-  let app: AppProcess;
+  let app: StartedApp;
   let dataDir: string;
-  let port: number;
   let metricsPort: number;
   let http: Http;
   const scrape = async (): Promise<{ text: string; all: Sample[] }> => {
@@ -67,32 +66,34 @@ describe('GET /metrics on METRICS_PORT', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-metrics-'));
-    port = await freePort();
     metricsPort = await freePort();
-    app = spawnBuiltApp({
+    app = await startBuiltApp({
       ...cleanEnv(),
       NODE_ENV: 'development',
       LOG_FORMAT: 'json',
-      PORT: String(port),
       METRICS_PORT: String(metricsPort),
       COGNITO_LOCAL_DIR: dataDir,
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: '1',
     });
-    http = new Http(`http://127.0.0.1:${port}`);
+    http = new Http(`http://127.0.0.1:${app.port}`);
+    // The metrics listener starts once the API serves: its line comes after.
     await waitFor(
-      'the app and its metrics listener',
+      'the metrics listener',
       async () =>
         app.stdout.some((line) => line.includes('"msg":"Metrics: http://'))
           ? true
           : undefined,
-      { timeoutMs: 30_000 },
+      { timeoutMs: START_WITHIN_MS },
     );
   });
 
   afterAll(async () => {
-    app.child.kill('SIGTERM');
-    await app.exited;
-    await rm(dataDir, { recursive: true, force: true });
+    // startBuiltApp stops an app that failed to start.
+    if (app) {
+      app.child.kill('SIGTERM');
+      await app.exited;
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('logs where it listens, on HOST and a port of its own', () => {

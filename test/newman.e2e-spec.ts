@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   cleanEnv,
-  freePort,
   ROOT,
-  spawnBuiltApp,
-  type AppProcess,
+  startBuiltApp,
+  type StartedApp,
 } from './support/process.js';
-import { START_WITHIN_MS, waitFor } from './support/timing.js';
+import { START_WITHIN_MS } from './support/timing.js';
 
 interface CollectionItem {
   name: string;
@@ -95,7 +94,7 @@ describe.each([
   'the Postman collection, run with newman against the built app, $run',
   ({ given }) => {
     let dataDir: string;
-    let app: AppProcess;
+    let app: StartedApp;
     let summary: NewmanRunSummary;
     /**
      * One per request of the collection. newman pushes the same execution
@@ -108,28 +107,15 @@ describe.each([
 
     beforeAll(async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'cognito-local-newman-'));
-      const port = await freePort();
-      app = spawnBuiltApp(
+      app = await startBuiltApp(
         {
           ...cleanEnv(),
           NODE_ENV: 'development',
-          PORT: String(port),
           COGNITO_LOCAL_DIR: dataDir,
         },
-        ROOT,
-        startProdArgs(),
+        { args: startProdArgs() },
       );
-      const baseUrl = `http://localhost:${port}`;
-      await waitFor(
-        'the app to serve',
-        async () =>
-          (await fetch(`${baseUrl}/health/live`)).ok ? true : undefined,
-        { timeoutMs: START_WITHIN_MS },
-      ).catch((error: Error) => {
-        throw new Error(
-          `${error.message}\n${[...app.stdout, ...app.stderr].join('\n')}`,
-        );
-      });
+      const baseUrl = `http://localhost:${app.port}`;
       // The TOTP requests may wait for the next 30 s step: a code is good once.
       summary = await runCollection(baseUrl, given);
       // A start and the run (a minute on an idle machine, most of it waiting

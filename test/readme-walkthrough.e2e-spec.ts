@@ -7,8 +7,8 @@ import {
   cleanEnv,
   freePort,
   ROOT,
-  spawnBuiltApp,
-  type AppProcess,
+  startBuiltApp,
+  type StartedApp,
 } from './support/process.js';
 import {
   commandsOf,
@@ -23,7 +23,7 @@ import {
   type Command,
   type Expectation,
 } from './support/readme-walkthrough.js';
-import { START_WITHIN_MS, waitFor } from './support/timing.js';
+import { START_WITHIN_MS } from './support/timing.js';
 
 /**
  * The README's walkthroughs, run as a user pastes them: every bash block
@@ -79,7 +79,7 @@ function mismatches(expected: Expectation, call: Call): string[] {
 
 describe('the README walkthroughs, pasted in order into bash', () => {
   let workDir: string;
-  let app: AppProcess;
+  let app: StartedApp;
   let run: { code: number | null; stdout: string; stderr: string };
   let calls: Call[];
 
@@ -93,25 +93,14 @@ describe('the README walkthroughs, pasted in order into bash', () => {
     // otplib); the files a block writes (jar.txt) stay in the test's folder.
     await symlink(join(ROOT, 'node_modules'), join(shellDir, 'node_modules'));
 
-    const [port, metricsPort] = [await freePort(), await freePort()];
-    app = spawnBuiltApp({
+    const metricsPort = await freePort();
+    app = await startBuiltApp({
       ...cleanEnv(),
       NODE_ENV: 'development',
-      PORT: String(port),
       METRICS_PORT: String(metricsPort),
       COGNITO_LOCAL_DIR: dataDir,
     });
-    const baseUrl = `http://localhost:${port}`;
-    await waitFor(
-      'the app to serve',
-      async () =>
-        (await fetch(`${baseUrl}/health/live`)).ok ? true : undefined,
-      { timeoutMs: START_WITHIN_MS },
-    ).catch((error: Error) => {
-      throw new Error(
-        `${error.message}\n${[...app.stdout, ...app.stderr].join('\n')}`,
-      );
-    });
+    const baseUrl = `http://localhost:${app.port}`;
 
     const script = join(workDir, 'walkthrough.sh');
     await writeFile(

@@ -3,7 +3,13 @@ import { useApp } from './support/app.js';
 import { setDate } from './support/clock.js';
 import { decodeJwt } from './support/forge.js';
 import { expectError, type Answer } from './support/http.js';
-import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
+import {
+  PASSWORD,
+  accountCalls,
+  confirmedUser,
+  login,
+  newEmail,
+} from './support/users.js';
 
 /**
  * Recent sign-in (README, "Recent sign-in"): TOTP setup, verify and off,
@@ -21,22 +27,7 @@ describe('recent sign-in for the routes that change how the account signs in (em
     vi.useRealTimers();
   });
 
-  function call(
-    method: string,
-    path: string,
-    body: unknown,
-    token: string,
-  ): Promise<Answer> {
-    return app.http.raw(
-      method,
-      `/api/v1/auth${path}`,
-      body === undefined ? undefined : JSON.stringify(body),
-      {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-    );
-  }
+  const call = accountCalls(app);
   const authTimeOf = (token: string): number => {
     const authTime = decodeJwt(token).payload.auth_time;
     expect(authTime).toEqual(expect.any(Number));

@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from './support/app.js';
+import { Instances, startApp } from './support/app.js';
 import { useExternalEmulator } from './support/external-emulator.js';
 import { Http, expectError } from './support/http.js';
 import {
@@ -8,7 +8,11 @@ import {
   startRedisSentinel,
 } from './support/redis.js';
 import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
-import { BUSY_MARGIN_MS, WRITE_BACK_WITHIN_MS } from './support/timing.js';
+import {
+  BUSY_MARGIN_MS,
+  WRITE_BACK_WITHIN_MS,
+  within,
+} from './support/timing.js';
 
 /**
  * Redis as operators run it (README, "Several instances"), with real
@@ -20,29 +24,13 @@ import { BUSY_MARGIN_MS, WRITE_BACK_WITHIN_MS } from './support/timing.js';
 
 const GUARDED = '/api/v1/pokemons/1';
 
-/** Polls `check` every 50 ms until it holds, or throws after limitMs. */
-async function until(
-  limitMs: number,
-  check: () => Promise<boolean>,
-): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > limitMs) {
-      throw new Error(`still not so after ${limitMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return Math.round(performance.now() - started);
-}
-
 describe('Redis as operators run it', () => {
   const external = useExternalEmulator();
-  const apps: TestApp[] = [];
+  const running = new Instances();
   const servers: { stop(): Promise<void> }[] = [];
 
   afterEach(async () => {
-    // Each app restores the env the one before it set: close in reverse.
-    for (const app of apps.splice(0).reverse()) await app.close();
+    await running.close();
     await Promise.all(servers.splice(0).map((server) => server.stop()));
   });
 
@@ -55,18 +43,10 @@ describe('Redis as operators run it', () => {
       RATE_LIMIT_IP_PER_MINUTE: '100000',
       ...redis,
     });
-  const instances = async (
+  const instances = (
     count: number,
     redis: Record<string, string>,
-  ): Promise<Http[]> => {
-    const started: Http[] = [];
-    for (let i = 0; i < count; i++) {
-      const app = await startApp(envWith(redis));
-      apps.push(app);
-      started.push(new Http(app.url));
-    }
-    return started;
-  };
+  ): Promise<Http[]> => running.start(count, envWith(redis));
   const user = async (http: Http, tag: string): Promise<string> =>
     confirmedUser(http, newEmail(tag), PASSWORD, {
       codeOf: (address) => external.codeFor(address),
@@ -88,7 +68,7 @@ describe('Redis as operators run it', () => {
     const tokens = await login(one, await user(one, 'cluster'));
     expect((await two.get(GUARDED, tokens.accessToken)).status).toBe(200);
     expect((await logout(one, tokens.accessToken)).status).toBe(204);
-    await until(1000, () => refused(two, tokens.accessToken));
+    await within(1000, () => refused(two, tokens.accessToken));
     expectError(
       await one.get(GUARDED, tokens.accessToken),
       401,
@@ -110,7 +90,7 @@ describe('Redis as operators run it', () => {
     // A logout during the switch may answer 503 (the client retries);
     // the same logout is taken once the instance has found the new master.
     const after = await login(two, email);
-    await until(15_000, async () => {
+    await within(15_000, async () => {
       const answer = await logout(two, after.accessToken);
       if (answer.status === 503) {
         expectError(answer, 503, 'STORE_UNAVAILABLE');
@@ -118,9 +98,9 @@ describe('Redis as operators run it', () => {
       }
       return answer.status === 204;
     });
-    await until(2000, () => refused(one, after.accessToken));
+    await within(2000, () => refused(one, after.accessToken));
     expect(await refused(two, before.accessToken)).toBe(true);
-    await until(5000, async () => (await one.get('/health')).status === 200);
+    await within(5000, async () => (await one.get('/health')).status === 200);
   }, 60_000);
 
   it('REDIS_URL left on a replica: logout 503 STORE_UNAVAILABLE naming READONLY, /health 503 naming it, guarded routes still served', async () => {
@@ -171,13 +151,13 @@ describe('Redis as operators run it', () => {
     const [one, two] = await instances(2, { REDIS_URL: redis.url });
     const tokens = await login(one, await user(one, 'restart'));
     expect((await logout(one, tokens.accessToken)).status).toBe(204);
-    await until(1000, () => refused(two, tokens.accessToken));
+    await within(1000, () => refused(two, tokens.accessToken));
     await redis.restart();
     const keys = async () =>
       (
         await redisCli(['-p', String(redis.port), 'ZCARD', 'nca:{s}rev'])
       ).trim();
-    const tookMs = await until(
+    const tookMs = await within(
       WRITE_BACK_WITHIN_MS + BUSY_MARGIN_MS,
       async () => Number(await keys()) > 1,
     );

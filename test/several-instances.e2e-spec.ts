@@ -1,7 +1,8 @@
-import { startApp, type TestApp } from './support/app.js';
+import { Instances } from './support/app.js';
 import { useExternalEmulator } from './support/external-emulator.js';
 import { Http, expectError, type Answer } from './support/http.js';
 import { startRedis, type RedisServer } from './support/redis.js';
+import { within } from './support/timing.js';
 import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
 
 /**
@@ -24,25 +25,13 @@ const FAILED_PASSWORDS = 3;
 const GUARDED = '/api/v1/pokemons/1';
 const WRONG = 'Wr0ng-Passw0rd!';
 
-/** Polls `check` every 20 ms until it holds; the milliseconds it took. */
-async function within(
-  limitMs: number,
-  check: () => Promise<boolean>,
-): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > limitMs) {
-      throw new Error(`still not so after ${limitMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Math.round(performance.now() - started);
-}
+/** Polls in 20 ms steps: the delays it logs are read against a 1 s bound. */
+const STEPS = { intervalMs: 20 };
 
 describe('several instances sharing one Redis (REDIS_URL)', () => {
   const external = useExternalEmulator();
   let redis: RedisServer;
-  const apps: TestApp[] = [];
+  const instances = new Instances();
   let one: Http;
   let two: Http;
 
@@ -58,14 +47,12 @@ describe('several instances sharing one Redis (REDIS_URL)', () => {
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL_AND_IP: String(FAILED_PASSWORDS),
       RATE_LIMIT_FAILED_PASSWORDS_PER_EMAIL: '100',
     });
-    apps.push(await startApp(env), await startApp(env));
-    [one, two] = apps.map((app) => new Http(app.url));
+    [one, two] = await instances.start(2, env);
   });
 
   afterAll(async () => {
     redis?.resume();
-    // The second app restores the env the first one set: close it first.
-    for (const app of apps.reverse()) await app.close();
+    await instances.close();
     await redis?.stop();
   });
 
@@ -86,8 +73,10 @@ describe('several instances sharing one Redis (REDIS_URL)', () => {
       tokens.accessToken,
     );
     expect(logout.status).toBe(204);
-    const delay = await within(LOGOUT_SEEN_WITHIN_MS + BUSY_MARGIN_MS, () =>
-      refused(two, tokens.accessToken),
+    const delay = await within(
+      LOGOUT_SEEN_WITHIN_MS + BUSY_MARGIN_MS,
+      () => refused(two, tokens.accessToken),
+      STEPS,
     );
     console.info(`logout on instance 1 held on instance 2 after ${delay} ms`);
     expectError(
@@ -171,8 +160,10 @@ describe('several instances sharing one Redis (REDIS_URL)', () => {
       tokens.accessToken,
     );
     expect(retried.status).toBe(204);
-    const delay = await within(LOGOUT_SEEN_WITHIN_MS + BUSY_MARGIN_MS, () =>
-      refused(two, tokens.accessToken),
+    const delay = await within(
+      LOGOUT_SEEN_WITHIN_MS + BUSY_MARGIN_MS,
+      () => refused(two, tokens.accessToken),
+      STEPS,
     );
     console.info(
       `after Redis came back, the retried logout held on instance 2 after ${delay} ms`,
@@ -183,6 +174,7 @@ describe('several instances sharing one Redis (REDIS_URL)', () => {
       await within(
         5000,
         async () => (await http.get('/health')).status === 200,
+        STEPS,
       );
     }
   });

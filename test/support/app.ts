@@ -149,6 +149,37 @@ async function withOverrides<T>(
   }
 }
 
+/**
+ * Instances of the app side by side on one env, as behind a load balancer
+ * (one Redis, one user pool). Each is pushed as soon as it is up, so close()
+ * also closes those of a start that failed halfway.
+ */
+export class Instances {
+  private readonly running: TestApp[] = [];
+
+  /** Starts `count` more, one after the other; an Http on each. */
+  async start(
+    count: number,
+    env: Record<string, string | undefined>,
+  ): Promise<Http[]> {
+    const started: Http[] = [];
+    for (let i = 0; i < count; i++) {
+      const app = await startApp(env);
+      this.running.push(app);
+      started.push(new Http(app.url));
+    }
+    return started;
+  }
+
+  /**
+   * Closes every one started so far, the last first: each restores the env
+   * the one before it set.
+   */
+  async close(): Promise<void> {
+    for (const app of this.running.splice(0).reverse()) await app.close();
+  }
+}
+
 export interface UsedApp {
   /** Set once beforeAll has run. */
   readonly server: TestApp;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { START_WITHIN_MS, waitFor } from './timing.js';
 
 /** The project root (where dist/main.js is built). */
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -105,6 +106,49 @@ export function spawnBuiltApp(
     signal: NodeJS.Signals | null;
   }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
   return { child, stdout, stderr, exited };
+}
+
+/** The built app once it serves, with the port it was given. */
+export interface StartedApp extends AppProcess {
+  port: number;
+}
+
+/**
+ * spawnBuiltApp with PORT set to a free port, answered once GET /health/live
+ * is 200. A start that exits or does not serve within START_WITHIN_MS
+ * throws with the app's output, which says why; the app is stopped first,
+ * so that a failed beforeAll leaves no process behind for afterAll.
+ */
+export async function startBuiltApp(
+  env: Record<string, string>,
+  { cwd, args }: { cwd?: string; args?: readonly string[] } = {},
+): Promise<StartedApp> {
+  const port = await freePort();
+  const app = spawnBuiltApp({ ...env, PORT: String(port) }, cwd, args);
+  // After the exit, once its output is read to the end.
+  const closed = new Promise((done) => app.child.once('close', done));
+  let exit: string | undefined;
+  void app.exited.then(({ code, signal }) => (exit = signal ?? `code ${code}`));
+  try {
+    const served = await waitFor(
+      'the app to serve',
+      async () =>
+        // An exit ends the wait at once: it will not serve any more.
+        exit !== undefined
+          ? false
+          : (await fetch(`http://localhost:${port}/health/live`)).ok ||
+            undefined,
+      { timeoutMs: START_WITHIN_MS },
+    );
+    if (!served) throw new Error(`the app exited (${exit}) before it served`);
+  } catch (error) {
+    if (exit === undefined) app.child.kill('SIGTERM');
+    await closed;
+    throw new Error(
+      `${(error as Error).message}\n${[...app.stdout, ...app.stderr].join('\n')}`,
+    );
+  }
+  return { ...app, port };
 }
 
 function collectLines(stream: NodeJS.ReadableStream, into: string[]): void {

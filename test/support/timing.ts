@@ -48,6 +48,26 @@ export async function waitFor<T>(
 }
 
 /**
+ * Polls `check` until it holds and answers how long that took, in ms (specs
+ * log it against a bound they state), or throws once `limitMs` has passed.
+ * Unlike waitFor, a check that throws (an expectation in it) fails at once.
+ */
+export async function within(
+  limitMs: number,
+  check: () => Promise<boolean>,
+  { intervalMs = 50 }: { intervalMs?: number } = {},
+): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > limitMs) {
+      throw new Error(`still not so after ${limitMs} ms`);
+    }
+    await sleep(intervalMs);
+  }
+  return Math.round(performance.now() - started);
+}
+
+/**
  * The deadline for the built app (and its emulator) to be up: about 4 s on
  * an idle machine; with every core busy with other work (npm run
  * test:busy, on a machine already shared) a start has taken over 60 s, so

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Http } from './http.js';
+import type { Answer, Http } from './http.js';
 
 export const PASSWORD = 'Passw0rd!';
 
@@ -71,4 +71,29 @@ export async function login(
   });
   expect(answer.status).toBe(200);
   return answer.body;
+}
+
+/**
+ * `call(method, path, body, token)` on the signed-in user's own routes
+ * (/api/v1/auth...), with their token, and JSON when there is a body. Reads
+ * `app.http` at each call: useApp's is set only in beforeAll.
+ */
+export function accountCalls(app: {
+  readonly http: Http;
+}): (
+  method: string,
+  path: string,
+  body: unknown,
+  token: string,
+) => Promise<Answer> {
+  return (method, path, body, token) =>
+    app.http.raw(
+      method,
+      `/api/v1/auth${path}`,
+      body === undefined ? undefined : JSON.stringify(body),
+      {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+    );
 }
