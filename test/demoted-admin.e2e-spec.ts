@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from './support/app.js';
+import { Instances } from './support/app.js';
 import { cognitoCall } from './support/cognito-admin.js';
 import { useExternalEmulator } from './support/external-emulator.js';
 import { decodeJwt } from './support/forge.js';
@@ -16,7 +16,7 @@ import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
 describe('a demoted admin on two instances sharing one Redis', () => {
   const external = useExternalEmulator();
   let redis: RedisServer;
-  const apps: TestApp[] = [];
+  const instances = new Instances();
   let one: Http;
   let two: Http;
   let bossToken: string;
@@ -60,8 +60,7 @@ describe('a demoted admin on two instances sharing one Redis', () => {
       TRUST_PROXY: undefined,
       RATE_LIMIT_IP_PER_MINUTE: '100000',
     });
-    apps.push(await startApp(env), await startApp(env));
-    [one, two] = apps.map((app) => new Http(app.url));
+    [one, two] = await instances.start(2, env);
     for (const group of ['admin', 'staff']) {
       expect((await pool('CreateGroup', { GroupName: group })).status).toBe(
         200,
@@ -72,8 +71,7 @@ describe('a demoted admin on two instances sharing one Redis', () => {
   });
 
   afterAll(async () => {
-    // The second app restores the env the first one set: close it first.
-    for (const app of apps.reverse()) await app.close();
+    await instances.close();
     await redis?.stop();
   });
 
