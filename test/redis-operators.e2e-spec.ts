@@ -1,5 +1,7 @@
 import { Instances, startApp } from './support/app.js';
+import { storedKey } from '../src/store/store-keys.js';
 import { useExternalEmulator } from './support/external-emulator.js';
+import { decodeJwt } from './support/forge.js';
 import { Http, expectError } from './support/http.js';
 import {
   redisCli,
@@ -20,8 +22,8 @@ import {
  * Redis as operators run it (README, "Several instances"), with real
  * redis-servers and two or three instances of the app on one user pool:
  * a 3-master cluster, a Sentinel failover, a URL left on a replica, an ACL
- * user without the channel, a Redis restarted empty, and an eviction
- * policy that could drop the revocations.
+ * user without the channel, a Redis restarted empty, an eviction policy
+ * that could drop the revocations, and an upgrade from the old keys.
  */
 
 const GUARDED = '/api/v1/pokemons/1';
@@ -177,6 +179,36 @@ describe('Redis as operators run it', () => {
       'UNAUTHORIZED',
     );
   }, 60_000);
+
+  it('an upgrade from a release with the old keys: a token it logged out is refused by the upgraded instance and the running one', async () => {
+    const redis = await startRedis();
+    servers.push(redis);
+    const [one] = await instances(1, { REDIS_URL: redis.url });
+    const tokens = await login(one, await user(one, 'upgrade'));
+    expect((await one.get(GUARDED, tokens.accessToken)).status).toBe(200);
+    // The earlier release's logout: the session's key in nca:rev (a sorted
+    // set, score = expiry), as it wrote it.
+    const originJti = decodeJwt(tokens.accessToken).payload.origin_jti;
+    await redisCli([
+      '-p',
+      String(redis.port),
+      'ZADD',
+      'nca:rev',
+      String(Date.now() + 3_600_000),
+      storedKey(`origin:${String(originJti)}`),
+    ]);
+
+    const [upgraded] = await instances(1, { REDIS_URL: redis.url });
+
+    expectError(
+      await upgraded.get(GUARDED, tokens.accessToken),
+      401,
+      'UNAUTHORIZED',
+    );
+    await within(LOGOUT_SEEN_WITHIN_MS + SEEN_BUSY_MARGIN_MS, () =>
+      refused(one, tokens.accessToken),
+    );
+  });
 
   it('maxmemory-policy allkeys-lru: the app does not start, in one sentence naming the setting', async () => {
     const redis = await startRedis(['--maxmemory-policy', 'allkeys-lru']);

@@ -22,6 +22,7 @@ import {
   redisLayout,
   type RedisLayout,
 } from './redis.mirror.js';
+import { legacyKeys, takeOverLegacyKeys } from './redis.legacy.js';
 import { RedisSessions } from './redis.sessions.js';
 import { MirrorSync } from './redis.sync.js';
 import {
@@ -173,6 +174,7 @@ export class RedisSharedStore extends SharedStore {
       whenReady(this.client, this.timeoutMs),
       whenReady(this.subscriber, this.timeoutMs),
     ]).catch((error: unknown) => this.markDown(undefined, error));
+    if (!this.down) await this.takeOverLegacyKeys();
     const [policy] = await Promise.all([
       this.down ? undefined : this.evictionPolicy().catch(() => undefined),
       this.sync.requestSync(),
@@ -194,6 +196,33 @@ export class RedisSharedStore extends SharedStore {
       this.options.tickMs ?? 1000,
     );
     this.timer.unref();
+  }
+
+  /**
+   * What an earlier release kept under its own keys, copied into today's
+   * before the first load (see redis.legacy.ts). A failure is logged, not
+   * fatal: the start goes on as for any Redis error.
+   */
+  private async takeOverLegacyKeys(): Promise<void> {
+    const prefix = this.options.prefix ?? 'nca:';
+    const old = legacyKeys(prefix);
+    try {
+      const copied = await takeOverLegacyKeys(
+        this.client,
+        prefix,
+        this.layout,
+        this.timeoutMs,
+      );
+      if (copied > 0) {
+        this.logger.warn(
+          `Took over ${copied} revocations and cutoffs an earlier release kept in ${old.revoked} and ${old.cutoffs}; once every instance runs this release, delete them (DEL ${old.revoked} ${old.cutoffs} ${old.cutoffs}:exp ${prefix}ver)`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `Could not read the keys of an earlier release (${old.revoked}, ${old.cutoffs}): ${describeRedisError(error).message}`,
+      );
+    }
   }
 
   async hit(key: string, windowMs: number, amount = 1): Promise<CounterHit> {
