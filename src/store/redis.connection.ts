@@ -175,3 +175,33 @@ export interface RedisStoreOptions extends MemoryStoreOptions, RedisTarget {
   /** How often the mirror's version is checked against Redis. */
   tickMs?: number;
 }
+
+/**
+ * The (field, value) pairs of a sorted set (member, score) or a hash
+ * (field, value), a page of about `count` at a time, each call within the
+ * timeout. A cursor scan, not offset pages: another instance's write drops
+ * the expired entries while it runs, which would shift every later offset
+ * and skip entries; a scan returns every entry that is there from its
+ * start to its end (some maybe twice).
+ */
+export async function* scanPairs(
+  client: RedisClient,
+  kind: 'zscan' | 'hscan',
+  key: string,
+  timeoutMs: number,
+  count: number,
+): AsyncGenerator<[string, string][]> {
+  let cursor = '0';
+  do {
+    const [next, flat] = await within(
+      client[kind](key, cursor, 'COUNT', count),
+      timeoutMs,
+    );
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      pairs.push([flat[i], flat[i + 1]]);
+    }
+    yield pairs;
+    cursor = next;
+  } while (cursor !== '0');
+}

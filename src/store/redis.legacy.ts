@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseCutoff } from './cutoff.js';
-import { type RedisClient, within } from './redis.connection.js';
+import { type RedisClient, scanPairs, within } from './redis.connection.js';
 import { MARKER, type RedisLayout } from './redis.mirror.js';
 import { WRITE_BACK } from './redis.scripts.js';
 import { isStoredKey } from './store-keys.js';
@@ -21,7 +21,8 @@ export function legacyKeys(prefix: string): {
 /** Entries per WRITE_BACK call, as the write-back of redis.sync.ts. */
 const BATCH = 500;
 
-type Pair = [member: string, value: string | number];
+/** A member and what Redis holds for it (an expiry, a cutoff), as read. */
+type Pair = [member: string, value: string];
 
 /**
  * Copies the live revocations and cutoffs an earlier release left under
@@ -63,40 +64,36 @@ export async function takeOverLegacyKeys(
     copied += revs.length + cuts.length;
   };
 
-  let cursor = '0';
-  do {
-    const [next, entries] = await within(
-      client.zscan(old.revoked, cursor, 'COUNT', BATCH),
-      timeoutMs,
-    );
+  for await (const page of scanPairs(
+    client,
+    'zscan',
+    old.revoked,
+    timeoutMs,
+    BATCH,
+  )) {
     const now = Date.now();
-    const live: Pair[] = [];
-    for (let i = 0; i + 1 < entries.length; i += 2) {
-      const expiresAt = Number(entries[i + 1]);
-      if (isStoredKey(entries[i]) && expiresAt > now) {
-        live.push([entries[i], expiresAt]);
-      }
-    }
+    const live = page.filter(
+      ([member, score]) => isStoredKey(member) && Number(score) > now,
+    );
     await write(live, []);
-    cursor = next;
-  } while (cursor !== '0');
-
-  cursor = '0';
-  do {
-    const [next, fields] = await within(
-      client.hscan(old.cutoffs, cursor, 'COUNT', BATCH),
-      timeoutMs,
-    );
+  }
+  for await (const page of scanPairs(
+    client,
+    'hscan',
+    old.cutoffs,
+    timeoutMs,
+    BATCH,
+  )) {
     const now = Date.now();
-    const live: Pair[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const held = parseCutoff(fields[i + 1]);
-      if (isStoredKey(fields[i]) && held && held.expiresAtMs > now) {
-        live.push([fields[i], fields[i + 1]]);
-      }
-    }
-    await write([], live);
-    cursor = next;
-  } while (cursor !== '0');
+    await write(
+      [],
+      page.filter(([member, value]) => {
+        const held = parseCutoff(value);
+        return (
+          isStoredKey(member) && held !== undefined && held.expiresAtMs > now
+        );
+      }),
+    );
+  }
   return copied;
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { type RedisClient, within } from './redis.connection.js';
+import { type RedisClient, scanPairs, within } from './redis.connection.js';
 import { SessionTable, type TableWrite } from './session-table.js';
 import { cutoffFor, mergeCutoffs, parseCutoff, type Cutoff } from './cutoff.js';
 import type { SessionState } from './shared-store.js';
@@ -207,50 +207,46 @@ export class RedisMirror {
     if (!this.overflowed) this.overflowLogged = false;
   }
 
-  /**
-   * A cursor scan, not offset pages: another instance's revoke drops the
-   * expired entries (the lowest scores) while this load runs, which would
-   * shift every later offset and skip entries. A scan returns every entry
-   * that is there from its start to its end.
-   */
   private async loadRevocations(
     client: RedisClient,
     timeoutMs: number,
   ): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, entries] = await within(
-        client.zscan(this.layout.revoked, cursor, 'COUNT', PAGE),
-        timeoutMs,
-      );
+    const { revoked } = this.layout;
+    for await (const page of scanPairs(
+      client,
+      'zscan',
+      revoked,
+      timeoutMs,
+      PAGE,
+    )) {
       const now = Date.now();
-      for (let i = 0; i + 1 < entries.length; i += 2) {
-        const expiresAt = Number(entries[i + 1]);
-        if (entries[i] !== MARKER && expiresAt > now) {
-          this.revoke([entries[i]], expiresAt);
+      for (const [member, score] of page) {
+        const expiresAt = Number(score);
+        if (member !== MARKER && expiresAt > now) {
+          this.revoke([member], expiresAt);
         }
       }
-      cursor = next;
-    } while (cursor !== '0');
+    }
   }
 
   private async loadCutoffs(
     client: RedisClient,
     timeoutMs: number,
   ): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, fields] = await within(
-        client.hscan(this.layout.cutoffs, cursor, 'COUNT', PAGE),
-        timeoutMs,
-      );
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        if (fields[i] === MARKER) continue;
-        const held = parseCutoff(fields[i + 1]);
-        if (held) this.setCutoff(fields[i], held.cutoff, held.expiresAtMs);
+    const { cutoffs } = this.layout;
+    for await (const page of scanPairs(
+      client,
+      'hscan',
+      cutoffs,
+      timeoutMs,
+      PAGE,
+    )) {
+      for (const [member, value] of page) {
+        if (member === MARKER) continue;
+        const held = parseCutoff(value);
+        if (held) this.setCutoff(member, held.cutoff, held.expiresAtMs);
       }
-      cursor = next;
-    } while (cursor !== '0');
+    }
   }
 
   /** Every live entry, to write back to a Redis that lost them. */
