@@ -64,10 +64,18 @@ function installEssentials(Targets, { sessionsFor, now = Date.now }) {
   const webAuthn = createWebAuthn({ now });
   webAuthn.install(Targets);
 
-  /** A session of the client's store, keeping what its answer is checked against. */
+  /**
+   * A session of the client's store, keeping what its answer is checked
+   * against. Kept under the challenge name with the prefix: the password
+   * flow's handler (challenge-answers.cjs) gives a session back after a
+   * wrong code, and must never take one of these (a second factor after a
+   * passwordless first one is answered once).
+   */
   async function issue(services, ctx, req, user, challengeName, value) {
     const sessions = await sessionsFor(services, ctx, req.ClientId);
-    return PREFIX + sessions.issue(user.Username, challengeName, value);
+    return (
+      PREFIX + sessions.issue(user.Username, PREFIX + challengeName, value)
+    );
   }
 
   /** Uses the session up (single use) and gives what it was issued with. */
@@ -78,7 +86,7 @@ function installEssentials(Targets, { sessionsFor, now = Date.now }) {
     return sessions.consume(
       ours ? session.slice(PREFIX.length) : undefined,
       user.Username,
-      req.ChallengeName,
+      PREFIX + req.ChallengeName,
     );
   }
 

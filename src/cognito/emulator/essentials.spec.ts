@@ -51,6 +51,8 @@ const userNamed = (name: string) => ({
 const USERS: Record<string, object> = {
   alice: userNamed('alice'),
   bob: userNamed('bob'),
+  // TOTP on: a passwordless first factor is followed by SOFTWARE_TOKEN_MFA.
+  carol: { ...userNamed('carol'), UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] },
 };
 
 /** What essentials.cjs reads of cognito-local's services, for one pool. */
@@ -58,7 +60,7 @@ function servicesWith(clients: Record<string, object>) {
   const userPool = {
     options: {
       Id: 'pool',
-      MfaConfiguration: 'OFF',
+      MfaConfiguration: 'OPTIONAL',
       SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] },
     },
     getUserByUsername: (_ctx: unknown, username: string) =>
@@ -106,6 +108,7 @@ describe("USER_AUTH's challenge sessions (the app client's store)", () => {
   let clock: number;
   let targets: Targets;
   let services: Services;
+  let sessionsFor: StoreFor;
 
   beforeEach(() => {
     clock = 7_000_000;
@@ -114,7 +117,8 @@ describe("USER_AUTH's challenge sessions (the app client's store)", () => {
       RespondToAuthChallenge: () => () =>
         Promise.reject(new Error('answered by cognito-local')),
     };
-    installEssentials(targets, { sessionsFor: sessionStores(() => clock) });
+    sessionsFor = sessionStores(() => clock);
+    installEssentials(targets, { sessionsFor });
     services = servicesWith({
       plain: clientOf('plain'),
       slow: clientOf('slow', 15),
@@ -255,6 +259,29 @@ describe("USER_AUTH's challenge sessions (the app client's store)", () => {
       code: 'NotAuthorizedException',
       message: INVALID,
     });
+  });
+
+  it("issues sessions the password flow's handler never takes, so a second factor after a passwordless first one is answered once", async () => {
+    const emailing = await targets.InitiateAuth(services)(
+      {},
+      {
+        ClientId: 'plain',
+        AuthFlow: 'USER_AUTH',
+        AuthParameters: { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' },
+      },
+    );
+    const second = await emailCode('plain', emailing.Session, 'carol');
+    expect(second.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+    expect(second.Session).toMatch(/^ua\./);
+    // What challenge-answers.cjs does with a SOFTWARE_TOKEN_MFA answer (and
+    // gives back after a wrong code): the session without its prefix is
+    // not one it holds.
+    const store = (await sessionsFor(services, {}, 'plain')) as {
+      hold(session: string, username: string, challenge: string): unknown;
+    };
+    expect(() =>
+      store.hold(second.Session!.slice(3), 'carol', 'SOFTWARE_TOKEN_MFA'),
+    ).toThrow(INVALID);
   });
 
   it("is installed with the client's stores only", () => {
