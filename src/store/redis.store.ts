@@ -174,16 +174,17 @@ export class RedisSharedStore extends SharedStore {
       whenReady(this.client, this.timeoutMs),
       whenReady(this.subscriber, this.timeoutMs),
     ]).catch((error: unknown) => this.markDown(undefined, error));
-    if (!this.down) await this.takeOverLegacyKeys();
-    const [policy] = await Promise.all([
-      this.down ? undefined : this.evictionPolicy().catch(() => undefined),
-      this.sync.requestSync(),
-    ]);
+    // The policy first: nothing is written to a Redis the app refuses.
+    const policy = this.down
+      ? undefined
+      : await this.evictionPolicy().catch(() => undefined);
     const refusal = evictionRefusal(policy);
     if (refusal) {
       await this.close();
       throw new Error(refusal);
     }
+    if (!this.down) await this.takeOverLegacyKeys();
+    await this.sync.requestSync();
     // Marks a Redis that never held the app's keys (see CHECK) at once.
     if (!this.down) await this.tick();
     else {
@@ -215,12 +216,12 @@ export class RedisSharedStore extends SharedStore {
       );
       if (copied > 0) {
         this.logger.warn(
-          `Took over ${copied} revocations and cutoffs an earlier release kept in ${old.revoked} and ${old.cutoffs}; once every instance runs this release, delete them (DEL ${old.revoked} ${old.cutoffs} ${old.cutoffs}:exp ${prefix}ver)`,
+          `Took over ${copied} revocations and cutoffs an earlier release kept in ${old.revoked} and ${old.cutoffs}; once no instance of that release runs, restart one instance of this one (it takes over the last of them), then delete them (DEL ${old.revoked} ${old.cutoffs} ${old.cutoffs}:exp ${prefix}ver)`,
         );
       }
     } catch (error) {
       this.logger.warn(
-        `Could not read the keys of an earlier release (${old.revoked}, ${old.cutoffs}): ${describeRedisError(error).message}`,
+        `Could not take over the keys of an earlier release (${old.revoked}, ${old.cutoffs}): ${describeRedisError(error).message}`,
       );
     }
   }

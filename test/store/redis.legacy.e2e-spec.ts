@@ -6,7 +6,9 @@
  */
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
+import { RedisSharedStore } from '../../src/store/redis.store.js';
 import { storedKey } from '../../src/store/store-keys.js';
+import { startRedis } from '../support/redis.js';
 import { useStores } from '../support/stores.js';
 import { within } from '../support/timing.js';
 
@@ -96,7 +98,7 @@ describe.each(['redis', 'cluster'] as const)(
       expect(await client.hlen(`${prefix}cut`)).toBe(3);
       const said = warn.mock.calls.map(([message]) => String(message));
       expect(said).toContainEqual(
-        `Took over 2 revocations and cutoffs an earlier release kept in ${prefix}rev and ${prefix}cut; once every instance runs this release, delete them (DEL ${prefix}rev ${prefix}cut ${prefix}cut:exp ${prefix}ver)`,
+        `Took over 2 revocations and cutoffs an earlier release kept in ${prefix}rev and ${prefix}cut; once no instance of that release runs, restart one instance of this one (it takes over the last of them), then delete them (DEL ${prefix}rev ${prefix}cut ${prefix}cut:exp ${prefix}ver)`,
       );
     });
 
@@ -111,3 +113,25 @@ describe.each(['redis', 'cluster'] as const)(
     });
   },
 );
+
+it('writes nothing to a Redis whose maxmemory-policy makes the app refuse it', async () => {
+  const redis = await startRedis(['--maxmemory-policy', 'allkeys-lru']);
+  const client = new Redis(redis.url);
+  try {
+    await client.zadd(
+      'old:rev',
+      Date.now() + HOUR_MS,
+      storedKey('origin:signed-in-before'),
+    );
+    const store = new RedisSharedStore({
+      url: redis.url,
+      timeoutMs: 1000,
+      prefix: 'old:',
+    });
+    await expect(store.start()).rejects.toThrow(/maxmemory-policy/);
+    expect(await client.exists('old:{s}rev', 'old:{s}ver')).toBe(0);
+  } finally {
+    await client.quit();
+    await redis.stop();
+  }
+});
