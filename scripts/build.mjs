@@ -5,14 +5,19 @@
 // are nest-cli.json's, so the two builds cannot drift apart
 // (test/build.e2e-spec.ts compares their output). Type checking is
 // npm run check's job, not the build's.
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import swcCli from '@swc/cli';
-import { glob } from 'tinyglobby';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = 'dist';
+
+/**
+ * Written last, once everything is in dist/: npm start (scripts/start.mjs)
+ * rebuilds when it is missing or older than a source, so a build that was
+ * interrupted (Ctrl-C, a kill, a full disk) is never run as up to date.
+ */
+export const BUILD_STAMP = join(OUT, '.built');
 
 async function readJson(file) {
   return JSON.parse(await readFile(join(root, file), 'utf8'));
@@ -20,6 +25,7 @@ async function readJson(file) {
 
 /** nest-cli.json's assets: globs relative to sourceRoot, each with its outDir. */
 async function copyAssets(sourceRoot, assets) {
+  const { glob } = await import('tinyglobby');
   for (const asset of assets) {
     const item = typeof asset === 'string' ? { include: asset } : asset;
     const pattern = join(sourceRoot, item.include);
@@ -45,19 +51,23 @@ async function copyAssets(sourceRoot, assets) {
   }
 }
 
-/** Builds dist/ from src/; rejects (after SWC has printed why) when a file does not compile. */
+/**
+ * Builds dist/ from src/; rejects (after SWC has printed why) when a file
+ * does not compile. The compiler is loaded here, not when the module is:
+ * npm start imports this module and needs it only when it builds.
+ */
 export async function build() {
   const nest = await readJson('nest-cli.json');
   const { exclude = [] } = await readJson('tsconfig.build.json');
   const sourceRoot = nest.sourceRoot ?? 'src';
-  // A half-built dist/ would be newer than its sources, and npm start would
-  // run it: a build that fails leaves no dist/ at all.
   const removeBuild = () =>
     rm(join(root, OUT), { recursive: true, force: true });
+  await rm(join(root, BUILD_STAMP), { force: true });
   if (nest.compilerOptions?.deleteOutDir) await removeBuild();
   process.chdir(root);
-  await swcCli
-    .swcDir({
+  try {
+    const { default: swcCli } = await import('@swc/cli');
+    await swcCli.swcDir({
       cliOptions: {
         filenames: [sourceRoot],
         outDir: OUT,
@@ -71,12 +81,14 @@ export async function build() {
         quiet: true,
       },
       swcOptions: { swcrc: true },
-    })
-    .catch(async (error) => {
-      await removeBuild();
-      throw error;
     });
-  await copyAssets(sourceRoot, nest.compilerOptions?.assets ?? []);
+    await copyAssets(sourceRoot, nest.compilerOptions?.assets ?? []);
+    await writeFile(join(root, BUILD_STAMP), `${new Date().toISOString()}\n`);
+  } catch (error) {
+    // A half-built dist/ would be newer than its sources: leave none.
+    await removeBuild();
+    throw error;
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from './build.mjs';
+import { BUILD_STAMP, build } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -16,6 +16,7 @@ process.chdir(root);
 /** What the build is made from: a change to any of them rebuilds. */
 const INPUTS = [
   'src',
+  'scripts/build.mjs',
   'public',
   '.swcrc',
   'nest-cli.json',
@@ -24,7 +25,7 @@ const INPUTS = [
   'package.json',
   'package-lock.json',
 ];
-const BUILT = 'dist/main.js';
+const MAIN = 'dist/main.js';
 
 function newestChange(path) {
   let stat;
@@ -41,9 +42,10 @@ function newestChange(path) {
   return newest;
 }
 
+/** When the last complete build ended (its stamp), or -1 for none. */
 function builtAt() {
   try {
-    return statSync(BUILT).mtimeMs;
+    return statSync(BUILD_STAMP).mtimeMs;
   } catch {
     return -1;
   }
@@ -60,7 +62,7 @@ if (Math.max(...INPUTS.map(newestChange)) >= builtAt()) {
 // two cannot drift apart.
 const { scripts } = JSON.parse(readFileSync('package.json', 'utf8'));
 const flags = scripts['start:prod'].trim().split(/\s+/).slice(1, -1);
-const app = spawn(process.execPath, [...flags, BUILT], { stdio: 'inherit' });
+const app = spawn(process.execPath, [...flags, MAIN], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => app.kill(signal));
 }

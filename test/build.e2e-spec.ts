@@ -67,6 +67,8 @@ describe('npm run build (scripts/build.mjs)', () => {
     const byNest = await tree(join(dir, 'dist'));
     await run(process.execPath, ['scripts/build.mjs'], { cwd: dir });
     const byScript = await tree(join(dir, 'dist'));
+    // Its stamp, written last, is what npm start reads to skip a build.
+    expect(byScript.delete('.built')).toBe(true);
 
     expect([...byScript.keys()].sort()).toEqual([...byNest.keys()].sort());
     expect(byScript.has('main.js')).toBe(true);
@@ -99,7 +101,8 @@ describe('npm run build (scripts/build.mjs)', () => {
 
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(join('src', 'broken.ts'));
-    // npm start rebuilds when dist/main.js is older than a source or missing.
+    // npm start rebuilds when the stamp is older than a source or missing.
+    expect(existsSync(join(dir, 'dist', '.built'))).toBe(false);
     expect(existsSync(join(dir, 'dist', 'main.js'))).toBe(false);
   });
 });
