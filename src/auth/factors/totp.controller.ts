@@ -21,7 +21,7 @@ import { CurrentUser } from '../decorators/current-user.decorator.js';
 import { RecentSignIn } from '../decorators/recent-sign-in.decorator.js';
 import { StatusResponse, TotpSetupResponse } from '../dto/responses.dto.js';
 import { TotpVerifyDto } from '../dto/totp-verify.dto.js';
-import { TotpService } from './totp.service.js';
+import { TOTP_CODE_MISMATCH, TotpService } from './totp.service.js';
 import { IpThrottlerGuard } from '../rate-limit/ip-throttler.guard.js';
 
 /** Two-factor login with an authenticator app (TOTP): set up, verify, turn off. Needs the ACCESS token. */
@@ -56,13 +56,7 @@ export class TotpController {
   })
   @ApiErrors({
     cognito: ['verifySoftwareToken', 'setTotpPreference'],
-    answers: [
-      [
-        HttpStatus.BAD_REQUEST,
-        'CODE_MISMATCH',
-        'The code is not valid for this authenticator; try the next one.',
-      ],
-    ],
+    answers: [TOTP_CODE_MISMATCH],
   })
   @ApiOkResponse({ type: StatusResponse })
   verify(
@@ -83,13 +77,7 @@ export class TotpController {
   })
   @ApiErrors({
     cognito: ['verifySoftwareToken', 'setTotpPreference'],
-    answers: [
-      [
-        HttpStatus.BAD_REQUEST,
-        'CODE_MISMATCH',
-        'The code is not valid for this authenticator; try the next one.',
-      ],
-    ],
+    answers: [TOTP_CODE_MISMATCH],
   })
   @ApiNoContentResponse({
     description: 'TOTP is off; login answers tokens directly',

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { CognitoGateway } from '../../cognito/cognito.gateway.js';
 import { ApiException } from '../../common/errors/api-exception.js';
+import type { DocumentedAnswer } from '../../openapi/api-errors.decorator.js';
 import { EmailRateLimiter } from '../rate-limit/email-rate-limiter.js';
 import {
   SUCCESS,
@@ -9,6 +10,13 @@ import {
 } from '../dto/responses.dto.js';
 
 const ISSUER = 'nest-cognito-auth';
+
+/** What a code the authenticator did not make answers (checkTotp), as the routes document it. */
+export const TOTP_CODE_MISMATCH = [
+  HttpStatus.BAD_REQUEST,
+  'CODE_MISMATCH',
+  'The code is not valid for this authenticator; try the next one.',
+] as const satisfies DocumentedAnswer;
 
 /** TOTP (authenticator app) of the signed-in user: enrolment, and turning it off. */
 @Injectable()
@@ -83,11 +91,7 @@ export class TotpService {
       deviceName: ISSUER,
     });
     if (!verified) {
-      throw new ApiException(
-        HttpStatus.BAD_REQUEST,
-        'CODE_MISMATCH',
-        'The code is not valid for this authenticator; try the next one.',
-      );
+      throw new ApiException(...TOTP_CODE_MISMATCH);
     }
   }
 }
