@@ -3,7 +3,11 @@ import {
   fakeCognitoGateway,
   type FakeCognitoGateway,
 } from '../../test/support/fake-cognito-gateway.js';
-import { serviceOf } from '../../test/support/auth-service.js';
+import {
+  ACCESS_TOKEN as ACCESS,
+  ID_TOKEN as ID,
+  serviceOf,
+} from '../../test/support/auth-service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { EmailRateLimiter } from '../auth/rate-limit/email-rate-limiter.js';
 import { MemorySharedStore } from '../store/memory.store.js';
@@ -21,21 +25,6 @@ function serviceWith(gateway: FakeCognitoGateway): AccountService {
     { factorsOf: () => Promise.resolve(undefined) },
   );
 }
-
-function part(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-function jwt(payload: Record<string, unknown>): string {
-  return `${part({ alg: 'RS256', kid: 'k1' })}.${part(payload)}.c2lnbmF0dXJl`;
-}
-
-const ACCESS = jwt({
-  token_use: 'access',
-  iat: 1_900_000_000,
-  exp: 1_900_000_900,
-});
-const ID = jwt({ token_use: 'id', iat: 1_900_000_000, exp: 1_900_000_900 });
 
 function accessUser(overrides: Partial<AuthUser> = {}): AuthUser {
   return {

@@ -9,7 +9,12 @@ import {
 import { AuthService } from './auth.service.js';
 import { RevokedSessions } from './sessions/revoked-sessions.js';
 import { MemorySharedStore } from '../store/memory.store.js';
-import { serviceOf, USER } from '../../test/support/auth-service.js';
+import {
+  ACCESS_TOKEN as ACCESS,
+  ID_TOKEN as ID,
+  serviceOf,
+  USER,
+} from '../../test/support/auth-service.js';
 import { rejectionOf } from '../../test/support/rejection.js';
 
 /** The app's session settings (REFRESH_TOKEN_VALIDITY_DAYS 30, skew 5 s). */
@@ -27,21 +32,6 @@ function serviceWith(
 ): AuthService {
   return serviceOf(gateway, { revoked, config });
 }
-
-function part(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-function jwt(payload: Record<string, unknown>): string {
-  return `${part({ alg: 'RS256', kid: 'k1' })}.${part(payload)}.c2lnbmF0dXJl`;
-}
-
-const ACCESS = jwt({
-  token_use: 'access',
-  iat: 1_900_000_000,
-  exp: 1_900_000_900,
-});
-const ID = jwt({ token_use: 'id', iat: 1_900_000_000, exp: 1_900_000_900 });
 
 const ACCEPTED_BODY = {
   status: 'accepted',

@@ -20,6 +20,27 @@ const SESSION_CONFIG = loadConfig({}).auth;
 /** The app's defaults, with no failure delay (a spec of its own checks it). */
 export const CONFIG = loadConfig({ AUTH_FAILURE_MIN_MS: '0' });
 
+function part(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** A compact JWT of `payload` with a fake signature: what a service decodes, never verifies. */
+function unsignedJwt(payload: Record<string, unknown>): string {
+  return `${part({ alg: 'RS256', kid: 'k1' })}.${part(payload)}.c2lnbmF0dXJl`;
+}
+
+/** An access and an ID token of one sign-in, for the services that read their claims. */
+export const ACCESS_TOKEN = unsignedJwt({
+  token_use: 'access',
+  iat: 1_900_000_000,
+  exp: 1_900_000_900,
+});
+export const ID_TOKEN = unsignedJwt({
+  token_use: 'id',
+  iat: 1_900_000_000,
+  exp: 1_900_000_900,
+});
+
 /** Whose tokens a fake sign-in gives. */
 export const USER = {
   username: 'uuid-user',
