@@ -93,28 +93,40 @@ export async function prepareFlows(
 ): Promise<SignIn[]> {
   const port = new URL(base).port;
   const origin = `http://localhost:${port}`;
+  /** A sign-in: start it, answer its challenge with `answer`'s fields, tokens or Refused. */
+  const signIn =
+    (
+      email: string,
+      method: 'EMAIL_OTP' | 'WEB_AUTHN',
+      answer: (started: Json) => Promise<Json> | Json,
+    ): SignIn =>
+    async () => {
+      const started = await send(
+        base,
+        'POST',
+        '/api/v1/auth/login/passwordless',
+        { email, method },
+      );
+      const answered = await send(base, 'POST', '/api/v1/auth/challenge', {
+        email,
+        challenge: method,
+        session: started.session,
+        ...(await answer(started)),
+      });
+      if (typeof answered.accessToken !== 'string') {
+        throw new Refused(`no tokens: ${JSON.stringify(answered)}`);
+      }
+    };
   const flows: SignIn[] = [];
   for (let i = 0; i < users; i++) {
     const email = `${kind.toLowerCase()}-bench-${i}@example.com`;
     const tokens = await signedUp(base, email);
     if (kind === 'emailCode') {
-      flows.push(async () => {
-        const started = await send(
-          base,
-          'POST',
-          '/api/v1/auth/login/passwordless',
-          { email, method: 'EMAIL_OTP' },
-        );
-        const answer = await send(base, 'POST', '/api/v1/auth/challenge', {
-          email,
-          challenge: 'EMAIL_OTP',
-          session: started.session,
+      flows.push(
+        signIn(email, 'EMAIL_OTP', async () => ({
           code: await outboxCode(base, email, 'EMAIL_OTP'),
-        });
-        if (typeof answer.accessToken !== 'string') {
-          throw new Refused(`no tokens: ${JSON.stringify(answer)}`);
-        }
-      });
+        })),
+      );
       continue;
     }
     const authenticator = new SoftwareAuthenticator();
@@ -132,25 +144,13 @@ export async function prepareFlows(
       { credential: authenticator.register(options as Json, { origin }) },
       tokens.accessToken as string,
     );
-    flows.push(async () => {
-      const started = await send(
-        base,
-        'POST',
-        '/api/v1/auth/login/passwordless',
-        { email, method: 'WEB_AUTHN' },
-      );
-      const answer = await send(base, 'POST', '/api/v1/auth/challenge', {
-        email,
-        challenge: 'WEB_AUTHN',
-        session: started.session,
+    flows.push(
+      signIn(email, 'WEB_AUTHN', (started) => ({
         credential: authenticator.authenticate(started.options as Json, {
           origin,
         }),
-      });
-      if (typeof answer.accessToken !== 'string') {
-        throw new Refused(`no tokens: ${JSON.stringify(answer)}`);
-      }
-    });
+      })),
+    );
   }
   return flows;
 }
