@@ -27,6 +27,25 @@ export function setCookies(answer: Answer): Record<string, SetCookie> {
   return cookies;
 }
 
+/**
+ * A sign-in answered with `X-Auth-Cookies: only`: 200, no token in the
+ * body, the access and refresh tokens in cookies. Gives the cookies.
+ */
+export function expectCookieOnlySignIn(
+  answer: Answer,
+): Record<string, SetCookie> {
+  expect(answer.status).toBe(200);
+  expect(answer.body).toEqual({
+    expiresIn: expect.any(Number),
+    tokenType: 'Bearer',
+    username: expect.any(String),
+  });
+  const cookies = setCookies(answer);
+  expect(cookies.access_token.value).toMatch(/^ey/);
+  expect(cookies.refresh_token.value).toEqual(expect.any(String));
+  return cookies;
+}
+
 /** A Cookie request header holding these cookies. */
 export function cookieHeader(cookies: Record<string, string>): {
   cookie: string;
