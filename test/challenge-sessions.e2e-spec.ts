@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import { useApp } from './support/app.js';
 import { adminCreateUser } from './support/cognito-admin.js';
 import { expectError, type Answer } from './support/http.js';
-import { PASSWORD, confirmedUser, login, newEmail } from './support/users.js';
+import { PASSWORD, newEmail, totpUser } from './support/users.js';
 
 /**
  * A challenge answer needs the session Cognito issued for that user and
@@ -121,21 +121,10 @@ describe('SOFTWARE_TOKEN_MFA needs the session issued for it', () => {
     });
 
   beforeAll(async () => {
-    email = await confirmedUser(app.http, newEmail('totp-sessions'));
-    const { accessToken } = await login(app.http, email);
-    const setup = await app.http.post(
-      '/api/v1/auth/mfa/totp/setup',
-      undefined,
-      accessToken,
-    );
-    expect(setup.status).toBe(200);
-    secretCode = setup.body.secretCode;
-    const verified = await app.http.post(
-      '/api/v1/auth/mfa/totp/verify',
-      { code: await totp() },
-      accessToken,
-    );
-    expect(verified.status).toBe(200);
+    ({ email, secret: secretCode } = await totpUser(
+      app.http,
+      newEmail('totp-sessions'),
+    ));
   });
 
   it('refuses a forged session with a valid code: 401 UNAUTHORIZED, no tokens (the password is not skipped)', async () => {

@@ -9,6 +9,7 @@ import {
   lastCode,
   login,
   newEmail,
+  totpUser,
 } from './support/users.js';
 
 const TOKEN_KEYS = [
@@ -251,21 +252,7 @@ describe('passwordless sign-in: POST /auth/login/passwordless and /auth/challeng
   });
 
   it('asks a user with TOTP on for the TOTP code after the email code: no tokens for the email code alone', async () => {
-    const email = await confirmedUser(app.http, newEmail('otptotp'));
-    const { accessToken } = await login(app.http, email);
-    const setup = await app.http.post(
-      '/api/v1/auth/mfa/totp/setup',
-      undefined,
-      accessToken,
-    );
-    expect(setup.status).toBe(200);
-    const secret = setup.body.secretCode as string;
-    const verified = await app.http.post(
-      '/api/v1/auth/mfa/totp/verify',
-      { code: await generate({ secret }) },
-      accessToken,
-    );
-    expect(verified.status).toBe(200);
+    const { email, secret } = await totpUser(app.http, newEmail('otptotp'));
 
     const started = await start(app.http, email, 'EMAIL_OTP');
     const afterCode = await answer(app.http, {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { generate } from 'otplib';
 import type { Answer, Http } from './http.js';
 
 export const PASSWORD = 'Passw0rd!';
@@ -71,6 +72,32 @@ export async function login(
   });
   expect(answer.status).toBe(200);
   return answer.body;
+}
+
+/**
+ * A confirmed user who has turned TOTP on through the API (setup, then a
+ * first code); its email and the authenticator's secret.
+ */
+export async function totpUser(
+  http: Http,
+  email = newEmail('totp'),
+): Promise<{ email: string; secret: string }> {
+  await confirmedUser(http, email);
+  const { accessToken } = await login(http, email);
+  const setup = await http.post(
+    '/api/v1/auth/mfa/totp/setup',
+    undefined,
+    accessToken,
+  );
+  expect(setup.status).toBe(200);
+  const secret = setup.body.secretCode as string;
+  const verified = await http.post(
+    '/api/v1/auth/mfa/totp/verify',
+    { code: await generate({ secret }) },
+    accessToken,
+  );
+  expect(verified.status).toBe(200);
+  return { email, secret };
 }
 
 /**
