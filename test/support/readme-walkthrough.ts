@@ -83,16 +83,21 @@ export function commandsOf(lines: string[], firstLine: number): Command[] {
   /** The command whose expectation the next comment lines may still give. */
   let open: Command | undefined;
   let readingHeaders = false;
+  /** The command being read ends on a line without a trailing backslash. */
+  const endUnlessContinued = (
+    command: { line: number; parts: string[] },
+    line: string,
+  ): void => {
+    if (splitComment(line).code.trimEnd().endsWith('\\')) return;
+    open = finish(command, line);
+    commands.push(open);
+    readingHeaders = open.expected?.prose === false;
+    current = undefined;
+  };
   lines.forEach((line, index) => {
     if (current) {
       current.parts.push(line);
-      const { code } = splitComment(line);
-      if (!code.trimEnd().endsWith('\\')) {
-        open = finish(current, line);
-        commands.push(open);
-        readingHeaders = open.expected?.prose === false;
-        current = undefined;
-      }
+      endUnlessContinued(current, line);
       return;
     }
     const trimmed = line.trim();
@@ -121,13 +126,7 @@ export function commandsOf(lines: string[], firstLine: number): Command[] {
       return;
     }
     current = { line: firstLine + index, parts: [line] };
-    const { code } = splitComment(line);
-    if (!code.trimEnd().endsWith('\\')) {
-      open = finish(current, line);
-      commands.push(open);
-      readingHeaders = open.expected?.prose === false;
-      current = undefined;
-    }
+    endUnlessContinued(current, line);
   });
   if (current)
     throw new Error(
